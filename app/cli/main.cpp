@@ -1,0 +1,77 @@
+// hlsforge-cli: the headless front end. Dispatches to the registered subcommands.
+
+#include "CliCommand.h"
+
+#include "util/Version.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+#include <cstdio>
+
+extern "C" {
+#include <libavformat/version.h>
+#include <libavcodec/version.h>
+}
+
+namespace hlsforge::cli {
+
+QVector<CliCommand>& cliCommands() {
+    static QVector<CliCommand> commands;
+    return commands;
+}
+
+void printOut(const QString& text) {
+    std::fputs(text.toUtf8().constData(), stdout);
+    std::fflush(stdout);
+}
+
+void printErr(const QString& text) {
+    std::fputs(text.toUtf8().constData(), stderr);
+    std::fflush(stderr);
+}
+
+} // namespace hlsforge::cli
+
+using namespace hlsforge::cli;
+
+static void printHelp() {
+    auto commands = cliCommands();
+    std::stable_sort(commands.begin(), commands.end(),
+                     [](const CliCommand& a, const CliCommand& b) { return a.order < b.order; });
+    QString text = QStringLiteral("hlsforge-cli %1 - adaptive HLS ladders from video files\n\n"
+                                  "Usage: hlsforge-cli COMMAND [ARGS...]\n\nCommands:\n")
+                       .arg(QStringLiteral(HLSFORGE_VERSION));
+    for (const CliCommand& c : commands)
+        text += QStringLiteral("  %1\n      %2\n").arg(c.usage, c.summary);
+    text += QStringLiteral("\nOptions:\n  --help      this help\n  --version   version and library "
+                           "versions\n\nRun `hlsforge-cli COMMAND --help` for a command's options.\n");
+    printOut(text);
+}
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("hlsforge-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HLSFORGE_VERSION));
+    QStringList args = app.arguments();
+    args.removeFirst();
+    if (args.isEmpty() || args.first() == QLatin1String("--help") ||
+        args.first() == QLatin1String("-h") || args.first() == QLatin1String("help")) {
+        printHelp();
+        return args.isEmpty() ? 2 : 0;
+    }
+    if (args.first() == QLatin1String("--version")) {
+        printOut(QStringLiteral("hlsforge-cli %1 (Qt %2, libavformat %3, libavcodec %4)\n")
+                     .arg(QStringLiteral(HLSFORGE_VERSION), QString::fromLatin1(qVersion()),
+                          QStringLiteral(AV_STRINGIFY(LIBAVFORMAT_VERSION)),
+                          QStringLiteral(AV_STRINGIFY(LIBAVCODEC_VERSION))));
+        return 0;
+    }
+    const QString name = args.takeFirst();
+    for (const CliCommand& c : cliCommands()) {
+        if (c.name == name)
+            return c.run(args);
+    }
+    printErr(QStringLiteral("hlsforge-cli: unknown command \"%1\"; see hlsforge-cli --help\n").arg(name));
+    return 2;
+}

@@ -1,0 +1,293 @@
+#include "ladder/Ladder.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QRegularExpression>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QSet>
+
+#include <algorithm>
+#include <cmath>
+
+namespace hlsforge {
+
+namespace {
+
+Status fieldError(const QString& field, const QString& problem) {
+    return Status::error(Status::Code::InvalidArgument, QStringLiteral("%1: %2").arg(field, problem));
+}
+
+// JSON numbers must be whole where the field is whole: "height": 720.5 is a typo, not 720.
+bool readInt(const QJsonValue& value, int* out) {
+    if (!value.isDouble())
+        return false;
+    const double d = value.toDouble();
+    if (d != std::floor(d) || std::fabs(d) > 1e9)
+        return false;
+    *out = static_cast<int>(d);
+    return true;
+}
+
+} // namespace
+
+QString segmentFormatName(SegmentFormat format) {
+    switch (format) {
+    case SegmentFormat::Ts:
+        return QStringLiteral("ts");
+    case SegmentFormat::Fmp4:
+        return QStringLiteral("fmp4");
+    case SegmentFormat::TsByteRange:
+        return QStringLiteral("ts-byterange");
+    case SegmentFormat::Fmp4ByteRange:
+        return QStringLiteral("fmp4-byterange");
+    }
+    return {};
+}
+
+bool parseSegmentFormat(const QString& name, SegmentFormat* out) {
+    for (auto f : {SegmentFormat::Ts, SegmentFormat::Fmp4, SegmentFormat::TsByteRange,
+                   SegmentFormat::Fmp4ByteRange}) {
+        if (segmentFormatName(f) == name) {
+            *out = f;
+            return true;
+        }
+    }
+    return false;
+}
+
+QStringList x264PresetNames() {
+    return {QStringLiteral("ultrafast"), QStringLiteral("superfast"), QStringLiteral("veryfast"),
+            QStringLiteral("faster"),    QStringLiteral("fast"),      QStringLiteral("medium"),
+            QStringLiteral("slow"),      QStringLiteral("slower"),    QStringLiteral("veryslow"),
+            QStringLiteral("placebo")};
+}
+
+double Ladder::gopSeconds() const {
+    const double groups = std::ceil(segmentSeconds / 2.0 - 1e-9);
+    return segmentSeconds / std::max(1.0, groups);
+}
+
+Status Ladder::validate() const {
+    if (!(segmentSeconds >= 1 && segmentSeconds <= 30))
+        return fieldError(QStringLiteral("segmentSeconds"), QStringLiteral("must be between 1 and 30"));
+    if (!x264PresetNames().contains(x264Preset))
+        return fieldError(QStringLiteral("x264Preset"),
+                          QStringLiteral("unknown preset \"%1\" (one of %2)")
+                              .arg(x264Preset, x264PresetNames().join(QStringLiteral(", "))));
+    if (audioKbps < 32 || audioKbps > 320)
+        return fieldError(QStringLiteral("audioKbps"), QStringLiteral("must be between 32 and 320"));
+    if (renditions.isEmpty())
+        return fieldError(QStringLiteral("renditions"), QStringLiteral("needs at least one rendition"));
+    if (renditions.size() > 16)
+        return fieldError(QStringLiteral("renditions"), QStringLiteral("at most 16 renditions"));
+    QSet<QString> names;
+    for (int i = 0; i < renditions.size(); ++i) {
+        const Rendition& r = renditions[i];
+        const QString prefix = QStringLiteral("renditions[%1].").arg(i);
+        if (r.height < 64 || r.height > 4320)
+            return fieldError(prefix + QStringLiteral("height"),
+                              QStringLiteral("must be between 64 and 4320 (got %1)").arg(r.height));
+        if (r.height % 2 != 0)
+            return fieldError(prefix + QStringLiteral("height"),
+                              QStringLiteral("must be even for 4:2:0 video (got %1)").arg(r.height));
+        if (r.videoKbps < 50 || r.videoKbps > 100000)
+            return fieldError(prefix + QStringLiteral("videoKbps"),
+                              QStringLiteral("must be between 50 and 100000 (got %1)").arg(r.videoKbps));
+        if (r.maxKbps != 0 && r.maxKbps < r.videoKbps)
+            return fieldError(prefix + QStringLiteral("maxKbps"),
+                              QStringLiteral("must not be below videoKbps (%1 < %2)")
+                                  .arg(r.maxKbps)
+                                  .arg(r.videoKbps));
+        const QString name = r.name.isEmpty() ? QStringLiteral("%1p").arg(r.height) : r.name;
+        static const QRegularExpression safeName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"));
+        if (!safeName.match(name).hasMatch())
+            return fieldError(prefix + QStringLiteral("name"),
+                              QStringLiteral("\"%1\" must be 1-40 letters, digits, '-', '_' or '.'")
+                                  .arg(name));
+        if (names.contains(name))
+            return fieldError(prefix + QStringLiteral("name"),
+                              QStringLiteral("\"%1\" is used twice; give each rung its own name").arg(name));
+        names.insert(name);
+    }
+    return Status::ok();
+}
+
+QJsonObject Ladder::toJson() const {
+    QJsonObject root;
+    root[QStringLiteral("segmentSeconds")] = segmentSeconds;
+    root[QStringLiteral("segmentFormat")] = segmentFormatName(segmentFormat);
+    root[QStringLiteral("x264Preset")] = x264Preset;
+    root[QStringLiteral("audioKbps")] = audioKbps;
+    QJsonArray rungs;
+    for (const Rendition& r : renditions) {
+        QJsonObject rung;
+        if (!r.name.isEmpty())
+            rung[QStringLiteral("name")] = r.name;
+        rung[QStringLiteral("height")] = r.height;
+        rung[QStringLiteral("videoKbps")] = r.videoKbps;
+        if (r.maxKbps > 0)
+            rung[QStringLiteral("maxKbps")] = r.maxKbps;
+        rungs.append(rung);
+    }
+    root[QStringLiteral("renditions")] = rungs;
+    return root;
+}
+
+StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
+    static const QSet<QString> knownTop = {
+        QStringLiteral("segmentSeconds"), QStringLiteral("segmentFormat"),
+        QStringLiteral("x264Preset"),     QStringLiteral("audioKbps"),
+        QStringLiteral("renditions"),     QStringLiteral("name"),
+        QStringLiteral("description")};
+    static const QSet<QString> knownRung = {QStringLiteral("name"), QStringLiteral("height"),
+                                            QStringLiteral("videoKbps"), QStringLiteral("maxKbps")};
+    Ladder ladder;
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (!knownTop.contains(it.key()))
+            return fieldError(it.key(), QStringLiteral("unknown field"));
+    }
+    if (json.contains(QStringLiteral("segmentSeconds"))) {
+        const QJsonValue v = json.value(QStringLiteral("segmentSeconds"));
+        if (!v.isDouble())
+            return fieldError(QStringLiteral("segmentSeconds"), QStringLiteral("must be a number"));
+        ladder.segmentSeconds = v.toDouble();
+    }
+    if (json.contains(QStringLiteral("segmentFormat"))) {
+        const QString name = json.value(QStringLiteral("segmentFormat")).toString();
+        if (!parseSegmentFormat(name, &ladder.segmentFormat))
+            return fieldError(QStringLiteral("segmentFormat"),
+                              QStringLiteral("must be ts, fmp4, ts-byterange or fmp4-byterange"));
+    }
+    if (json.contains(QStringLiteral("x264Preset"))) {
+        const QJsonValue v = json.value(QStringLiteral("x264Preset"));
+        if (!v.isString())
+            return fieldError(QStringLiteral("x264Preset"), QStringLiteral("must be a string"));
+        ladder.x264Preset = v.toString();
+    }
+    if (json.contains(QStringLiteral("audioKbps")) &&
+        !readInt(json.value(QStringLiteral("audioKbps")), &ladder.audioKbps))
+        return fieldError(QStringLiteral("audioKbps"), QStringLiteral("must be a whole number"));
+
+    const QJsonValue rungsValue = json.value(QStringLiteral("renditions"));
+    if (!rungsValue.isArray())
+        return fieldError(QStringLiteral("renditions"), QStringLiteral("must be a list of renditions"));
+    const QJsonArray rungs = rungsValue.toArray();
+    for (int i = 0; i < rungs.size(); ++i) {
+        const QString prefix = QStringLiteral("renditions[%1]").arg(i);
+        if (!rungs[i].isObject())
+            return fieldError(prefix, QStringLiteral("must be an object"));
+        const QJsonObject rung = rungs[i].toObject();
+        for (auto it = rung.begin(); it != rung.end(); ++it) {
+            if (!knownRung.contains(it.key()))
+                return fieldError(prefix + QLatin1Char('.') + it.key(), QStringLiteral("unknown field"));
+        }
+        Rendition r;
+        if (!rung.contains(QStringLiteral("height")) ||
+            !readInt(rung.value(QStringLiteral("height")), &r.height))
+            return fieldError(prefix + QStringLiteral(".height"), QStringLiteral("must be a whole number"));
+        if (!rung.contains(QStringLiteral("videoKbps")) ||
+            !readInt(rung.value(QStringLiteral("videoKbps")), &r.videoKbps))
+            return fieldError(prefix + QStringLiteral(".videoKbps"),
+                              QStringLiteral("must be a whole number"));
+        if (rung.contains(QStringLiteral("maxKbps")) &&
+            !readInt(rung.value(QStringLiteral("maxKbps")), &r.maxKbps))
+            return fieldError(prefix + QStringLiteral(".maxKbps"), QStringLiteral("must be a whole number"));
+        if (rung.contains(QStringLiteral("name"))) {
+            if (!rung.value(QStringLiteral("name")).isString())
+                return fieldError(prefix + QStringLiteral(".name"), QStringLiteral("must be a string"));
+            r.name = rung.value(QStringLiteral("name")).toString();
+        }
+        ladder.renditions.append(r);
+    }
+    Status valid = ladder.validate();
+    if (!valid.isOk())
+        return valid;
+    return ladder;
+}
+
+StatusOr<Ladder> Ladder::fromJsonBytes(const QByteArray& bytes, const QString& sourceName) {
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
+    if (error.error != QJsonParseError::NoError)
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("%1: not valid JSON at offset %2 (%3)")
+                                 .arg(sourceName)
+                                 .arg(error.offset)
+                                 .arg(error.errorString()));
+    if (!doc.isObject())
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("%1: a ladder must be a JSON object").arg(sourceName));
+    StatusOr<Ladder> ladder = fromJson(doc.object());
+    if (!ladder.isOk())
+        return Status::error(ladder.status().code(),
+                             QStringLiteral("%1: %2").arg(sourceName, ladder.status().message()));
+    return ladder;
+}
+
+StatusOr<Ladder> Ladder::load(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("%1: cannot read ladder file (%2)").arg(path, file.errorString()));
+    return fromJsonBytes(file.readAll(), path);
+}
+
+Status Ladder::save(const QString& path) const {
+    Status valid = validate();
+    if (!valid.isOk())
+        return valid;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot write ladder file (%2)").arg(path, file.errorString()));
+    file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
+    if (!file.commit())
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot write ladder file (%2)").arg(path, file.errorString()));
+    return Status::ok();
+}
+
+QVector<ResolvedRendition> resolveRenditions(const Ladder& ladder, int sourceDisplayWidth,
+                                             int sourceDisplayHeight) {
+    QVector<ResolvedRendition> out;
+    if (sourceDisplayWidth <= 0 || sourceDisplayHeight <= 0 || ladder.renditions.isEmpty())
+        return out;
+    const bool portrait = sourceDisplayHeight > sourceDisplayWidth;
+    const int sourceShort = portrait ? sourceDisplayWidth : sourceDisplayHeight;
+    const double longPerShort = portrait ? double(sourceDisplayHeight) / sourceDisplayWidth
+                                         : double(sourceDisplayWidth) / sourceDisplayHeight;
+
+    auto make = [&](const Rendition& r, int shortSide) {
+        ResolvedRendition rr;
+        rr.name = r.name.isEmpty() ? QStringLiteral("%1p").arg(r.height) : r.name;
+        shortSide = std::max(2, shortSide & ~1);
+        const int longSide = std::max(2, int(std::lround(shortSide * longPerShort / 2.0)) * 2);
+        rr.width = portrait ? shortSide : longSide;
+        rr.height = portrait ? longSide : shortSide;
+        rr.videoKbps = r.videoKbps;
+        rr.maxKbps = r.effectiveMaxKbps();
+        rr.bufferKbits = rr.maxKbps * 2;
+        return rr;
+    };
+
+    for (const Rendition& r : ladder.renditions) {
+        if (r.height <= sourceShort)
+            out.append(make(r, r.height));
+    }
+    if (out.isEmpty()) {
+        // Every rung is larger than the source: keep the smallest, at the source's size.
+        const auto smallest = std::min_element(
+            ladder.renditions.begin(), ladder.renditions.end(),
+            [](const Rendition& a, const Rendition& b) { return a.height < b.height; });
+        out.append(make(*smallest, sourceShort));
+    }
+    // Highest first: the master playlist lists variants in this order.
+    std::stable_sort(out.begin(), out.end(), [](const ResolvedRendition& a, const ResolvedRendition& b) {
+        return a.height * a.width != b.height * b.width ? a.height * a.width > b.height * b.width
+                                                        : a.videoKbps > b.videoKbps;
+    });
+    return out;
+}
+
+} // namespace hlsforge

@@ -1,0 +1,74 @@
+#pragma once
+// Ladder: the renditions to produce plus the settings they share. Loaded from and saved
+// to the JSON that the GUI and the CLI share; validate() names the offending field.
+//
+// A rung's `height` is the short side of the picture: the height of landscape video and
+// the width of portrait video, so "720p" of a phone clip is 720x1280, not 404x720.
+
+#include "util/Status.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QVector>
+
+namespace hlsforge {
+
+struct MediaInfo;
+
+enum class SegmentFormat { Ts, Fmp4, TsByteRange, Fmp4ByteRange };
+
+QString segmentFormatName(SegmentFormat format);
+bool parseSegmentFormat(const QString& name, SegmentFormat* out);
+inline bool isFmp4(SegmentFormat f) {
+    return f == SegmentFormat::Fmp4 || f == SegmentFormat::Fmp4ByteRange;
+}
+inline bool isByteRange(SegmentFormat f) {
+    return f == SegmentFormat::TsByteRange || f == SegmentFormat::Fmp4ByteRange;
+}
+
+struct Rendition {
+    QString name;       // empty: "<height>p"
+    int height = 0;     // short side in pixels, even
+    int videoKbps = 0;  // target average video bitrate
+    int maxKbps = 0;    // VBV max rate; 0: 110 % of videoKbps
+
+    int effectiveMaxKbps() const { return maxKbps > 0 ? maxKbps : videoKbps * 11 / 10; }
+};
+
+struct Ladder {
+    double segmentSeconds = 6;
+    SegmentFormat segmentFormat = SegmentFormat::Ts;
+    QString x264Preset = QStringLiteral("veryfast");
+    int audioKbps = 128;
+    QVector<Rendition> renditions;
+
+    // Keyframe interval: the largest divisor of segmentSeconds not above 2 s (Apple 1.13),
+    // so every segment boundary is also a keyframe.
+    double gopSeconds() const;
+
+    Status validate() const;
+    QJsonObject toJson() const;
+    static StatusOr<Ladder> fromJson(const QJsonObject& json);
+    static StatusOr<Ladder> fromJsonBytes(const QByteArray& bytes, const QString& sourceName);
+    static StatusOr<Ladder> load(const QString& path);
+    Status save(const QString& path) const;
+};
+
+// One rung resolved against a source: concrete output size and rates.
+struct ResolvedRendition {
+    QString name;
+    int width = 0;
+    int height = 0;
+    int videoKbps = 0;
+    int maxKbps = 0;
+    int bufferKbits = 0;
+};
+
+// Drops rungs larger than the source (never upscales; at least one rung remains, shrunk to
+// the source if need be) and computes even output sizes from the display aspect ratio.
+QVector<ResolvedRendition> resolveRenditions(const Ladder& ladder, int sourceDisplayWidth,
+                                             int sourceDisplayHeight);
+
+QStringList x264PresetNames();
+
+} // namespace hlsforge

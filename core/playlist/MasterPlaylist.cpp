@@ -1,0 +1,154 @@
+#include "playlist/MasterPlaylist.h"
+
+#include <QFile>
+#include <QList>
+#include <QSaveFile>
+
+namespace hlsforge {
+
+namespace {
+
+// Splits an attribute list, honouring quoted values that contain commas.
+QVector<QPair<QString, QString>> attributes(const QString& text) {
+    QVector<QPair<QString, QString>> out;
+    int i = 0;
+    while (i < text.size()) {
+        const int eq = text.indexOf(QLatin1Char('='), i);
+        if (eq < 0)
+            break;
+        const QString key = text.mid(i, eq - i).trimmed();
+        QString value;
+        int end;
+        if (eq + 1 < text.size() && text[eq + 1] == QLatin1Char('"')) {
+            const int close = text.indexOf(QLatin1Char('"'), eq + 2);
+            if (close < 0)
+                break;
+            value = text.mid(eq + 2, close - eq - 2);
+            end = text.indexOf(QLatin1Char(','), close);
+        } else {
+            end = text.indexOf(QLatin1Char(','), eq);
+            value = text.mid(eq + 1, end < 0 ? -1 : end - eq - 1).trimmed();
+        }
+        out.append({key, value});
+        if (end < 0)
+            break;
+        i = end + 1;
+    }
+    return out;
+}
+
+void parseResolution(const QString& value, int* w, int* h) {
+    const QStringList parts = value.split(QLatin1Char('x'));
+    if (parts.size() == 2) {
+        *w = parts[0].toInt();
+        *h = parts[1].toInt();
+    }
+}
+
+} // namespace
+
+QByteArray MasterPlaylist::toText() const {
+    QByteArray out = "#EXTM3U\n";
+    out += "#EXT-X-VERSION:" + QByteArray::number(version) + "\n";
+    if (independentSegments)
+        out += "#EXT-X-INDEPENDENT-SEGMENTS\n";
+    for (const VariantStream& v : variants) {
+        out += "\n#EXT-X-STREAM-INF:BANDWIDTH=" + QByteArray::number(v.bandwidth);
+        if (v.averageBandwidth > 0)
+            out += ",AVERAGE-BANDWIDTH=" + QByteArray::number(v.averageBandwidth);
+        if (!v.codecs.isEmpty())
+            out += ",CODECS=\"" + v.codecs.toUtf8() + "\"";
+        if (v.width > 0 && v.height > 0)
+            out += ",RESOLUTION=" + QByteArray::number(v.width) + "x" + QByteArray::number(v.height);
+        if (v.frameRate > 0)
+            out += ",FRAME-RATE=" + QByteArray::number(v.frameRate, 'f', 3);
+        out += "\n" + v.uri.toUtf8() + "\n";
+    }
+    if (!iframeStreams.isEmpty())
+        out += "\n";
+    for (const IFrameStream& s : iframeStreams) {
+        out += "#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=" + QByteArray::number(s.bandwidth);
+        if (!s.codecs.isEmpty())
+            out += ",CODECS=\"" + s.codecs.toUtf8() + "\"";
+        if (s.width > 0 && s.height > 0)
+            out += ",RESOLUTION=" + QByteArray::number(s.width) + "x" + QByteArray::number(s.height);
+        out += ",URI=\"" + s.uri.toUtf8() + "\"\n";
+    }
+    return out;
+}
+
+Status MasterPlaylist::write(const QString& path) const {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(toText()) < 0 || !file.commit())
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot write master playlist (%2)")
+                                 .arg(path, file.errorString()));
+    return Status::ok();
+}
+
+StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QString& sourceName) {
+    const QList<QByteArray> lines = text.split('\n');
+    if (lines.isEmpty() || !lines[0].trimmed().startsWith("#EXTM3U"))
+        return Status::error(Status::Code::InvalidInput,
+                             QStringLiteral("%1: not an M3U8 playlist (no #EXTM3U)").arg(sourceName));
+    MasterPlaylist master;
+    master.independentSegments = false;
+    bool pendingVariant = false;
+    VariantStream variant;
+    for (int n = 1; n < lines.size(); ++n) {
+        const QString line = QString::fromUtf8(lines[n]).trimmed();
+        if (line.isEmpty())
+            continue;
+        if (line.startsWith(QLatin1String("#EXT-X-VERSION:"))) {
+            master.version = line.mid(15).toInt();
+        } else if (line == QLatin1String("#EXT-X-INDEPENDENT-SEGMENTS")) {
+            master.independentSegments = true;
+        } else if (line.startsWith(QLatin1String("#EXT-X-STREAM-INF:"))) {
+            variant = VariantStream();
+            for (const auto& [key, value] : attributes(line.mid(18))) {
+                if (key == QLatin1String("BANDWIDTH"))
+                    variant.bandwidth = value.toLongLong();
+                else if (key == QLatin1String("AVERAGE-BANDWIDTH"))
+                    variant.averageBandwidth = value.toLongLong();
+                else if (key == QLatin1String("CODECS"))
+                    variant.codecs = value;
+                else if (key == QLatin1String("RESOLUTION"))
+                    parseResolution(value, &variant.width, &variant.height);
+                else if (key == QLatin1String("FRAME-RATE"))
+                    variant.frameRate = value.toDouble();
+            }
+            pendingVariant = true;
+        } else if (line.startsWith(QLatin1String("#EXT-X-I-FRAME-STREAM-INF:"))) {
+            IFrameStream s;
+            for (const auto& [key, value] : attributes(line.mid(26))) {
+                if (key == QLatin1String("BANDWIDTH"))
+                    s.bandwidth = value.toLongLong();
+                else if (key == QLatin1String("CODECS"))
+                    s.codecs = value;
+                else if (key == QLatin1String("RESOLUTION"))
+                    parseResolution(value, &s.width, &s.height);
+                else if (key == QLatin1String("URI"))
+                    s.uri = value;
+            }
+            master.iframeStreams.append(s);
+        } else if (!line.startsWith(QLatin1Char('#')) && pendingVariant) {
+            variant.uri = line;
+            master.variants.append(variant);
+            pendingVariant = false;
+        }
+    }
+    if (master.variants.isEmpty())
+        return Status::error(Status::Code::InvalidInput,
+                             QStringLiteral("%1: master playlist lists no variant streams").arg(sourceName));
+    return master;
+}
+
+StatusOr<MasterPlaylist> MasterPlaylist::load(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot read playlist (%2)").arg(path, file.errorString()));
+    return parse(file.readAll(), path);
+}
+
+} // namespace hlsforge

@@ -1,0 +1,60 @@
+#pragma once
+// Probe: what a source file holds, read with libavformat without decoding the whole file.
+// Errors come back as a Status whose message names the file and the cause.
+
+#include "util/Status.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace hlsforge {
+
+struct VideoInfo {
+    QString codec;          // e.g. "h264"
+    QString profile;        // e.g. "High"
+    int codedWidth = 0;     // as stored
+    int codedHeight = 0;
+    int displayWidth = 0;   // after sample aspect ratio and rotation
+    int displayHeight = 0;
+    double displayAspect = 0; // displayWidth / displayHeight, after rotation
+    double frameRate = 0;     // average frames per second
+    double maxFrameRate = 0;  // r_frame_rate: the base rate the stream may run at
+    bool variableFrameRate = false;
+    int rotationDegrees = 0;  // clockwise rotation a player applies: 0, 90, 180, 270
+    QString pixelFormat;      // e.g. "yuv420p10le"
+    int bitDepth = 8;
+    QString chromaSubsampling; // "4:2:0", "4:2:2", "4:4:4"
+    qint64 bitRate = 0;        // bits per second, 0 when unknown
+    int streamIndex = -1;
+};
+
+struct AudioInfo {
+    QString codec;
+    int channels = 0;
+    QString channelLayout;
+    int sampleRateHz = 0;
+    qint64 bitRate = 0;
+    int streamIndex = -1;
+};
+
+struct MediaInfo {
+    QString path;
+    QString container;   // e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+    double durationSeconds = 0;
+    qint64 bitRate = 0;  // overall bits per second
+    qint64 sizeBytes = 0;
+    bool hasVideo = false;
+    bool hasAudio = false;
+    VideoInfo video;
+    AudioInfo audio;
+
+    QJsonObject toJson() const;
+};
+
+// Opens `path`, reads stream parameters and returns them; never decodes the whole file.
+StatusOr<MediaInfo> probeFile(const QString& path);
+
+// The same checks the transcoder applies before starting: a video stream must exist.
+Status checkTranscodable(const MediaInfo& info);
+
+} // namespace hlsforge

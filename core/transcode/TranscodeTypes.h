@@ -1,0 +1,69 @@
+#pragma once
+// The values a transcode takes and gives back. Plain data, copied across threads.
+
+#include "ladder/Ladder.h"
+#include "probe/MediaProbe.h"
+#include "util/Status.h"
+
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+namespace hlsforge {
+
+struct TranscodeRequest {
+    QString inputPath;
+    QString outputDir; // the ladder lands here: outputDir/master.m3u8
+    Ladder ladder;
+    // Replace an existing output folder that holds an earlier ladder (never anything else).
+    bool replaceExisting = true;
+};
+
+struct TranscodeProgress {
+    double fraction = 0;           // 0..1 of the whole job
+    double mediaSecondsDone = 0;   // encoded media time, slowest rung
+    double durationSeconds = 0;    // source duration
+    double framesPerSecond = 0;    // encoded frames per wall second (slowest rung)
+    double speed = 0;              // media seconds per wall second (1.0 = real time)
+    double etaSeconds = -1;        // -1 when not yet known
+    double elapsedSeconds = 0;
+    qint64 framesDone = 0;
+    QString stage;                 // "starting", "encoding", "finishing", "done"
+};
+
+struct RenditionResult {
+    QString name;
+    int width = 0;
+    int height = 0;
+    int videoKbps = 0;
+    double frameRate = 0;
+    QString codecs;             // e.g. "avc1.64001f,mp4a.40.2"
+    qint64 bandwidth = 0;       // measured peak segment bitrate, bits/s
+    qint64 averageBandwidth = 0;
+    int segmentCount = 0;
+    double maxSegmentSeconds = 0;
+    double totalSeconds = 0;    // sum of EXTINF
+    qint64 totalBytes = 0;
+    QString playlist;           // relative to the output folder, e.g. "720p/index.m3u8"
+    QString iframePlaylist;     // e.g. "720p/iframes.m3u8"
+    qint64 iframeBandwidth = 0;
+};
+
+struct TranscodeResult {
+    Status status;
+    QString inputPath;
+    QString outputDir;
+    QString masterPlaylist; // absolute path, empty on failure
+    MediaInfo source;
+    QVector<RenditionResult> renditions;
+    double elapsedSeconds = 0;
+    QStringList warnings;   // things a user may want to know (dropped rungs, conversions)
+
+    QJsonObject toJson() const;
+};
+
+} // namespace hlsforge
+
+Q_DECLARE_METATYPE(hlsforge::TranscodeProgress)
+Q_DECLARE_METATYPE(hlsforge::TranscodeResult)

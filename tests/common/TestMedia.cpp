@@ -1,0 +1,94 @@
+#include "TestMedia.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QtDebug>
+
+namespace hlsforge::test {
+
+ProcessResult runProcess(const QString& program, const QStringList& args, int timeoutMs) {
+    QProcess process;
+    process.start(program, args);
+    ProcessResult result;
+    if (!process.waitForStarted(10000)) {
+        result.err = QByteArray("could not start ") + program.toUtf8();
+        return result;
+    }
+    process.closeWriteChannel();
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished(5000);
+        result.err = QByteArray("timed out: ") + program.toUtf8();
+        return result;
+    }
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    return result;
+}
+
+bool ffmpeg(const QStringList& args) {
+    QStringList all = {QStringLiteral("-hide_banner"), QStringLiteral("-loglevel"),
+                       QStringLiteral("error"), QStringLiteral("-y")};
+    all += args;
+    const ProcessResult r = runProcess(QStringLiteral("ffmpeg"), all);
+    if (!r.ok())
+        qWarning().noquote() << "ffmpeg failed:" << all.join(QLatin1Char(' ')) << "\n" << r.err;
+    return r.ok();
+}
+
+bool makeClip(const QString& path, double seconds, const QString& videoFilter,
+              const QString& audioFilter, const QStringList& extraOutputArgs) {
+    QStringList args = {QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), videoFilter};
+    if (!audioFilter.isEmpty())
+        args += {QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), audioFilter};
+    args += {QStringLiteral("-t"), QString::number(seconds)};
+    bool hasCodec = extraOutputArgs.contains(QStringLiteral("-c:v"));
+    if (!hasCodec)
+        args += {QStringLiteral("-c:v"), QStringLiteral("libx264"), QStringLiteral("-preset"),
+                 QStringLiteral("ultrafast")};
+    if (!audioFilter.isEmpty() && !extraOutputArgs.contains(QStringLiteral("-c:a")))
+        args += {QStringLiteral("-c:a"), QStringLiteral("aac")};
+    if (!extraOutputArgs.contains(QStringLiteral("-pix_fmt")) && !hasCodec)
+        args += {QStringLiteral("-pix_fmt"), QStringLiteral("yuv420p")};
+    args += extraOutputArgs;
+    args << path;
+    return ffmpeg(args);
+}
+
+QJsonObject ffprobeJson(const QStringList& args, const QString& path) {
+    QStringList all = {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-of"),
+                       QStringLiteral("json")};
+    all += args;
+    all << path;
+    const ProcessResult r = runProcess(QStringLiteral("ffprobe"), all);
+    if (!r.ok()) {
+        qWarning().noquote() << "ffprobe failed on" << path << r.err;
+        return {};
+    }
+    return QJsonDocument::fromJson(r.out).object();
+}
+
+QJsonArray ffprobeVideoPackets(const QString& path) {
+    return ffprobeJson({QStringLiteral("-select_streams"), QStringLiteral("v:0"),
+                        QStringLiteral("-show_entries"),
+                        QStringLiteral("packet=pts_time,dts_time,flags,size,pos")},
+                       path)
+        .value(QStringLiteral("packets"))
+        .toArray();
+}
+
+QString cliPath() {
+    const QString fromEnv = qEnvironmentVariable("HLSFORGE_CLI");
+    return fromEnv.isEmpty() ? QStringLiteral("hlsforge-cli") : fromEnv;
+}
+
+QString fixtureCacheDir() {
+    const QString dir = QDir::tempPath() + QStringLiteral("/hlsforge-test-fixtures");
+    QDir().mkpath(dir);
+    return dir;
+}
+
+} // namespace hlsforge::test

@@ -1,0 +1,44 @@
+#pragma once
+// Test support: generate media with ffmpeg's lavfi sources at test time, read output with
+// ffprobe (independent of our code), run hlsforge-cli. No media files live in git.
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+namespace hlsforge::test {
+
+struct ProcessResult {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    bool ok() const { return exitCode == 0; }
+};
+
+// Runs a program and waits (timeout in ms); exitCode -1 when it could not run or timed out.
+ProcessResult runProcess(const QString& program, const QStringList& args, int timeoutMs = 300000);
+
+// `ffmpeg -hide_banner -y ARGS` ; returns true on success, failing the test message to qWarning.
+bool ffmpeg(const QStringList& args);
+
+// Generates an H.264/AAC MP4 from lavfi: `videoFilter` e.g. "testsrc2=size=320x240:rate=30",
+// `audioFilter` e.g. "sine=frequency=440:sample_rate=48000" (empty: no audio).
+// `extraOutputArgs` go before the output path (e.g. {"-pix_fmt","yuv422p10le"}).
+bool makeClip(const QString& path, double seconds, const QString& videoFilter,
+              const QString& audioFilter = QStringLiteral("sine=frequency=440:sample_rate=48000"),
+              const QStringList& extraOutputArgs = {});
+
+// ffprobe -of json with the given arguments and the file last.
+QJsonObject ffprobeJson(const QStringList& args, const QString& path);
+
+// Per-packet info of the first video stream: pts_time, flags, size.
+QJsonArray ffprobeVideoPackets(const QString& path);
+
+// Path of the built hlsforge-cli (from the HLSFORGE_CLI environment set by CTest).
+QString cliPath();
+
+// A scratch folder under the system temp dir, removed by the caller's QTemporaryDir.
+QString fixtureCacheDir();
+
+} // namespace hlsforge::test
