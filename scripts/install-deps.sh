@@ -14,6 +14,7 @@ BUILD_PACKAGES=(
   libqt6svg6 qtkeychain-qt6-dev
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev
   libswscale-dev libswresample-dev libx264-dev
+  libcpp-httplib-dev
 )
 RUNTIME_PACKAGES=(
   ffmpeg
