@@ -3,7 +3,8 @@
 // itself with a static CliRegistration, so adding a command touches no other file.
 //
 //   static int runProbe(const QStringList& args);
-//   static CliRegistration reg{{"probe", "probe FILE", "Print what a file holds as JSON", runProbe}};
+//   static CliRegistration reg{{"probe", "probe FILE", "Print what a file holds as JSON",
+//   runProbe}};
 
 #include <QString>
 #include <QStringList>
@@ -15,12 +16,12 @@ namespace hlsforge::cli {
 
 struct CliCommand {
     QString name;
-    QString usage;    // one line, e.g. "probe FILE"
-    QString summary;  // one line for `hlsforge-cli --help`
+    QString usage;   // one line, e.g. "probe FILE"
+    QString summary; // one line for `hlsforge-cli --help`
     // Receives the arguments after the command name; returns the process exit status.
     // Runs inside a QCoreApplication; may call QCoreApplication::exec().
     std::function<int(const QStringList& args)> run;
-    int order = 100;  // position in --help
+    int order = 100; // position in --help
 };
 
 QVector<CliCommand>& cliCommands();

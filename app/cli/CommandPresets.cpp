@@ -19,12 +19,15 @@ int runPresets(const QStringList& args) {
     }
     const int showAt = args.indexOf(QStringLiteral("--show"));
     if (showAt >= 0) {
-        const LadderPreset* preset = showAt + 1 < args.size() ? findLadderPreset(args[showAt + 1]) : nullptr;
+        const LadderPreset* preset =
+            showAt + 1 < args.size() ? findLadderPreset(args[showAt + 1]) : nullptr;
         if (!preset) {
-            printErr(QStringLiteral("error: --show needs a preset name; see hlsforge-cli presets\n"));
+            printErr(
+                QStringLiteral("error: --show needs a preset name; see hlsforge-cli presets\n"));
             return 2;
         }
-        printOut(QString::fromUtf8(QJsonDocument(preset->ladder.toJson()).toJson(QJsonDocument::Indented)));
+        printOut(QString::fromUtf8(
+            QJsonDocument(preset->ladder.toJson()).toJson(QJsonDocument::Indented)));
         return 0;
     }
     if (args.contains(QStringLiteral("--json"))) {
@@ -51,7 +54,8 @@ int runPresets(const QStringList& args) {
     return 0;
 }
 
-CliRegistration registration{{QStringLiteral("presets"), QStringLiteral("presets [--json | --show NAME]"),
+CliRegistration registration{{QStringLiteral("presets"),
+                              QStringLiteral("presets [--json | --show NAME]"),
                               QStringLiteral("List the built-in ladders"), runPresets, 30}};
 
 } // namespace

@@ -12,8 +12,9 @@ namespace {
 
 int runProbe(const QStringList& args) {
     if (args.isEmpty() || args.contains(QStringLiteral("--help"))) {
-        printOut(QStringLiteral("Usage: hlsforge-cli probe FILE...\n\nPrints container, duration, "
-                                "video and audio parameters as JSON (an array for several files).\n"));
+        printOut(
+            QStringLiteral("Usage: hlsforge-cli probe FILE...\n\nPrints container, duration, "
+                           "video and audio parameters as JSON (an array for several files).\n"));
         return args.isEmpty() ? 2 : 0;
     }
     int failures = 0;
@@ -28,14 +29,16 @@ int runProbe(const QStringList& args) {
         all.append(info->toJson());
     }
     if (args.size() == 1 && all.size() == 1)
-        printOut(QString::fromUtf8(QJsonDocument(all.first().toObject()).toJson(QJsonDocument::Indented)));
+        printOut(QString::fromUtf8(
+            QJsonDocument(all.first().toObject()).toJson(QJsonDocument::Indented)));
     else if (!all.isEmpty())
         printOut(QString::fromUtf8(QJsonDocument(all).toJson(QJsonDocument::Indented)));
     return failures ? 1 : 0;
 }
 
 CliRegistration registration{{QStringLiteral("probe"), QStringLiteral("probe FILE..."),
-                              QStringLiteral("Print what a media file holds, as JSON"), runProbe, 20}};
+                              QStringLiteral("Print what a media file holds, as JSON"), runProbe,
+                              20}};
 
 } // namespace
 } // namespace hlsforge::cli

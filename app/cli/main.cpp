@@ -10,8 +10,8 @@
 #include <cstdio>
 
 extern "C" {
-#include <libavformat/version.h>
 #include <libavcodec/version.h>
+#include <libavformat/version.h>
 }
 
 namespace hlsforge::cli {
@@ -44,8 +44,9 @@ static void printHelp() {
                        .arg(QStringLiteral(HLSFORGE_VERSION));
     for (const CliCommand& c : commands)
         text += QStringLiteral("  %1\n      %2\n").arg(c.usage, c.summary);
-    text += QStringLiteral("\nOptions:\n  --help      this help\n  --version   version and library "
-                           "versions\n\nRun `hlsforge-cli COMMAND --help` for a command's options.\n");
+    text +=
+        QStringLiteral("\nOptions:\n  --help      this help\n  --version   version and library "
+                       "versions\n\nRun `hlsforge-cli COMMAND --help` for a command's options.\n");
     printOut(text);
 }
 
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
         if (c.name == name)
             return c.run(args);
     }
-    printErr(QStringLiteral("hlsforge-cli: unknown command \"%1\"; see hlsforge-cli --help\n").arg(name));
+    printErr(QStringLiteral("hlsforge-cli: unknown command \"%1\"; see hlsforge-cli --help\n")
+                 .arg(name));
     return 2;
 }

@@ -2,8 +2,8 @@
 
 #include <QFile>
 #include <QJsonArray>
-#include <QRegularExpression>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSet>
 
@@ -15,7 +15,8 @@ namespace hlsforge {
 namespace {
 
 Status fieldError(const QString& field, const QString& problem) {
-    return Status::error(Status::Code::InvalidArgument, QStringLiteral("%1: %2").arg(field, problem));
+    return Status::error(Status::Code::InvalidArgument,
+                         QStringLiteral("%1: %2").arg(field, problem));
 }
 
 // JSON numbers must be whole where the field is whole: "height": 720.5 is a typo, not 720.
@@ -70,15 +71,18 @@ double Ladder::gopSeconds() const {
 
 Status Ladder::validate() const {
     if (!(segmentSeconds >= 1 && segmentSeconds <= 30))
-        return fieldError(QStringLiteral("segmentSeconds"), QStringLiteral("must be between 1 and 30"));
+        return fieldError(QStringLiteral("segmentSeconds"),
+                          QStringLiteral("must be between 1 and 30"));
     if (!x264PresetNames().contains(x264Preset))
         return fieldError(QStringLiteral("x264Preset"),
                           QStringLiteral("unknown preset \"%1\" (one of %2)")
                               .arg(x264Preset, x264PresetNames().join(QStringLiteral(", "))));
     if (audioKbps < 32 || audioKbps > 320)
-        return fieldError(QStringLiteral("audioKbps"), QStringLiteral("must be between 32 and 320"));
+        return fieldError(QStringLiteral("audioKbps"),
+                          QStringLiteral("must be between 32 and 320"));
     if (renditions.isEmpty())
-        return fieldError(QStringLiteral("renditions"), QStringLiteral("needs at least one rendition"));
+        return fieldError(QStringLiteral("renditions"),
+                          QStringLiteral("needs at least one rendition"));
     if (renditions.size() > 16)
         return fieldError(QStringLiteral("renditions"), QStringLiteral("at most 16 renditions"));
     QSet<QString> names;
@@ -89,25 +93,29 @@ Status Ladder::validate() const {
             return fieldError(prefix + QStringLiteral("height"),
                               QStringLiteral("must be between 64 and 4320 (got %1)").arg(r.height));
         if (r.height % 2 != 0)
-            return fieldError(prefix + QStringLiteral("height"),
-                              QStringLiteral("must be even for 4:2:0 video (got %1)").arg(r.height));
+            return fieldError(
+                prefix + QStringLiteral("height"),
+                QStringLiteral("must be even for 4:2:0 video (got %1)").arg(r.height));
         if (r.videoKbps < 50 || r.videoKbps > 100000)
-            return fieldError(prefix + QStringLiteral("videoKbps"),
-                              QStringLiteral("must be between 50 and 100000 (got %1)").arg(r.videoKbps));
+            return fieldError(
+                prefix + QStringLiteral("videoKbps"),
+                QStringLiteral("must be between 50 and 100000 (got %1)").arg(r.videoKbps));
         if (r.maxKbps != 0 && r.maxKbps < r.videoKbps)
             return fieldError(prefix + QStringLiteral("maxKbps"),
                               QStringLiteral("must not be below videoKbps (%1 < %2)")
                                   .arg(r.maxKbps)
                                   .arg(r.videoKbps));
         const QString name = r.name.isEmpty() ? QStringLiteral("%1p").arg(r.height) : r.name;
-        static const QRegularExpression safeName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"));
+        static const QRegularExpression safeName(
+            QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"));
         if (!safeName.match(name).hasMatch())
-            return fieldError(prefix + QStringLiteral("name"),
-                              QStringLiteral("\"%1\" must be 1-40 letters, digits, '-', '_' or '.'")
-                                  .arg(name));
+            return fieldError(
+                prefix + QStringLiteral("name"),
+                QStringLiteral("\"%1\" must be 1-40 letters, digits, '-', '_' or '.'").arg(name));
         if (names.contains(name))
-            return fieldError(prefix + QStringLiteral("name"),
-                              QStringLiteral("\"%1\" is used twice; give each rung its own name").arg(name));
+            return fieldError(
+                prefix + QStringLiteral("name"),
+                QStringLiteral("\"%1\" is used twice; give each rung its own name").arg(name));
         names.insert(name);
     }
     return Status::ok();
@@ -171,7 +179,8 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
 
     const QJsonValue rungsValue = json.value(QStringLiteral("renditions"));
     if (!rungsValue.isArray())
-        return fieldError(QStringLiteral("renditions"), QStringLiteral("must be a list of renditions"));
+        return fieldError(QStringLiteral("renditions"),
+                          QStringLiteral("must be a list of renditions"));
     const QJsonArray rungs = rungsValue.toArray();
     for (int i = 0; i < rungs.size(); ++i) {
         const QString prefix = QStringLiteral("renditions[%1]").arg(i);
@@ -180,22 +189,26 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
         const QJsonObject rung = rungs[i].toObject();
         for (auto it = rung.begin(); it != rung.end(); ++it) {
             if (!knownRung.contains(it.key()))
-                return fieldError(prefix + QLatin1Char('.') + it.key(), QStringLiteral("unknown field"));
+                return fieldError(prefix + QLatin1Char('.') + it.key(),
+                                  QStringLiteral("unknown field"));
         }
         Rendition r;
         if (!rung.contains(QStringLiteral("height")) ||
             !readInt(rung.value(QStringLiteral("height")), &r.height))
-            return fieldError(prefix + QStringLiteral(".height"), QStringLiteral("must be a whole number"));
+            return fieldError(prefix + QStringLiteral(".height"),
+                              QStringLiteral("must be a whole number"));
         if (!rung.contains(QStringLiteral("videoKbps")) ||
             !readInt(rung.value(QStringLiteral("videoKbps")), &r.videoKbps))
             return fieldError(prefix + QStringLiteral(".videoKbps"),
                               QStringLiteral("must be a whole number"));
         if (rung.contains(QStringLiteral("maxKbps")) &&
             !readInt(rung.value(QStringLiteral("maxKbps")), &r.maxKbps))
-            return fieldError(prefix + QStringLiteral(".maxKbps"), QStringLiteral("must be a whole number"));
+            return fieldError(prefix + QStringLiteral(".maxKbps"),
+                              QStringLiteral("must be a whole number"));
         if (rung.contains(QStringLiteral("name"))) {
             if (!rung.value(QStringLiteral("name")).isString())
-                return fieldError(prefix + QStringLiteral(".name"), QStringLiteral("must be a string"));
+                return fieldError(prefix + QStringLiteral(".name"),
+                                  QStringLiteral("must be a string"));
             r.name = rung.value(QStringLiteral("name")).toString();
         }
         ladder.renditions.append(r);
@@ -228,8 +241,9 @@ StatusOr<Ladder> Ladder::fromJsonBytes(const QByteArray& bytes, const QString& s
 StatusOr<Ladder> Ladder::load(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Status::error(Status::Code::InvalidArgument,
-                             QStringLiteral("%1: cannot read ladder file (%2)").arg(path, file.errorString()));
+        return Status::error(
+            Status::Code::InvalidArgument,
+            QStringLiteral("%1: cannot read ladder file (%2)").arg(path, file.errorString()));
     return fromJsonBytes(file.readAll(), path);
 }
 
@@ -239,12 +253,14 @@ Status Ladder::save(const QString& path) const {
         return valid;
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        return Status::error(Status::Code::IoError,
-                             QStringLiteral("%1: cannot write ladder file (%2)").arg(path, file.errorString()));
+        return Status::error(
+            Status::Code::IoError,
+            QStringLiteral("%1: cannot write ladder file (%2)").arg(path, file.errorString()));
     file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
     if (!file.commit())
-        return Status::error(Status::Code::IoError,
-                             QStringLiteral("%1: cannot write ladder file (%2)").arg(path, file.errorString()));
+        return Status::error(
+            Status::Code::IoError,
+            QStringLiteral("%1: cannot write ladder file (%2)").arg(path, file.errorString()));
     return Status::ok();
 }
 
@@ -283,10 +299,12 @@ QVector<ResolvedRendition> resolveRenditions(const Ladder& ladder, int sourceDis
         out.append(make(*smallest, sourceShort));
     }
     // Highest first: the master playlist lists variants in this order.
-    std::stable_sort(out.begin(), out.end(), [](const ResolvedRendition& a, const ResolvedRendition& b) {
-        return a.height * a.width != b.height * b.width ? a.height * a.width > b.height * b.width
-                                                        : a.videoKbps > b.videoKbps;
-    });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const ResolvedRendition& a, const ResolvedRendition& b) {
+                         return a.height * a.width != b.height * b.width
+                                    ? a.height * a.width > b.height * b.width
+                                    : a.videoKbps > b.videoKbps;
+                     });
     return out;
 }
 

@@ -27,10 +27,10 @@ inline bool isByteRange(SegmentFormat f) {
 }
 
 struct Rendition {
-    QString name;       // empty: "<height>p"
-    int height = 0;     // short side in pixels, even
-    int videoKbps = 0;  // target average video bitrate
-    int maxKbps = 0;    // VBV max rate; 0: 110 % of videoKbps
+    QString name;      // empty: "<height>p"
+    int height = 0;    // short side in pixels, even
+    int videoKbps = 0; // target average video bitrate
+    int maxKbps = 0;   // VBV max rate; 0: 110 % of videoKbps
 
     int effectiveMaxKbps() const { return maxKbps > 0 ? maxKbps : videoKbps * 11 / 10; }
 };

@@ -17,7 +17,8 @@ Ladder makeLadder(std::initializer_list<Rendition> rungs) {
 const QVector<LadderPreset>& ladderPresets() {
     static const QVector<LadderPreset> presets = {
         {QStringLiteral("apple"),
-         QStringLiteral("Apple HLS authoring spec H.264 ladder (9 rungs, 234p-1080p, 145-7800 kb/s)"),
+         QStringLiteral(
+             "Apple HLS authoring spec H.264 ladder (9 rungs, 234p-1080p, 145-7800 kb/s)"),
          makeLadder({{QStringLiteral("1080p-hi"), 1080, 7800, 0},
                      {QStringLiteral("1080p"), 1080, 6000, 0},
                      {QStringLiteral("720p-hi"), 720, 4500, 0},
@@ -28,13 +29,15 @@ const QVector<LadderPreset>& ladderPresets() {
                      {QStringLiteral("360p"), 360, 365, 0},
                      {QStringLiteral("234p"), 234, 145, 0}})},
         {QStringLiteral("web"),
-         QStringLiteral("Compact web ladder (4 rungs: 1080p 5000, 720p 3000, 480p 1200, 360p 600 kb/s)"),
+         QStringLiteral(
+             "Compact web ladder (4 rungs: 1080p 5000, 720p 3000, 480p 1200, 360p 600 kb/s)"),
          makeLadder({{QString(), 1080, 5000, 0},
                      {QString(), 720, 3000, 0},
                      {QString(), 480, 1200, 0},
                      {QString(), 360, 600, 0}})},
         {QStringLiteral("mobile"),
-         QStringLiteral("Mobile ladder (4 rungs: 720p 1800, 480p 900, 360p 500, 240p 250 kb/s; 96 kb/s audio)"),
+         QStringLiteral("Mobile ladder (4 rungs: 720p 1800, 480p 900, 360p 500, 240p 250 kb/s; 96 "
+                        "kb/s audio)"),
          [] {
              Ladder l = makeLadder({{QString(), 720, 1800, 0},
                                     {QString(), 480, 900, 0},
@@ -44,11 +47,11 @@ const QVector<LadderPreset>& ladderPresets() {
              return l;
          }()},
         {QStringLiteral("preview"),
-         QStringLiteral("Fast draft ladder for checking a cut (3 rungs: 720p, 360p, 180p; ultrafast)"),
+         QStringLiteral(
+             "Fast draft ladder for checking a cut (3 rungs: 720p, 360p, 180p; ultrafast)"),
          [] {
-             Ladder l = makeLadder({{QString(), 720, 2000, 0},
-                                    {QString(), 360, 600, 0},
-                                    {QString(), 180, 200, 0}});
+             Ladder l = makeLadder(
+                 {{QString(), 720, 2000, 0}, {QString(), 360, 600, 0}, {QString(), 180, 200, 0}});
              l.x264Preset = QStringLiteral("ultrafast");
              l.audioKbps = 96;
              return l;

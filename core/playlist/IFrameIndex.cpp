@@ -10,21 +10,27 @@ namespace {
 
 constexpr int kTsPacketBytes = 188;
 
-quint32 be32(const uchar* p) { return (quint32(p[0]) << 24) | (quint32(p[1]) << 16) | (quint32(p[2]) << 8) | p[3]; }
-quint16 be16(const uchar* p) { return quint16((p[0] << 8) | p[1]); }
+quint32 be32(const uchar* p) {
+    return (quint32(p[0]) << 24) | (quint32(p[1]) << 16) | (quint32(p[2]) << 8) | p[3];
+}
+quint16 be16(const uchar* p) {
+    return quint16((p[0] << 8) | p[1]);
+}
 
 Status readRange(const QString& path, qint64 offset, qint64 length, QByteArray* out) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Status::error(Status::Code::IoError,
-                             QStringLiteral("%1: cannot read segment (%2)").arg(path, file.errorString()));
+        return Status::error(
+            Status::Code::IoError,
+            QStringLiteral("%1: cannot read segment (%2)").arg(path, file.errorString()));
     if (length < 0)
         length = file.size() - offset;
     if (!file.seek(offset))
         return Status::error(Status::Code::IoError, QStringLiteral("%1: cannot seek").arg(path));
     *out = file.read(length);
     if (out->size() != length)
-        return Status::error(Status::Code::IoError, QStringLiteral("%1: segment is truncated").arg(path));
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: segment is truncated").arg(path));
     return Status::ok();
 }
 
@@ -177,8 +183,9 @@ Status scanFmp4Segment(const QByteArray& data, const QString& name, qint64* star
                             *start = off;
                             *end = base + dataOffset + sampleSize;
                             if (*end > size || *end <= *start)
-                                return Status::error(Status::Code::InvalidInput,
-                                                     QStringLiteral("%1: bad fragment layout").arg(name));
+                                return Status::error(
+                                    Status::Code::InvalidInput,
+                                    QStringLiteral("%1: bad fragment layout").arg(name));
                             return Status::ok();
                         }
                         c += childSize;
@@ -212,7 +219,8 @@ QByteArray IFrameIndex::toPlaylistText(const MediaPlaylist& source) const {
     }
     for (const IFrameEntry& e : entries) {
         out += "#EXTINF:" + QByteArray::number(e.durationSeconds, 'f', 6) + ",\n";
-        out += "#EXT-X-BYTERANGE:" + QByteArray::number(e.length) + "@" + QByteArray::number(e.offset) + "\n";
+        out += "#EXT-X-BYTERANGE:" + QByteArray::number(e.length) + "@" +
+               QByteArray::number(e.offset) + "\n";
         out += e.uri.toUtf8() + "\n";
     }
     out += "#EXT-X-ENDLIST\n";
@@ -253,14 +261,16 @@ StatusOr<IFrameIndex> buildIFrameIndex(const MediaPlaylist& playlist, const QStr
     const double total = playlist.totalSeconds();
     for (int i = 0; i < index.entries.size(); ++i) {
         IFrameEntry& e = index.entries[i];
-        const double next = i + 1 < index.entries.size() ? index.entries[i + 1].startSeconds : total;
+        const double next =
+            i + 1 < index.entries.size() ? index.entries[i + 1].startSeconds : total;
         e.durationSeconds = std::max(0.0, next - e.startSeconds);
         if (e.durationSeconds > 0.1)
-            index.peakBitsPerSecond =
-                std::max(index.peakBitsPerSecond, qint64(std::ceil(e.length * 8.0 / e.durationSeconds)));
+            index.peakBitsPerSecond = std::max(
+                index.peakBitsPerSecond, qint64(std::ceil(e.length * 8.0 / e.durationSeconds)));
     }
     if (index.entries.isEmpty())
-        return Status::error(Status::Code::InvalidInput, QStringLiteral("no keyframes found in %1").arg(playlistDir));
+        return Status::error(Status::Code::InvalidInput,
+                             QStringLiteral("no keyframes found in %1").arg(playlistDir));
     return index;
 }
 

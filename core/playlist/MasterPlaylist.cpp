@@ -59,7 +59,8 @@ QByteArray MasterPlaylist::toText() const {
         if (!v.codecs.isEmpty())
             out += ",CODECS=\"" + v.codecs.toUtf8() + "\"";
         if (v.width > 0 && v.height > 0)
-            out += ",RESOLUTION=" + QByteArray::number(v.width) + "x" + QByteArray::number(v.height);
+            out +=
+                ",RESOLUTION=" + QByteArray::number(v.width) + "x" + QByteArray::number(v.height);
         if (v.frameRate > 0)
             out += ",FRAME-RATE=" + QByteArray::number(v.frameRate, 'f', 3);
         out += "\n" + v.uri.toUtf8() + "\n";
@@ -71,7 +72,8 @@ QByteArray MasterPlaylist::toText() const {
         if (!s.codecs.isEmpty())
             out += ",CODECS=\"" + s.codecs.toUtf8() + "\"";
         if (s.width > 0 && s.height > 0)
-            out += ",RESOLUTION=" + QByteArray::number(s.width) + "x" + QByteArray::number(s.height);
+            out +=
+                ",RESOLUTION=" + QByteArray::number(s.width) + "x" + QByteArray::number(s.height);
         out += ",URI=\"" + s.uri.toUtf8() + "\"\n";
     }
     return out;
@@ -80,17 +82,18 @@ QByteArray MasterPlaylist::toText() const {
 Status MasterPlaylist::write(const QString& path) const {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(toText()) < 0 || !file.commit())
-        return Status::error(Status::Code::IoError,
-                             QStringLiteral("%1: cannot write master playlist (%2)")
-                                 .arg(path, file.errorString()));
+        return Status::error(
+            Status::Code::IoError,
+            QStringLiteral("%1: cannot write master playlist (%2)").arg(path, file.errorString()));
     return Status::ok();
 }
 
 StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QString& sourceName) {
     const QList<QByteArray> lines = text.split('\n');
     if (lines.isEmpty() || !lines[0].trimmed().startsWith("#EXTM3U"))
-        return Status::error(Status::Code::InvalidInput,
-                             QStringLiteral("%1: not an M3U8 playlist (no #EXTM3U)").arg(sourceName));
+        return Status::error(
+            Status::Code::InvalidInput,
+            QStringLiteral("%1: not an M3U8 playlist (no #EXTM3U)").arg(sourceName));
     MasterPlaylist master;
     master.independentSegments = false;
     bool pendingVariant = false;
@@ -138,16 +141,18 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
         }
     }
     if (master.variants.isEmpty())
-        return Status::error(Status::Code::InvalidInput,
-                             QStringLiteral("%1: master playlist lists no variant streams").arg(sourceName));
+        return Status::error(
+            Status::Code::InvalidInput,
+            QStringLiteral("%1: master playlist lists no variant streams").arg(sourceName));
     return master;
 }
 
 StatusOr<MasterPlaylist> MasterPlaylist::load(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Status::error(Status::Code::IoError,
-                             QStringLiteral("%1: cannot read playlist (%2)").arg(path, file.errorString()));
+        return Status::error(
+            Status::Code::IoError,
+            QStringLiteral("%1: cannot read playlist (%2)").arg(path, file.errorString()));
     return parse(file.readAll(), path);
 }
 

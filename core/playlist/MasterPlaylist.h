@@ -10,7 +10,7 @@
 namespace hlsforge {
 
 struct VariantStream {
-    QString uri;                 // relative media playlist, e.g. "720p/index.m3u8"
+    QString uri; // relative media playlist, e.g. "720p/index.m3u8"
     qint64 bandwidth = 0;
     qint64 averageBandwidth = 0;
     QString codecs;
@@ -30,7 +30,7 @@ struct IFrameStream {
 struct MasterPlaylist {
     int version = 4;
     bool independentSegments = true;
-    QVector<VariantStream> variants;  // highest first
+    QVector<VariantStream> variants; // highest first
     QVector<IFrameStream> iframeStreams;
 
     QByteArray toText() const;

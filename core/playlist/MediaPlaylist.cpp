@@ -146,8 +146,9 @@ StatusOr<MediaPlaylist> MediaPlaylist::parse(const QByteArray& text, const QStri
 StatusOr<MediaPlaylist> MediaPlaylist::load(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Status::error(Status::Code::IoError,
-                             QStringLiteral("%1: cannot read playlist (%2)").arg(path, file.errorString()));
+        return Status::error(
+            Status::Code::IoError,
+            QStringLiteral("%1: cannot read playlist (%2)").arg(path, file.errorString()));
     return parse(file.readAll(), path);
 }
 

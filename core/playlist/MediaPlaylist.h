@@ -10,21 +10,21 @@
 namespace hlsforge {
 
 struct MediaSegment {
-    QString uri;              // as written in the playlist (relative)
+    QString uri; // as written in the playlist (relative)
     double durationSeconds = 0;
     qint64 byteRangeLength = -1; // -1: whole file
     qint64 byteRangeOffset = 0;
-    double startSeconds = 0;  // sum of the EXTINF before it
+    double startSeconds = 0; // sum of the EXTINF before it
 };
 
 struct MediaPlaylist {
     int version = 0;
     double targetDurationSeconds = 0;
-    QString playlistType;     // "VOD", "EVENT" or empty
+    QString playlistType; // "VOD", "EVENT" or empty
     bool endList = false;
     bool independentSegments = false;
     bool iframesOnly = false;
-    QString mapUri;           // EXT-X-MAP URI (fMP4 init segment)
+    QString mapUri; // EXT-X-MAP URI (fMP4 init segment)
     qint64 mapByteRangeLength = -1;
     qint64 mapByteRangeOffset = 0;
     QVector<MediaSegment> segments;

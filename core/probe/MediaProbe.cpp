@@ -1,6 +1,7 @@
 #include "probe/MediaProbe.h"
 
 #include "util/FfmpegError.h"
+#include "util/FfmpegLog.h"
 #include "util/FfmpegPtr.h"
 
 #include <QFileInfo>
@@ -22,12 +23,21 @@ QString describeOpenError(int averror) {
         return QStringLiteral("file not found");
     if (averror == AVERROR(EACCES))
         return QStringLiteral("permission denied");
-    if (averror == AVERROR_INVALIDDATA)
-        return QStringLiteral("not a readable media file (unrecognised or corrupt data)");
+    // FFmpeg's last log line says more than the code ("moov atom not found").
+    const QString logged = av::lastError();
+    if (averror == AVERROR_INVALIDDATA) {
+        if (logged.contains(QLatin1String("moov atom not found")))
+            return QStringLiteral("not a readable media file (moov atom not found: the file is "
+                                  "truncated or was not finalised)");
+        return QStringLiteral("not a readable media file (unrecognised or corrupt data%1)")
+            .arg(logged.isEmpty() ? QString() : QStringLiteral(": ") + logged);
+    }
     return QStringLiteral("cannot open (%1)").arg(av::errorString(averror));
 }
 
-double toDouble(AVRational r) { return r.den ? av_q2d(r) : 0.0; }
+double toDouble(AVRational r) {
+    return r.den ? av_q2d(r) : 0.0;
+}
 
 int rotationOf(const AVStream* stream) {
     const auto* matrix = reinterpret_cast<const int32_t*>(
@@ -94,6 +104,8 @@ StatusOr<MediaInfo> probeFile(const QString& path) {
         return Status::error(Status::Code::InvalidInput,
                              QStringLiteral("%1: is a folder, not a video file").arg(path));
 
+    av::installLogHandler();
+    av::clearLastError();
     AVFormatContext* raw = nullptr;
     const QByteArray pathUtf8 = path.toUtf8();
     int rc = avformat_open_input(&raw, pathUtf8.constData(), nullptr, nullptr);
@@ -116,7 +128,8 @@ StatusOr<MediaInfo> probeFile(const QString& path) {
         info.durationSeconds = format->duration / double(AV_TIME_BASE);
     info.bitRate = format->bit_rate;
 
-    const int videoIndex = av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+    const int videoIndex =
+        av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
     if (videoIndex >= 0) {
         const AVStream* stream = format->streams[videoIndex];
         const AVCodecParameters* par = stream->codecpar;
@@ -167,7 +180,8 @@ StatusOr<MediaInfo> probeFile(const QString& path) {
         }
     }
 
-    const int audioIndex = av_find_best_stream(format.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+    const int audioIndex =
+        av_find_best_stream(format.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
     if (audioIndex >= 0) {
         const AVCodecParameters* par = format->streams[audioIndex]->codecpar;
         info.hasAudio = true;

@@ -10,18 +10,18 @@
 namespace hlsforge {
 
 struct VideoInfo {
-    QString codec;          // e.g. "h264"
-    QString profile;        // e.g. "High"
-    int codedWidth = 0;     // as stored
+    QString codec;      // e.g. "h264"
+    QString profile;    // e.g. "High"
+    int codedWidth = 0; // as stored
     int codedHeight = 0;
-    int displayWidth = 0;   // after sample aspect ratio and rotation
+    int displayWidth = 0; // after sample aspect ratio and rotation
     int displayHeight = 0;
     double displayAspect = 0; // displayWidth / displayHeight, after rotation
     double frameRate = 0;     // average frames per second
     double maxFrameRate = 0;  // r_frame_rate: the base rate the stream may run at
     bool variableFrameRate = false;
-    int rotationDegrees = 0;  // clockwise rotation a player applies: 0, 90, 180, 270
-    QString pixelFormat;      // e.g. "yuv420p10le"
+    int rotationDegrees = 0; // clockwise rotation a player applies: 0, 90, 180, 270
+    QString pixelFormat;     // e.g. "yuv420p10le"
     int bitDepth = 8;
     QString chromaSubsampling; // "4:2:0", "4:2:2", "4:4:4"
     qint64 bitRate = 0;        // bits per second, 0 when unknown
@@ -39,9 +39,9 @@ struct AudioInfo {
 
 struct MediaInfo {
     QString path;
-    QString container;   // e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+    QString container; // e.g. "mov,mp4,m4a,3gp,3g2,mj2"
     double durationSeconds = 0;
-    qint64 bitRate = 0;  // overall bits per second
+    qint64 bitRate = 0; // overall bits per second
     qint64 sizeBytes = 0;
     bool hasVideo = false;
     bool hasAudio = false;

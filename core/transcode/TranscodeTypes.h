@@ -21,15 +21,15 @@ struct TranscodeRequest {
 };
 
 struct TranscodeProgress {
-    double fraction = 0;           // 0..1 of the whole job
-    double mediaSecondsDone = 0;   // encoded media time, slowest rung
-    double durationSeconds = 0;    // source duration
-    double framesPerSecond = 0;    // encoded frames per wall second (slowest rung)
-    double speed = 0;              // media seconds per wall second (1.0 = real time)
-    double etaSeconds = -1;        // -1 when not yet known
+    double fraction = 0;         // 0..1 of the whole job
+    double mediaSecondsDone = 0; // encoded media time, slowest rung
+    double durationSeconds = 0;  // source duration
+    double framesPerSecond = 0;  // encoded frames per wall second (slowest rung)
+    double speed = 0;            // media seconds per wall second (1.0 = real time)
+    double etaSeconds = -1;      // -1 when not yet known
     double elapsedSeconds = 0;
     qint64 framesDone = 0;
-    QString stage;                 // "starting", "encoding", "finishing", "done"
+    QString stage; // "starting", "encoding", "finishing", "done"
 };
 
 struct RenditionResult {
@@ -38,15 +38,15 @@ struct RenditionResult {
     int height = 0;
     int videoKbps = 0;
     double frameRate = 0;
-    QString codecs;             // e.g. "avc1.64001f,mp4a.40.2"
-    qint64 bandwidth = 0;       // measured peak segment bitrate, bits/s
+    QString codecs;       // e.g. "avc1.64001f,mp4a.40.2"
+    qint64 bandwidth = 0; // measured peak segment bitrate, bits/s
     qint64 averageBandwidth = 0;
     int segmentCount = 0;
     double maxSegmentSeconds = 0;
-    double totalSeconds = 0;    // sum of EXTINF
+    double totalSeconds = 0; // sum of EXTINF
     qint64 totalBytes = 0;
-    QString playlist;           // relative to the output folder, e.g. "720p/index.m3u8"
-    QString iframePlaylist;     // e.g. "720p/iframes.m3u8"
+    QString playlist;       // relative to the output folder, e.g. "720p/index.m3u8"
+    QString iframePlaylist; // e.g. "720p/iframes.m3u8"
     qint64 iframeBandwidth = 0;
 };
 
@@ -58,7 +58,7 @@ struct TranscodeResult {
     MediaInfo source;
     QVector<RenditionResult> renditions;
     double elapsedSeconds = 0;
-    QStringList warnings;   // things a user may want to know (dropped rungs, conversions)
+    QStringList warnings; // things a user may want to know (dropped rungs, conversions)
 
     QJsonObject toJson() const;
 };

@@ -53,11 +53,19 @@ using FilterGraphPtr = std::unique_ptr<AVFilterGraph, FilterGraphDeleter>;
 using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
 using FilterInOutPtr = std::unique_ptr<AVFilterInOut, FilterInOutDeleter>;
 
-inline FramePtr makeFrame() { return FramePtr(av_frame_alloc()); }
-inline PacketPtr makePacket() { return PacketPtr(av_packet_alloc()); }
+inline FramePtr makeFrame() {
+    return FramePtr(av_frame_alloc());
+}
+inline PacketPtr makePacket() {
+    return PacketPtr(av_packet_alloc());
+}
 
 // A new reference to the same frame buffers (cheap: no pixel copy).
-inline FramePtr refFrame(const AVFrame* src) { return FramePtr(av_frame_clone(src)); }
-inline PacketPtr refPacket(const AVPacket* src) { return PacketPtr(av_packet_clone(src)); }
+inline FramePtr refFrame(const AVFrame* src) {
+    return FramePtr(av_frame_clone(src));
+}
+inline PacketPtr refPacket(const AVPacket* src) {
+    return PacketPtr(av_packet_clone(src));
+}
 
 } // namespace hlsforge::av

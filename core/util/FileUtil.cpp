@@ -32,7 +32,9 @@ StagingDir& StagingDir::operator=(StagingDir&& other) noexcept {
     return *this;
 }
 
-StagingDir::~StagingDir() { discard(); }
+StagingDir::~StagingDir() {
+    discard();
+}
 
 void StagingDir::discard() {
     if (!m_stagingPath.isEmpty()) {
@@ -80,16 +82,16 @@ Status StagingDir::commit() {
     if (QFileInfo::exists(m_finalPath)) {
         oldPath = m_stagingPath + QStringLiteral(".old");
         if (!fs.rename(m_finalPath, oldPath))
-            return Status::error(Status::Code::IoError,
-                                 QStringLiteral("%1: cannot replace the previous output")
-                                     .arg(m_finalPath));
+            return Status::error(
+                Status::Code::IoError,
+                QStringLiteral("%1: cannot replace the previous output").arg(m_finalPath));
     }
     if (!fs.rename(m_stagingPath, m_finalPath)) {
         if (!oldPath.isEmpty())
             fs.rename(oldPath, m_finalPath); // put the previous good output back
-        return Status::error(Status::Code::IoError,
-                             QStringLiteral("%1: cannot move the new output into place")
-                                 .arg(m_finalPath));
+        return Status::error(
+            Status::Code::IoError,
+            QStringLiteral("%1: cannot move the new output into place").arg(m_finalPath));
     }
     m_stagingPath.clear();
     if (!oldPath.isEmpty())

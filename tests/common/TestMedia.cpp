@@ -41,7 +41,8 @@ bool ffmpeg(const QStringList& args) {
 
 bool makeClip(const QString& path, double seconds, const QString& videoFilter,
               const QString& audioFilter, const QStringList& extraOutputArgs) {
-    QStringList args = {QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), videoFilter};
+    QStringList args = {QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
+                        videoFilter};
     if (!audioFilter.isEmpty())
         args += {QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), audioFilter};
     args += {QStringLiteral("-t"), QString::number(seconds)};

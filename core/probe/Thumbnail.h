@@ -1,0 +1,26 @@
+#pragma once
+// A representative still of a video: for the app's queue thumbnails and the web poster.
+// Decodes a few candidate frames around `atFraction` of the duration and keeps the one with
+// the most detail, so a black first frame or a fade is never chosen.
+
+#include "util/Status.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace hlsforge {
+
+struct RgbImage {
+    int width = 0;
+    int height = 0;
+    int bytesPerLine = 0; // width * 3, rows are packed
+    QByteArray rgb24;     // RGB888, top row first, upright (rotation applied)
+};
+
+// maxHeight: the image is scaled down (never up) to at most this height, aspect kept.
+StatusOr<RgbImage> extractThumbnail(const QString& path, int maxHeight, double atFraction = 0.25);
+
+// The same frame encoded as JPEG (quality 2..31 in FFmpeg's scale: lower is better).
+StatusOr<QByteArray> extractJpeg(const QString& path, int maxHeight, double atFraction = 0.25);
+
+} // namespace hlsforge

@@ -1,0 +1,324 @@
+#include "transcode/RenditionEncoder.h"
+
+#include "playlist/CodecString.h"
+#include "util/FfmpegError.h"
+
+#include <QDir>
+
+extern "C" {
+#include <libavutil/opt.h>
+}
+
+#include <cmath>
+
+namespace hlsforge {
+
+namespace {
+
+Status encodeError(const QString& rung, const QString& what, int rc) {
+    return Status::error(
+        Status::Code::Internal,
+        QStringLiteral("rendition %1: %2 (%3)").arg(rung, what, av::errorString(rc)),
+        av::errorString(rc));
+}
+
+Status ioError(const QString& path, int rc) {
+    QString cause;
+    if (rc == AVERROR(ENOSPC))
+        cause = QStringLiteral("disk full (no space left on device)");
+    else if (rc == AVERROR(EACCES) || rc == AVERROR(EPERM) || rc == AVERROR(EROFS))
+        cause = QStringLiteral("not writable (%1)").arg(av::errorString(rc));
+    else
+        cause = QStringLiteral("cannot write (%1)").arg(av::errorString(rc));
+    return Status::error(Status::Code::IoError, QStringLiteral("%1: %2").arg(path, cause),
+                         av::errorString(rc));
+}
+
+} // namespace
+
+RenditionEncoder::RenditionEncoder(RenditionConfig config, const std::atomic<bool>* cancel,
+                                   std::shared_ptr<av::LogCollector> log)
+    : m_config(std::move(config)), m_cancel(cancel), m_log(std::move(log)) {}
+
+RenditionEncoder::~RenditionEncoder() {
+    m_queue.abort();
+    join();
+}
+
+QString RenditionEncoder::playlistPath() const {
+    return m_config.directory + QStringLiteral("/index.m3u8");
+}
+
+Status RenditionEncoder::status() const {
+    std::lock_guard lock(m_statusMutex);
+    return m_status;
+}
+
+void RenditionEncoder::fail(const Status& status) {
+    std::lock_guard lock(m_statusMutex);
+    m_status.update(status);
+}
+
+// The muxer opens every segment and playlist through these, so a write error on any file
+// (disk full, permissions) is caught even where the HLS muxer itself would ignore it.
+int RenditionEncoder::ioOpen(AVFormatContext* s, AVIOContext** pb, const char* url, int flags,
+                             AVDictionary** options) {
+    auto* self = static_cast<RenditionEncoder*>(s->opaque);
+    const int rc = avio_open2(pb, url, flags, &s->interrupt_callback, options);
+    if (rc < 0 && self->m_ioStatus.isOk())
+        self->m_ioStatus = ioError(QString::fromUtf8(url), rc);
+    return rc;
+}
+
+int RenditionEncoder::ioClose(AVFormatContext* s, AVIOContext* pb) {
+    auto* self = static_cast<RenditionEncoder*>(s->opaque);
+    if (!pb)
+        return 0;
+    avio_flush(pb);
+    const int writeError = pb->error;
+    const QString name = QDir(self->m_config.directory).dirName();
+    const int rc = avio_close(pb);
+    const int failure = writeError < 0 ? writeError : rc;
+    if (failure < 0 && self->m_ioStatus.isOk())
+        self->m_ioStatus = ioError(self->m_config.directory, failure);
+    return rc;
+}
+
+Status RenditionEncoder::ioStatus(const Status& fallback) const {
+    return m_ioStatus.isOk() ? fallback : m_ioStatus;
+}
+
+Status RenditionEncoder::open() {
+    const RenditionConfig& c = m_config;
+    const QString rung = c.rung.name;
+    if (!QDir().mkpath(c.directory))
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot create folder").arg(c.directory));
+
+    const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
+    if (!codec)
+        return Status::error(Status::Code::Internal,
+                             QStringLiteral("libx264 encoder is not available"));
+    m_encoder.reset(avcodec_alloc_context3(codec));
+    AVCodecContext* enc = m_encoder.get();
+    enc->width = c.rung.width;
+    enc->height = c.rung.height;
+    enc->pix_fmt = AV_PIX_FMT_YUV420P;
+    enc->sample_aspect_ratio = AVRational{1, 1};
+    enc->time_base = c.frameTimeBase;
+    enc->framerate = c.frameRate;
+    enc->bit_rate = int64_t(c.rung.videoKbps) * 1000;
+    enc->rc_max_rate = int64_t(c.rung.maxKbps) * 1000;
+    enc->rc_buffer_size = c.rung.bufferKbits * 1000;
+    // Keyframes are forced by timestamp (see encode()); x264's own limit sits just above the
+    // forced interval so it never inserts one of its own, and scene cuts never add an IDR
+    // that would split one rung's segment where the others don't.
+    const double fps = av_q2d(c.frameRate);
+    enc->gop_size = int(std::ceil(c.gopSeconds * fps)) + 1;
+    enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    enc->thread_count = c.x264Threads;
+    enc->color_range = AVCOL_RANGE_MPEG;
+    av_opt_set(enc->priv_data, "preset", c.x264Preset.toUtf8().constData(), 0);
+    av_opt_set(enc->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
+    av_opt_set_int(enc->priv_data, "forced-idr", 1, 0);
+    int rc = avcodec_open2(enc, codec, nullptr);
+    if (rc < 0)
+        return encodeError(rung, QStringLiteral("cannot open the H.264 encoder"), rc);
+    m_codecString = h264CodecString(enc->extradata, enc->extradata_size);
+
+    const QByteArray playlist = playlistPath().toUtf8();
+    AVFormatContext* raw = nullptr;
+    rc = avformat_alloc_output_context2(&raw, nullptr, "hls", playlist.constData());
+    if (rc < 0)
+        return encodeError(rung, QStringLiteral("cannot create the HLS muxer"), rc);
+    m_muxer.reset(raw);
+    m_muxer->opaque = this;
+    m_muxer->io_open = &RenditionEncoder::ioOpen;
+    m_muxer->io_close2 = &RenditionEncoder::ioClose;
+
+    m_videoStream = avformat_new_stream(m_muxer.get(), nullptr);
+    avcodec_parameters_from_context(m_videoStream->codecpar, enc);
+    m_videoStream->time_base = enc->time_base;
+    m_videoStream->avg_frame_rate = c.frameRate;
+    if (c.audioEncoder) {
+        m_audioStream = avformat_new_stream(m_muxer.get(), nullptr);
+        avcodec_parameters_from_context(m_audioStream->codecpar, c.audioEncoder);
+        m_audioStream->time_base = c.audioEncoder->time_base;
+        m_audioTimeBase = c.audioEncoder->time_base;
+    }
+
+    const bool fmp4 = isFmp4(c.segmentFormat);
+    const bool single = isByteRange(c.segmentFormat);
+    const QString ext = fmp4 ? QStringLiteral("m4s") : QStringLiteral("ts");
+    const QString segmentPattern = single ? QStringLiteral("%1/stream.%2").arg(c.directory, ext)
+                                          : QStringLiteral("%1/seg_%05d.%2").arg(c.directory, ext);
+    AVDictionary* options = nullptr;
+    av_dict_set(&options, "hls_time", QByteArray::number(c.segmentSeconds, 'f', 3).constData(), 0);
+    av_dict_set(&options, "hls_playlist_type", "vod", 0);
+    av_dict_set(&options, "hls_list_size", "0", 0);
+    av_dict_set(&options, "hls_segment_type", fmp4 ? "fmp4" : "mpegts", 0);
+    av_dict_set(&options, "hls_flags",
+                single ? "independent_segments+single_file" : "independent_segments", 0);
+    av_dict_set(&options, "hls_segment_filename", segmentPattern.toUtf8().constData(), 0);
+    if (fmp4)
+        av_dict_set(&options, "hls_fmp4_init_filename", "init.mp4", 0);
+    rc = avformat_write_header(m_muxer.get(), &options);
+    av_dict_free(&options);
+    if (rc < 0)
+        return ioStatus(encodeError(rung, QStringLiteral("cannot start the HLS muxer"), rc));
+    m_headerWritten = true;
+    return Status::ok();
+}
+
+void RenditionEncoder::start() {
+    m_thread = std::thread([this] { run(); });
+}
+
+void RenditionEncoder::join() {
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void RenditionEncoder::run() {
+    av::LogCapture capture(m_log);
+    PipelineItem item;
+    while (m_queue.pop(&item)) {
+        if (m_cancel && m_cancel->load()) {
+            fail(Status::cancelled());
+            break;
+        }
+        Status step;
+        if (item.endOfStream) {
+            step = finish();
+            if (!step.isOk())
+                fail(step);
+            break;
+        }
+        if (item.frame)
+            step = handleFrame(item.frame.get());
+        else if (item.audio)
+            step = writeAudioPacket(item.audio.get());
+        if (!step.isOk()) {
+            fail(step);
+            break;
+        }
+        item = PipelineItem();
+    }
+    // Whatever happened, nobody may wait on this queue any more.
+    m_queue.abort();
+    finished.store(true);
+}
+
+Status RenditionEncoder::handleFrame(AVFrame* frame) {
+    if (!m_scaler.isReady()) {
+        char filters[256];
+        snprintf(filters, sizeof filters, "scale=%d:%d:flags=bicubic,format=yuv420p,setsar=1",
+                 m_config.rung.width, m_config.rung.height);
+        Status s =
+            m_scaler.initVideo(frame, m_config.frameTimeBase, m_config.frameRate, filters, 1);
+        if (!s.isOk())
+            return s;
+    }
+    Status s = m_scaler.push(frame);
+    if (!s.isOk())
+        return s;
+    m_lastPts = frame->pts;
+    for (;;) {
+        bool got = false, eof = false;
+        s = m_scaler.pull(m_scaled.get(), &got, &eof);
+        if (!s.isOk() || !got)
+            return s;
+        s = encode(m_scaled.get());
+        av_frame_unref(m_scaled.get());
+        if (!s.isOk())
+            return s;
+    }
+}
+
+Status RenditionEncoder::encode(AVFrame* frame) {
+    AVCodecContext* enc = m_encoder.get();
+    if (frame) {
+        // Force an IDR on the first frame at or after each GOP boundary. The decision depends
+        // only on the timestamp, and every rung sees the same frames, so all rungs place their
+        // keyframes - and the muxer its segment cuts - at the same instants.
+        const double seconds = frame->pts * av_q2d(enc->time_base);
+        const auto gopIndex = int64_t(std::floor(seconds / m_config.gopSeconds + 1e-6));
+        if (gopIndex > m_lastGopIndex) {
+            frame->pict_type = AV_PICTURE_TYPE_I;
+            m_lastGopIndex = gopIndex;
+        } else {
+            frame->pict_type = AV_PICTURE_TYPE_NONE;
+        }
+    }
+    int rc = avcodec_send_frame(enc, frame);
+    if (rc < 0)
+        return encodeError(m_config.rung.name, QStringLiteral("encoder refused a frame"), rc);
+    for (;;) {
+        rc = avcodec_receive_packet(enc, m_packet.get());
+        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
+            return Status::ok();
+        if (rc < 0)
+            return encodeError(m_config.rung.name, QStringLiteral("encoding failed"), rc);
+        Status s = writeVideoPacket(m_packet.get());
+        av_packet_unref(m_packet.get());
+        if (!s.isOk())
+            return s;
+    }
+}
+
+Status RenditionEncoder::writeVideoPacket(AVPacket* packet) {
+    const AVRational tb = m_encoder->time_base;
+    const double endSeconds = (packet->pts + std::max<int64_t>(packet->duration, 1)) * av_q2d(tb);
+    if (endSeconds > secondsEncoded.load())
+        secondsEncoded.store(endSeconds);
+    framesEncoded.fetch_add(1);
+    packet->stream_index = m_videoStream->index;
+    av_packet_rescale_ts(packet, tb, m_videoStream->time_base);
+    const int rc = av_interleaved_write_frame(m_muxer.get(), packet);
+    if (rc < 0)
+        return ioStatus(ioError(m_config.directory, rc));
+    if (!m_ioStatus.isOk())
+        return m_ioStatus;
+    return Status::ok();
+}
+
+Status RenditionEncoder::writeAudioPacket(AVPacket* packet) {
+    if (!m_audioStream)
+        return Status::ok();
+    packet->stream_index = m_audioStream->index;
+    av_packet_rescale_ts(packet, m_audioTimeBase, m_audioStream->time_base);
+    const int rc = av_interleaved_write_frame(m_muxer.get(), packet);
+    if (rc < 0)
+        return ioStatus(ioError(m_config.directory, rc));
+    return m_ioStatus;
+}
+
+Status RenditionEncoder::finish() {
+    if (m_scaler.isReady()) {
+        Status s = m_scaler.close(m_lastPts + 1);
+        if (!s.isOk())
+            return s;
+        for (;;) {
+            bool got = false, eof = false;
+            s = m_scaler.pull(m_scaled.get(), &got, &eof);
+            if (!s.isOk())
+                return s;
+            if (!got)
+                break;
+            s = encode(m_scaled.get());
+            av_frame_unref(m_scaled.get());
+            if (!s.isOk())
+                return s;
+        }
+    }
+    Status s = encode(nullptr);
+    if (!s.isOk())
+        return s;
+    const int rc = av_write_trailer(m_muxer.get());
+    m_headerWritten = false;
+    if (rc < 0)
+        return ioStatus(ioError(m_config.directory, rc));
+    return m_ioStatus;
+}
+
+} // namespace hlsforge

@@ -1,0 +1,103 @@
+#pragma once
+// One rung of the ladder on its own thread: scales the shared decoded frames to its size,
+// encodes them with libx264 (keyframes forced by timestamp, the same way in every rung) and
+// muxes them, with the shared AAC packets, through libavformat's HLS muxer.
+
+#include "ladder/Ladder.h"
+#include "transcode/BoundedQueue.h"
+#include "transcode/FilterGraph.h"
+#include "util/FfmpegLog.h"
+#include "util/FfmpegPtr.h"
+#include "util/Status.h"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace hlsforge {
+
+// What flows from the decode stage to a rung: a video frame, an audio packet, or the end.
+struct PipelineItem {
+    av::FramePtr frame;
+    av::PacketPtr audio;
+    bool endOfStream = false;
+};
+
+struct RenditionConfig {
+    ResolvedRendition rung;
+    QString directory; // staging/<rung name>
+    SegmentFormat segmentFormat = SegmentFormat::Ts;
+    double segmentSeconds = 6;
+    double gopSeconds = 2;
+    QString x264Preset;
+    AVRational frameRate{30, 1};
+    AVRational frameTimeBase{1, 30};              // of the frames that arrive (constant frame rate)
+    const AVCodecContext* audioEncoder = nullptr; // null: no audio
+    int x264Threads = 0;                          // 0: libx264 decides
+};
+
+class RenditionEncoder {
+public:
+    static constexpr size_t kQueueItems = 48;
+
+    RenditionEncoder(RenditionConfig config, const std::atomic<bool>* cancel,
+                     std::shared_ptr<av::LogCollector> log);
+    ~RenditionEncoder();
+
+    // Opens the encoder and the muxer and writes the playlist header: errors such as an
+    // unwritable folder show up here, before any decoding.
+    Status open();
+    void start();
+    void join();
+
+    BoundedQueue<PipelineItem>& queue() { return m_queue; }
+    Status status() const;
+    const RenditionConfig& config() const { return m_config; }
+    QString codecString() const { return m_codecString; }
+    QString playlistPath() const;
+
+    // Progress, read from other threads.
+    std::atomic<int64_t> framesEncoded{0};
+    std::atomic<double> secondsEncoded{0};
+    std::atomic<bool> finished{false}; // the thread has left its loop
+
+private:
+    void run();
+    Status handleFrame(AVFrame* frame);
+    Status encode(AVFrame* frame); // null: flush
+    Status writeVideoPacket(AVPacket* packet);
+    Status writeAudioPacket(AVPacket* packet);
+    Status finish();
+    Status ioStatus(const Status& fallback) const;
+    void fail(const Status& status);
+
+    static int ioOpen(AVFormatContext* s, AVIOContext** pb, const char* url, int flags,
+                      AVDictionary** options);
+    static int ioClose(AVFormatContext* s, AVIOContext* pb);
+
+    RenditionConfig m_config;
+    const std::atomic<bool>* m_cancel;
+    std::shared_ptr<av::LogCollector> m_log;
+    BoundedQueue<PipelineItem> m_queue{kQueueItems};
+    std::thread m_thread;
+
+    av::CodecContextPtr m_encoder;
+    av::OutputFormatPtr m_muxer;
+    AVStream* m_videoStream = nullptr;
+    AVStream* m_audioStream = nullptr;
+    AVRational m_audioTimeBase{1, 48000};
+    FilterGraph m_scaler;
+    av::FramePtr m_scaled = av::makeFrame();
+    av::PacketPtr m_packet = av::makePacket();
+    int64_t m_lastGopIndex = -1;
+    int64_t m_lastPts = AV_NOPTS_VALUE;
+    bool m_headerWritten = false;
+    QString m_codecString;
+
+    mutable std::mutex m_statusMutex;
+    Status m_status;
+    Status m_ioStatus; // the first failed open/write/close of an output file
+};
+
+} // namespace hlsforge
