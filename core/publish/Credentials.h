@@ -1,0 +1,47 @@
+#pragma once
+// Where S3 credentials come from: the environment, an AWS shared credentials file profile,
+// or a secure store (the app's keychain) behind CredentialStore so core stays GUI-free.
+// Secrets never go into settings, logs or Status messages: messages name the source only.
+
+#include "publish/SigV4Signer.h"
+#include "util/Status.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace hlsforge::publish {
+
+struct ResolvedCredentials {
+    AwsCredentials credentials;
+    QString source; // "environment", "profile 'x' in /path", "keychain" — safe to show
+    QString region; // from AWS_REGION / AWS_DEFAULT_REGION / the profile, if any
+};
+
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; incomplete when unset.
+ResolvedCredentials credentialsFromEnvironment();
+
+// A profile of an INI file in the AWS format (aws_access_key_id, aws_secret_access_key,
+// aws_session_token, region). `path` empty: AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials.
+StatusOr<ResolvedCredentials> credentialsFromProfile(const QString& profile,
+                                                     const QString& path = {});
+
+// The AWS CLI order: an explicit profile wins; otherwise the environment, then the
+// profile named by AWS_PROFILE (or "default").
+StatusOr<ResolvedCredentials> resolveCredentials(const QString& explicitProfile = {});
+
+// A secure place to keep credentials typed into the app (QtKeychain in the GUI; an
+// in-memory map in tests). Calls may block briefly.
+class CredentialStore {
+public:
+    virtual ~CredentialStore() = default;
+    virtual StatusOr<AwsCredentials> load(const QString& account) = 0;
+    virtual Status save(const QString& account, const AwsCredentials& credentials) = 0;
+    virtual Status remove(const QString& account) = 0;
+};
+
+// Serialised form kept inside a store as one secret (the store holds it, never a file).
+QByteArray encodeCredentialsSecret(const AwsCredentials& credentials);
+StatusOr<AwsCredentials> decodeCredentialsSecret(const QByteArray& secret);
+
+} // namespace hlsforge::publish
