@@ -1,0 +1,239 @@
+// hlsforge-cli as a user runs it: exit codes, messages naming the file and the cause,
+// batches where one file is bad, JSON output.
+
+#include "LadderCheck.h"
+#include "TestMedia.h"
+
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/mount.h>
+#include <unistd.h>
+
+using namespace hlsforge::test;
+
+class TranscodeCliTest : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_good;
+    QString m_ladder;
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+    ProcessResult cli(const QStringList& args) { return runProcess(cliPath(), args); }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        m_good = path(QStringLiteral("good clip.mp4"));
+        QVERIFY(makeClip(m_good, 2.5, QStringLiteral("testsrc2=size=320x180:rate=30")));
+        m_ladder = path(QStringLiteral("ladder.json"));
+        QFile f(m_ladder);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"segmentSeconds": 2, "x264Preset": "ultrafast", "audioKbps": 64,
+                   "renditions": [{"height": 180, "videoKbps": 300}, {"height": 144, "videoKbps": 150}]})");
+    }
+
+    void versionAndHelp() {
+        const ProcessResult v = cli({QStringLiteral("--version")});
+        QVERIFY(v.ok());
+        QVERIFY(v.out.startsWith("hlsforge-cli "));
+        QVERIFY(v.out.contains("libavformat"));
+        const ProcessResult h = cli({QStringLiteral("--help")});
+        QVERIFY(h.ok());
+        for (const char* command : {"transcode", "probe", "presets"})
+            QVERIFY2(h.out.contains(command), command);
+        QCOMPARE(cli({QStringLiteral("frobnicate")}).exitCode, 2);
+        QCOMPARE(cli({QStringLiteral("transcode"), m_good}).exitCode, 2); // no --out
+        QCOMPARE(
+            cli({QStringLiteral("transcode"), m_good, QStringLiteral("--out"),
+                 path(QStringLiteral("x")), QStringLiteral("--segments"), QStringLiteral("mkv")})
+                .exitCode,
+            2);
+    }
+
+    void presetsAreListed() {
+        const ProcessResult r = cli({QStringLiteral("presets"), QStringLiteral("--json")});
+        QVERIFY(r.ok());
+        const QJsonArray presets = QJsonDocument::fromJson(r.out).array();
+        QStringList names;
+        for (const auto& p : presets)
+            names << p.toObject().value(QStringLiteral("name")).toString();
+        QVERIFY(names.contains(QStringLiteral("apple")));
+        QVERIFY(names.contains(QStringLiteral("web")));
+        QVERIFY(names.contains(QStringLiteral("mobile")));
+    }
+
+    void probePrintsJson() {
+        const ProcessResult r = cli({QStringLiteral("probe"), m_good});
+        QVERIFY2(r.ok(), r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject video = o.value(QStringLiteral("video")).toObject();
+        QCOMPARE(video.value(QStringLiteral("codec")).toString(), QStringLiteral("h264"));
+        QCOMPARE(video.value(QStringLiteral("displayWidth")).toInt(), 320);
+        QCOMPARE(video.value(QStringLiteral("frameRate")).toDouble(), 30.0);
+        QCOMPARE(video.value(QStringLiteral("bitDepth")).toInt(), 8);
+        QCOMPARE(
+            o.value(QStringLiteral("audio")).toObject().value(QStringLiteral("channels")).toInt(),
+            1);
+        QVERIFY(std::fabs(o.value(QStringLiteral("durationSeconds")).toDouble() - 2.5) < 0.1);
+    }
+
+    void badInputs_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("cause");
+        QTest::newRow("missing") << "missing"
+                                 << "file not found";
+        QTest::newRow("text named mp4") << "text"
+                                        << "not a readable media file";
+        QTest::newRow("truncated mp4") << "truncated"
+                                       << "moov atom not found";
+        QTest::newRow("audio only") << "audio"
+                                    << "no video stream";
+        QTest::newRow("folder") << "folder"
+                                << "is a folder";
+    }
+    void badInputs() {
+        QFETCH(QString, kind);
+        QFETCH(QString, cause);
+        QString input = path(QStringLiteral("bad-%1.mp4").arg(kind));
+        if (kind == QLatin1String("text")) {
+            QFile f(input);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("Dear diary, today I renamed a text file.\n");
+        } else if (kind == QLatin1String("truncated")) {
+            // A recording cut off before the index (moov) at the end was written.
+            const QString whole = path(QStringLiteral("whole.mp4"));
+            QVERIFY(makeClip(whole, 3, QStringLiteral("testsrc2=size=320x180:rate=30")));
+            QFile in(whole);
+            QVERIFY(in.open(QIODevice::ReadOnly));
+            QFile out(input);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(in.read(in.size() * 2 / 3));
+        } else if (kind == QLatin1String("audio")) {
+            input = path(QStringLiteral("bad-audio.m4a"));
+            QVERIFY(
+                ffmpeg({QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
+                        QStringLiteral("sine"), QStringLiteral("-t"), QStringLiteral("1"), input}));
+        } else if (kind == QLatin1String("folder")) {
+            QDir().mkpath(input);
+        }
+        const QString out = path(QStringLiteral("out-bad-") + kind);
+        const ProcessResult r = cli({QStringLiteral("transcode"), input, QStringLiteral("--out"),
+                                     out, QStringLiteral("--ladder"), m_ladder,
+                                     QStringLiteral("--progress"), QStringLiteral("none")});
+        QCOMPARE(r.exitCode, 1);
+        const QString err = QString::fromUtf8(r.err);
+        QVERIFY2(err.contains(QFileInfo(input).fileName()) && err.contains(cause), qPrintable(err));
+        // One line, no crash, nothing left behind.
+        QCOMPARE(err.trimmed().count(QLatin1Char('\n')), 0);
+        QVERIFY(!QFileInfo::exists(out));
+    }
+
+    void batchWithABadFileStillProducesTheGoodOnes() {
+        const QString bad = path(QStringLiteral("broken.mp4"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(5000, '\x42'));
+        f.close();
+        const QString out = path(QStringLiteral("batch"));
+        const ProcessResult r =
+            cli({QStringLiteral("transcode"), m_good, bad, QStringLiteral("--out"), out,
+                 QStringLiteral("--ladder"), m_ladder, QStringLiteral("--jobs"),
+                 QStringLiteral("2"), QStringLiteral("--progress"), QStringLiteral("json")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("broken.mp4"), r.err.constData());
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/good clip/master.m3u8")));
+        QVERIFY(!QFileInfo::exists(out + QStringLiteral("/broken")));
+        // JSON progress lines: every line parses; there are progress and result events.
+        int progressLines = 0, resultLines = 0;
+        for (const QByteArray& line : r.err.split('\n')) {
+            if (!line.startsWith('{'))
+                continue;
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            QVERIFY2(!o.isEmpty(), line.constData());
+            progressLines += o.value(QStringLiteral("event")) == QLatin1String("progress");
+            resultLines += o.value(QStringLiteral("event")) == QLatin1String("result");
+        }
+        QVERIFY(progressLines > 0);
+        QCOMPARE(resultLines, 2);
+        // The good ladder plays in an independent reader.
+        const ProcessResult play =
+            runProcess(QStringLiteral("ffmpeg"),
+                       {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-i"),
+                        out + QStringLiteral("/good clip/master.m3u8"), QStringLiteral("-f"),
+                        QStringLiteral("null"), QStringLiteral("-")});
+        QVERIFY2(play.ok() && play.err.isEmpty(), play.err.constData());
+    }
+
+    void singleInputLandsInOutDirAndFlagsOverrideTheLadder() {
+        const QString out = path(QStringLiteral("single"));
+        const ProcessResult r =
+            cli({QStringLiteral("transcode"), m_good, QStringLiteral("--out"), out,
+                 QStringLiteral("--ladder"), m_ladder, QStringLiteral("--segments"),
+                 QStringLiteral("fmp4"), QStringLiteral("--segment-seconds"), QStringLiteral("1"),
+                 QStringLiteral("--json"), QStringLiteral("--progress"), QStringLiteral("none")});
+        QVERIFY2(r.ok(), r.err.constData());
+        const QJsonArray results = QJsonDocument::fromJson(r.out).array();
+        QCOMPARE(results.size(), 1);
+        QCOMPARE(results.first().toObject().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("ok"));
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/master.m3u8")));
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/180p/init.mp4")));
+        const CheckedMedia media = readMedia(out + QStringLiteral("/180p/index.m3u8"));
+        QVERIFY(media.segments.size() >= 3); // 2.5 s in 1 s segments
+    }
+
+    void unwritableOutputFolder() {
+        const QString file = path(QStringLiteral("plain-file"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        const QString out = file + QStringLiteral("/ladder");
+        const ProcessResult r = cli({QStringLiteral("transcode"), m_good, QStringLiteral("--out"),
+                                     out, QStringLiteral("--ladder"), m_ladder,
+                                     QStringLiteral("--progress"), QStringLiteral("none")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("plain-file"), r.err.constData());
+    }
+
+    void outOfDiskSpace() {
+        // A 1 MiB filesystem: too small for the ladder. Needs root to mount.
+        const QString mountPoint = path(QStringLiteral("tiny"));
+        QDir().mkpath(mountPoint);
+        if (geteuid() != 0 ||
+            mount("tmpfs", mountPoint.toUtf8().constData(), "tmpfs", 0, "size=1m") != 0)
+            QSKIP("cannot mount a small tmpfs here (needs root); disk-full path not exercised");
+        const QString clip = path(QStringLiteral("big.mp4"));
+        QVERIFY(makeClip(clip, 30,
+                         QStringLiteral("testsrc2=size=320x180:rate=30,noise=alls=40:allf=t")));
+        const QStringList args = {
+            QStringLiteral("transcode"),  clip,
+            QStringLiteral("--out"),      mountPoint + QStringLiteral("/ladder"),
+            QStringLiteral("--ladder"),   m_ladder,
+            QStringLiteral("--progress"), QStringLiteral("none")};
+        // First the up-front estimate refuses; then, with it off, the real write error.
+        const ProcessResult early = cli(args);
+        const QStringList leftEarly =
+            QDir(mountPoint).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+        qputenv("HLSFORGE_NO_SPACE_CHECK", "1");
+        const ProcessResult late = cli(args);
+        qunsetenv("HLSFORGE_NO_SPACE_CHECK");
+        const QStringList leftLate =
+            QDir(mountPoint).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+        umount(mountPoint.toUtf8().constData());
+        QCOMPARE(early.exitCode, 1);
+        QVERIFY2(early.err.contains("not enough free disk space"), early.err.constData());
+        QVERIFY2(leftEarly.isEmpty(), qPrintable(leftEarly.join(QLatin1Char(' '))));
+        QCOMPARE(late.exitCode, 1);
+        QVERIFY2(late.err.contains("disk full"), late.err.constData());
+        QVERIFY2(late.err.contains((mountPoint + QStringLiteral("/ladder")).toUtf8()),
+                 late.err.constData());
+        QVERIFY2(!late.err.contains("staging"), late.err.constData());
+        QVERIFY2(leftLate.isEmpty(), qPrintable(leftLate.join(QLatin1Char(' '))));
+    }
+};
+
+QTEST_GUILESS_MAIN(TranscodeCliTest)
+#include "tst_transcode_cli.moc"
