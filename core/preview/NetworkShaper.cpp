@@ -1,0 +1,88 @@
+#include "preview/NetworkShaper.h"
+
+#include <algorithm>
+
+namespace hlsforge::preview {
+
+NetworkShaper::NetworkShaper()
+    : m_profile(ShapingProfile::unlimited()), m_appliedAt(Clock::now()), m_linkFreeAt(m_appliedAt) {
+}
+
+void NetworkShaper::setProfile(ShapingProfile profile) {
+    std::lock_guard lock(m_mutex);
+    m_profile = std::move(profile);
+    m_appliedAt = Clock::now();
+    // Reservations made at the old rate are abandoned: the new rate applies from now on.
+    m_linkFreeAt = m_appliedAt;
+    m_wake.notify_all();
+}
+
+ShapingProfile NetworkShaper::profile() const {
+    std::lock_guard lock(m_mutex);
+    return m_profile;
+}
+
+double NetworkShaper::secondsSinceApplied() const {
+    std::lock_guard lock(m_mutex);
+    return std::chrono::duration<double>(Clock::now() - m_appliedAt).count();
+}
+
+double NetworkShaper::currentRateKbps() const {
+    std::lock_guard lock(m_mutex);
+    return m_profile.rateKbpsAt(std::chrono::duration<double>(Clock::now() - m_appliedAt).count());
+}
+
+int NetworkShaper::latencyMs() const {
+    std::lock_guard lock(m_mutex);
+    return m_profile.latencyMs;
+}
+
+qint64 NetworkShaper::chunkBytes() const {
+    const double rateKbps = currentRateKbps();
+    if (rateKbps <= 0)
+        return 256 * 1024;
+    const qint64 bytesPer20Ms = qint64(rateKbps * 1000.0 / 8.0 * 0.020);
+    return std::clamp<qint64>(bytesPer20Ms, 1024, 256 * 1024);
+}
+
+bool NetworkShaper::waitToSend(qint64 bytes) {
+    std::unique_lock lock(m_mutex);
+    if (m_cancelled)
+        return false;
+    const Clock::time_point now = Clock::now();
+    const double rateKbps =
+        m_profile.rateKbpsAt(std::chrono::duration<double>(now - m_appliedAt).count());
+    if (rateKbps <= 0)
+        return true;
+    // No credit for idle time: an idle link does not let the next request burst above the
+    // rate, which keeps short fetches (playlists, small segments) honest too.
+    const Clock::time_point start = std::max(now, m_linkFreeAt);
+    const auto slice = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(double(bytes) * 8.0 / (rateKbps * 1000.0)));
+    m_linkFreeAt = start + slice;
+    const Clock::time_point until = m_linkFreeAt;
+    const Clock::time_point appliedAt = m_appliedAt;
+    m_wake.wait_until(lock, until, [&] { return m_cancelled || m_appliedAt != appliedAt; });
+    return !m_cancelled;
+}
+
+bool NetworkShaper::sleepMs(int ms) {
+    std::unique_lock lock(m_mutex);
+    if (ms <= 0)
+        return !m_cancelled;
+    m_wake.wait_for(lock, std::chrono::milliseconds(ms), [&] { return m_cancelled; });
+    return !m_cancelled;
+}
+
+void NetworkShaper::cancelAll() {
+    std::lock_guard lock(m_mutex);
+    m_cancelled = true;
+    m_wake.notify_all();
+}
+
+void NetworkShaper::reset() {
+    std::lock_guard lock(m_mutex);
+    m_cancelled = false;
+}
+
+} // namespace hlsforge::preview
