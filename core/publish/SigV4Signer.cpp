@@ -80,9 +80,10 @@ QByteArray percentDecode(const QByteArray& bytes) {
 }
 
 QByteArray canonicalPath(const QByteArray& rawPath, PathRule rule) {
-    const QByteArray decoded = percentDecode(rawPath.isEmpty() ? QByteArray("/") : rawPath);
+    // An S3 key is literal ("100%.ts" is a valid key), so it is never decoded first.
     if (rule == PathRule::S3)
-        return awsUriEncode(decoded, /*keepSlash=*/true);
+        return awsUriEncode(rawPath.isEmpty() ? QByteArray("/") : rawPath, /*keepSlash=*/true);
+    const QByteArray decoded = percentDecode(rawPath.isEmpty() ? QByteArray("/") : rawPath);
 
     QList<QByteArray> kept;
     for (const QByteArray& segment : decoded.split('/')) {

@@ -1,0 +1,123 @@
+#pragma once
+// PublishJob: puts a finished ladder folder into a folder or an S3-compatible bucket.
+//
+//   PublishJob job(options);
+//   connect(&job, &PublishJob::finished, ...);   // exactly once, with the result
+//   job.start();                                 // returns at once; work runs on its own threads
+//   job.progress();                              // thread-safe snapshot, poll a few times a second
+//   job.cancel();                                // non-blocking; the result is then Cancelled
+//
+// Files go in phases: segments and init segments, then media playlists, then the master
+// playlist with index.html/poster.jpg, each phase finished before the next begins. Files
+// already at the destination with the same size and MD5 are skipped, which makes a re-run
+// after a cancel, a crash or a failure upload only what is missing.
+
+#include "publish/ContentPolicy.h"
+#include "publish/PublishPlan.h"
+#include "publish/S3Client.h"
+#include "publish/SigV4Signer.h"
+#include "util/Status.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+namespace hlsforge::publish {
+
+struct PublishOptions {
+    enum class Destination { Folder, S3 };
+
+    QString sourceDir;
+    Destination destination = Destination::Folder;
+    QString folderPath;         // Destination::Folder
+    S3Target s3;                // Destination::S3
+    AwsCredentials credentials; // Destination::S3, resolved by the caller
+    ContentPolicy contentPolicy;
+    bool publicRead = false;  // x-amz-acl: public-read
+    int parallelRequests = 8; // files and parts in flight at once
+    qint64 multipartThresholdBytes = 8 * 1024 * 1024;
+    qint64 partSizeBytes = 8 * 1024 * 1024; // raised when a file would need > 10,000 parts
+    RetryPolicy retry;
+    QString publicBaseUrl; // e.g. "https://cdn.example.com/videos"; empty: derived
+};
+
+struct PublishProgress {
+    qint64 bytesDone = 0; // uploaded or found already in place
+    qint64 bytesTotal = 0;
+    qint64 bytesTransferred = 0; // actually sent this run
+    int filesDone = 0;           // uploaded or skipped
+    int filesSkipped = 0;
+    int filesTotal = 0;
+    int retries = 0;
+    double bytesPerSecond = 0; // transfer rate of this run
+    double etaSeconds = -1;    // -1: unknown yet
+    int phase = 0;             // 0 segments, 1 media playlists, 2 master
+    bool finished = false;
+};
+
+struct PublishResult {
+    Status status;
+    QString playbackUrl; // the master playlist (or the only playlist)
+    QString pageUrl;     // index.html, if the ladder has one
+    int filesUploaded = 0;
+    int filesSkipped = 0;
+    qint64 bytesTransferred = 0;
+    double seconds = 0;
+};
+
+// Shared state between the job and its engines (internal, but plain data).
+struct PublishState {
+    std::atomic_bool cancel{false};
+    std::atomic<qint64> bytesDone{0};
+    std::atomic<qint64> bytesTotal{0};
+    std::atomic<qint64> bytesTransferred{0};
+    std::atomic<int> filesDone{0};
+    std::atomic<int> filesSkipped{0};
+    std::atomic<int> filesTotal{0};
+    std::atomic<int> retries{0};
+    std::atomic<int> phase{0};
+    std::atomic_bool finished{false};
+    QElapsedTimer clock;
+};
+
+class PublishJob : public QObject {
+    Q_OBJECT
+public:
+    explicit PublishJob(PublishOptions options, QObject* parent = nullptr);
+    ~PublishJob() override; // cancels and waits for the worker
+
+    void start();
+    void cancel();
+    PublishProgress progress() const;
+    bool isFinished() const { return m_state.finished.load(); }
+    PublishResult result() const; // valid once finished
+
+    // Runs the whole publish on the calling thread (no signals); used by start().
+    PublishResult run();
+
+signals:
+    void finished(const hlsforge::publish::PublishResult& result);
+
+private:
+    PublishOptions m_options;
+    PublishState m_state;
+    PublishResult m_result;
+    std::thread m_thread;
+};
+
+// The engines (PublishFolder.cpp, PublishS3.cpp), called by run() on its thread.
+Status publishToFolder(const PublishPlan& plan, const PublishOptions& options, PublishState& state,
+                       PublishResult& result);
+Status publishToS3(const PublishPlan& plan, const PublishOptions& options, PublishState& state,
+                   PublishResult& result);
+
+// URL of `relativePath` at the destination (public base URL first, else the S3 or file URL).
+QString publicUrlFor(const PublishOptions& options, const QString& relativePath);
+
+} // namespace hlsforge::publish
+
+Q_DECLARE_METATYPE(hlsforge::publish::PublishResult)
