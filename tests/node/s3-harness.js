@@ -12,8 +12,10 @@
 // Prints one JSON line {"proxyPort":N,"s3Port":M} once ready; exits when stdin closes.
 // Control (on the proxy port, not signed):
 //   GET  /__hlsforge/stats   counters and the keys written
-//   POST /__hlsforge/config  {"faults":{"3":"slowdown","5":"500","9":"drop"},"denyWritesAfter":N}
-//                            faults are keyed by the ordinal of PUT requests (1-based)
+//   POST /__hlsforge/config  {"faults":{"3":"slowdown","5":"500","9":"drop"},"denyWritesAfter":N,
+//                            "denyPartsAfter":M}: faults are keyed by the ordinal of PUT requests
+//                            (1-based); after N stored objects every write, after M parts every
+//                            part, is refused with 403 AccessDenied
 //   POST /__hlsforge/reset   zero the counters and clear the config
 'use strict';
 
@@ -229,6 +231,11 @@ async function main() {
         const query = parseQuery(rawQuery);
         const isWrite = req.method === 'PUT' || req.method === 'POST';
         if (isWrite && config.denyWritesAfter !== undefined && stats.writesOk >= config.denyWritesAfter) {
+          stats.rejected.denied++;
+          return s3Error(res, 403, 'AccessDenied', 'Access Denied');
+        }
+        if (req.method === 'PUT' && 'uploadId' in query && config.denyPartsAfter !== undefined &&
+            stats.partPuts >= config.denyPartsAfter) {
           stats.rejected.denied++;
           return s3Error(res, 403, 'AccessDenied', 'Access Denied');
         }

@@ -254,7 +254,25 @@ int runPublish(const QStringList& argsIn) {
     std::signal(SIGTERM, SIG_DFL);
 
     const PublishProgress last = job.progress();
-    if (progressMode == QLatin1String("json")) {
+    const bool json = progressMode == QLatin1String("json");
+    if (progressMode == QLatin1String("text"))
+        printErr(progressText(last));
+    int exitCode = 0;
+    if (result.status.isCancelled()) {
+        printErr(QStringLiteral("publish: interrupted; run the same command again to finish\n"));
+        exitCode = 130;
+    } else if (!result.status.isOk()) {
+        printErr(QStringLiteral("error: %1\n").arg(result.status.message()));
+        exitCode = 1;
+    } else if (!json) {
+        printErr(
+            QStringLiteral("publish: done in %1 s: %2 files uploaded, %3 unchanged, %4 MB sent\n")
+                .arg(result.seconds, 0, 'f', 1)
+                .arg(result.filesUploaded)
+                .arg(result.filesSkipped)
+                .arg(result.bytesTransferred / 1e6, 0, 'f', 1));
+    }
+    if (json) { // the result is always the last line
         QJsonObject o = progressJson(last);
         o[QStringLiteral("event")] = QStringLiteral("result");
         o[QStringLiteral("status")] = result.status.codeName();
@@ -265,22 +283,9 @@ int runPublish(const QStringList& argsIn) {
         o[QStringLiteral("pageUrl")] = result.pageUrl;
         printErr(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) +
                  QLatin1Char('\n'));
-    } else if (progressMode == QLatin1String("text")) {
-        printErr(progressText(last));
     }
-    if (result.status.isCancelled()) {
-        printErr(QStringLiteral("publish: interrupted; run the same command again to finish\n"));
-        return 130;
-    }
-    if (!result.status.isOk()) {
-        printErr(QStringLiteral("error: %1\n").arg(result.status.message()));
-        return 1;
-    }
-    printErr(QStringLiteral("publish: done in %1 s: %2 files uploaded, %3 unchanged, %4 MB sent\n")
-                 .arg(result.seconds, 0, 'f', 1)
-                 .arg(result.filesUploaded)
-                 .arg(result.filesSkipped)
-                 .arg(result.bytesTransferred / 1e6, 0, 'f', 1));
+    if (exitCode != 0)
+        return exitCode;
     if (!result.playbackUrl.isEmpty())
         printOut(QStringLiteral("playback: %1\n").arg(result.playbackUrl));
     if (!result.pageUrl.isEmpty())
