@@ -1,0 +1,165 @@
+#include "JobDetails.h"
+
+#include "Format.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+
+namespace hlsforge::gui {
+
+namespace {
+
+QString tr(const char* text) {
+    return QCoreApplication::translate("JobDetails", text);
+}
+
+QString row(const QString& label, const QString& value) {
+    return QStringLiteral("<tr><td style='color:#666;padding-right:12px'>%1</td><td>%2</td></tr>")
+        .arg(label.toHtmlEscaped(), value.toHtmlEscaped());
+}
+
+QString sourceFacts(const MediaInfo& m) {
+    QString html = QStringLiteral("<h3>%1</h3><table>").arg(tr("Source"));
+    html += row(tr("Container"), m.container);
+    html += row(tr("Duration"), QStringLiteral("%1 (%2 s)")
+                                    .arg(formatDuration(m.durationSeconds))
+                                    .arg(m.durationSeconds, 0, 'f', 3));
+    html += row(tr("Size"), QStringLiteral("%1, %2").arg(formatBytes(m.sizeBytes),
+                                                         formatBitsPerSecond(m.bitRate)));
+    if (m.hasVideo) {
+        const VideoInfo& v = m.video;
+        QString video = QStringLiteral("%1 %2, %3×%4")
+                            .arg(v.codec, v.profile)
+                            .arg(v.displayWidth)
+                            .arg(v.displayHeight);
+        if (v.codedWidth != v.displayWidth || v.codedHeight != v.displayHeight)
+            video += tr(" (stored as %1×%2)").arg(v.codedWidth).arg(v.codedHeight);
+        video += QStringLiteral(", %1 fps").arg(v.frameRate, 0, 'f', 3);
+        if (v.variableFrameRate)
+            video += tr(" (variable)");
+        video += QStringLiteral(", %1, %2-bit %3")
+                     .arg(v.pixelFormat)
+                     .arg(v.bitDepth)
+                     .arg(v.chromaSubsampling);
+        if (v.rotationDegrees != 0)
+            video += tr(", rotated %1°").arg(v.rotationDegrees);
+        html += row(tr("Video"), video);
+    }
+    if (m.hasAudio) {
+        const AudioInfo& a = m.audio;
+        html += row(tr("Audio"), QStringLiteral("%1, %2 ch (%3), %4 Hz, %5")
+                                     .arg(a.codec)
+                                     .arg(a.channels)
+                                     .arg(a.channelLayout)
+                                     .arg(a.sampleRateHz)
+                                     .arg(formatBitsPerSecond(a.bitRate)));
+    } else {
+        html += row(tr("Audio"), tr("none (the ladder will be video only)"));
+    }
+    return html + QStringLiteral("</table>");
+}
+
+QString plannedLadder(const QueueItem& item, const Ladder& ladder) {
+    QString html = QStringLiteral("<h3>%1</h3>").arg(tr("Ladder for this file"));
+    const auto rungs =
+        resolveRenditions(ladder, item.media.video.displayWidth, item.media.video.displayHeight);
+    html += QStringLiteral(
+                "<table cellpadding='2'><tr><th align='left'>%1</th><th align='right'>%2</th>"
+                "<th align='right'>%3</th><th align='right'>%4</th></tr>")
+                .arg(tr("Rendition"), tr("Size"), tr("Video kb/s"), tr("Max kb/s"));
+    for (const ResolvedRendition& r : rungs)
+        html +=
+            QStringLiteral("<tr><td>%1</td><td align='right'>%2×%3</td><td align='right'>%4</td>"
+                           "<td align='right'>%5</td></tr>")
+                .arg(r.name.toHtmlEscaped())
+                .arg(r.width)
+                .arg(r.height)
+                .arg(r.videoKbps)
+                .arg(r.maxKbps);
+    html += QStringLiteral("</table>");
+    const int dropped = int(ladder.renditions.size() - rungs.size());
+    if (dropped > 0)
+        html +=
+            QStringLiteral("<p>%1</p>")
+                .arg(tr("%1 rung(s) larger than the source are skipped: HLS Forge never upscales.")
+                         .arg(dropped));
+    html += QStringLiteral("<p>%1</p>")
+                .arg(tr("%1 s %2 segments, x264 %3, audio %4 kb/s")
+                         .arg(ladder.segmentSeconds)
+                         .arg(segmentFormatName(ladder.segmentFormat), ladder.x264Preset)
+                         .arg(ladder.audioKbps)
+                         .toHtmlEscaped());
+    return html;
+}
+
+QString resultSummary(const TranscodeResult& r) {
+    QString html = QStringLiteral("<h3>%1</h3>").arg(tr("Playlists written"));
+    html += QStringLiteral("<p>%1</p>").arg(r.masterPlaylist.toHtmlEscaped());
+    html +=
+        QStringLiteral(
+            "<table cellpadding='2'><tr><th align='left'>%1</th><th align='right'>%2</th>"
+            "<th align='right'>BANDWIDTH</th><th align='right'>AVERAGE-BANDWIDTH</th>"
+            "<th align='right'>%3</th><th align='right'>%4</th><th align='left'>CODECS</th></tr>")
+            .arg(tr("Rendition"), tr("Size"), tr("Segments"), tr("Bytes"));
+    for (const RenditionResult& rr : r.renditions)
+        html +=
+            QStringLiteral("<tr><td>%1</td><td align='right'>%2×%3</td><td align='right'>%4</td>"
+                           "<td align='right'>%5</td><td align='right'>%6 (max %7 s)</td>"
+                           "<td align='right'>%8</td><td>%9</td></tr>")
+                .arg(rr.playlist.toHtmlEscaped())
+                .arg(rr.width)
+                .arg(rr.height)
+                .arg(rr.bandwidth)
+                .arg(rr.averageBandwidth)
+                .arg(rr.segmentCount)
+                .arg(rr.maxSegmentSeconds, 0, 'f', 2)
+                .arg(formatBytes(rr.totalBytes))
+                .arg(rr.codecs.toHtmlEscaped());
+    html += QStringLiteral("</table><p>%1</p>")
+                .arg(tr("Encoded in %1 s.").arg(r.elapsedSeconds, 0, 'f', 1));
+    return html;
+}
+
+} // namespace
+
+QString jobDetailsHtml(const QueueItem& item, const Ladder& ladder) {
+    QString html = QStringLiteral("<h2>%1</h2><table>")
+                       .arg(QFileInfo(item.inputPath).fileName().toHtmlEscaped());
+    html += row(tr("File"), item.inputPath);
+    html += row(tr("Status"), jobStateName(item.state));
+    if (!item.outputDir.isEmpty())
+        html += row(item.state == JobState::Done || item.state == JobState::Running
+                        ? tr("Output")
+                        : tr("Output (planned)"),
+                    item.outputDir + QStringLiteral("/master.m3u8"));
+    html += QStringLiteral("</table>");
+    if (!item.error.isEmpty()) {
+        html += QStringLiteral("<h3 style='color:#c62828'>%1</h3><p>%2</p>")
+                    .arg(tr("What went wrong"), item.error.toHtmlEscaped());
+        if (!item.errorDetail.isEmpty())
+            html += QStringLiteral("<p style='color:#666'>%1</p>")
+                        .arg(item.errorDetail.toHtmlEscaped());
+    }
+    if (item.probed) {
+        html += sourceFacts(item.media);
+        if (item.media.hasVideo)
+            html += plannedLadder(item, ladder);
+    }
+    if (item.result && !item.result->warnings.isEmpty()) {
+        html += QStringLiteral("<h3>%1</h3><ul>").arg(tr("Warnings"));
+        for (const QString& warning : item.result->warnings)
+            html += QStringLiteral("<li>%1</li>").arg(warning.toHtmlEscaped());
+        html += QStringLiteral("</ul>");
+    }
+    if (item.result && item.result->status.isOk())
+        html += resultSummary(*item.result);
+    html +=
+        QStringLiteral("<h3>%1</h3><pre>%2</pre>").arg(tr("Log"), jobLogText(item).toHtmlEscaped());
+    return html;
+}
+
+QString jobLogText(const QueueItem& item) {
+    return item.log.join(QLatin1Char('\n'));
+}
+
+} // namespace hlsforge::gui

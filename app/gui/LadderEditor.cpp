@@ -1,0 +1,341 @@
+#include "LadderEditor.h"
+
+#include "LadderModel.h"
+
+#include "ladder/Presets.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace hlsforge::gui {
+
+namespace {
+
+const QString kCustomName = QStringLiteral("custom");
+
+QToolButton* toolButton(const QString& icon, const QString& text, const QString& tip,
+                        QWidget* parent) {
+    auto* button = new QToolButton(parent);
+    button->setIcon(QIcon(icon));
+    button->setText(text);
+    button->setToolTip(tip);
+    button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    button->setAutoRaise(true);
+    return button;
+}
+
+} // namespace
+
+LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new LadderModel(this)) {
+    auto* layout = new QVBoxLayout(this);
+
+    auto* presetRow = new QHBoxLayout;
+    m_presetCombo = new QComboBox(this);
+    m_presetCombo->setToolTip(tr("Built-in ladders; any edit turns the ladder into a custom one"));
+    for (const LadderPreset& preset : ladderPresets())
+        m_presetCombo->addItem(preset.name, preset.name);
+    m_presetCombo->addItem(tr("custom"), kCustomName);
+    auto* presetLabel = new QLabel(tr("&Preset:"), this);
+    presetLabel->setBuddy(m_presetCombo);
+    auto* loadButton =
+        toolButton(QStringLiteral(":/icons/open.svg"), tr("Load…"),
+                   tr("Load a ladder JSON file (the format hlsforge-cli --ladder reads)"), this);
+    auto* saveButton =
+        toolButton(QStringLiteral(":/icons/save.svg"), tr("Save…"),
+                   tr("Save this ladder as JSON for the CLI or another machine"), this);
+    presetRow->addWidget(presetLabel);
+    presetRow->addWidget(m_presetCombo, 1);
+    presetRow->addWidget(loadButton);
+    presetRow->addWidget(saveButton);
+    layout->addLayout(presetRow);
+
+    m_presetDescription = new QLabel(this);
+    m_presetDescription->setWordWrap(true);
+    m_presetDescription->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    layout->addWidget(m_presetDescription);
+
+    m_table = new QTableView(this);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
+                             QAbstractItemView::AnyKeyPressed);
+    m_table->setToolTip(tr("Double-click or press F2 to edit a value"));
+    layout->addWidget(m_table, 1);
+    setMinimumWidth(400); // every rung column visible without scrolling
+
+    auto* rungRow = new QHBoxLayout;
+    auto* addButton = toolButton(QStringLiteral(":/icons/rung-add.svg"), tr("Add"),
+                                 tr("Add a smaller rung"), this);
+    auto* duplicateButton =
+        toolButton(QStringLiteral(":/icons/rung-duplicate.svg"), tr("Duplicate"),
+                   tr("Copy the selected rung (e.g. the same size at another bitrate)"), this);
+    auto* removeButton = toolButton(QStringLiteral(":/icons/rung-remove.svg"), tr("Remove"),
+                                    tr("Remove the selected rung"), this);
+    rungRow->addWidget(addButton);
+    rungRow->addWidget(duplicateButton);
+    rungRow->addWidget(removeButton);
+    rungRow->addStretch(1);
+    layout->addLayout(rungRow);
+
+    auto* form = new QFormLayout;
+    // The spin boxes allow more than validate() does, so an out-of-range value is explained
+    // by the validation line rather than silently clamped.
+    m_segmentSeconds = new QDoubleSpinBox(this);
+    m_segmentSeconds->setRange(0, 60);
+    m_segmentSeconds->setDecimals(1);
+    m_segmentSeconds->setSingleStep(1);
+    m_segmentSeconds->setSuffix(tr(" s"));
+    m_segmentSeconds->setToolTip(
+        tr("Target segment duration; Apple recommends 6 s. Keyframes are placed so every "
+           "segment starts with one."));
+    m_segmentFormat = new QComboBox(this);
+    for (auto f : {SegmentFormat::Ts, SegmentFormat::Fmp4, SegmentFormat::TsByteRange,
+                   SegmentFormat::Fmp4ByteRange})
+        m_segmentFormat->addItem(segmentFormatName(f), int(f));
+    m_segmentFormat->setToolTip(
+        tr("ts: MPEG-2 transport stream segments, the most compatible.\n"
+           "fmp4: fragmented MP4 (CMAF) segments.\n"
+           "…-byterange: one file per rendition, segments addressed by byte range."));
+    m_x264Preset = new QComboBox(this);
+    m_x264Preset->addItems(x264PresetNames());
+    m_x264Preset->setToolTip(
+        tr("x264 speed/quality trade-off: faster presets encode quicker at the same bitrate "
+           "but look worse"));
+    m_audioKbps = new QSpinBox(this);
+    m_audioKbps->setRange(0, 1000);
+    m_audioKbps->setSingleStep(16);
+    m_audioKbps->setSuffix(tr(" kb/s"));
+    m_audioKbps->setToolTip(tr("AAC-LC audio bitrate, shared by every rung"));
+    form->addRow(tr("Segment &duration:"), m_segmentSeconds);
+    form->addRow(tr("Segment &format:"), m_segmentFormat);
+    form->addRow(tr("x264 pre&set:"), m_x264Preset);
+    form->addRow(tr("&Audio:"), m_audioKbps);
+    layout->addLayout(form);
+
+    m_referenceLabel = new QLabel(this);
+    m_referenceLabel->setWordWrap(true);
+    layout->addWidget(m_referenceLabel);
+    m_validationLabel = new QLabel(this);
+    m_validationLabel->setWordWrap(true);
+    m_validationLabel->setTextFormat(Qt::PlainText);
+    layout->addWidget(m_validationLabel);
+
+    connect(m_presetCombo, &QComboBox::activated, this, [this](int index) {
+        const QString name = m_presetCombo->itemData(index).toString();
+        if (name != kCustomName)
+            applyPreset(name);
+    });
+    connect(loadButton, &QToolButton::clicked, this, &LadderEditor::loadWithDialog);
+    connect(saveButton, &QToolButton::clicked, this, &LadderEditor::saveWithDialog);
+    connect(addButton, &QToolButton::clicked, this, &LadderEditor::addRung);
+    connect(duplicateButton, &QToolButton::clicked, this, &LadderEditor::duplicateRung);
+    connect(removeButton, &QToolButton::clicked, this, &LadderEditor::removeRung);
+    connect(m_segmentSeconds, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
+        if (!m_syncing)
+            m_model->setSegmentSeconds(seconds);
+    });
+    connect(m_segmentFormat, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (!m_syncing && index >= 0)
+            m_model->setSegmentFormat(SegmentFormat(m_segmentFormat->itemData(index).toInt()));
+    });
+    connect(m_x264Preset, &QComboBox::currentTextChanged, this, [this](const QString& preset) {
+        if (!m_syncing)
+            m_model->setX264Preset(preset);
+    });
+    connect(m_audioKbps, &QSpinBox::valueChanged, this, [this](int kbps) {
+        if (!m_syncing)
+            m_model->setAudioKbps(kbps);
+    });
+    connect(m_model, &LadderModel::ladderChanged, this, &LadderEditor::onModelChanged);
+
+    setReferenceSize({}, {});
+    const LadderPreset* fallback = findLadderPreset(QStringLiteral("web"));
+    setLadder(fallback ? fallback->ladder : ladderPresets().first().ladder,
+              fallback ? fallback->name : ladderPresets().first().name);
+}
+
+const Ladder& LadderEditor::ladder() const {
+    return m_model->ladder();
+}
+
+void LadderEditor::setLadder(const Ladder& ladder, const QString& name) {
+    m_name = name.isEmpty() ? kCustomName : name;
+    m_syncing = true;           // the reset below must not turn the name into "custom"
+    m_model->setLadder(ladder); // → onModelChanged
+    m_syncing = false;
+}
+
+bool LadderEditor::applyPreset(const QString& presetName) {
+    const LadderPreset* preset = findLadderPreset(presetName);
+    if (!preset)
+        return false;
+    setLadder(preset->ladder, preset->name);
+    return true;
+}
+
+void LadderEditor::onModelChanged() {
+    if (!m_syncing)
+        m_name = kCustomName;
+    syncFieldsFromModel();
+    const int comboIndex = m_presetCombo->findData(m_name);
+    m_presetCombo->setCurrentIndex(comboIndex >= 0 ? comboIndex
+                                                   : m_presetCombo->findData(kCustomName));
+    const LadderPreset* preset = findLadderPreset(m_name);
+    m_presetDescription->setText(preset ? preset->description
+                                        : tr("Your own ladder: save it to reuse it with the CLI."));
+    const QString problem = validationMessage();
+    if (problem.isEmpty()) {
+        const Ladder& l = ladder();
+        m_validationLabel->setStyleSheet(QStringLiteral("color: #2e7d32;"));
+        m_validationLabel->setText(tr("✓ %n rungs, %1 s %2 segments, keyframe every %3 s", nullptr,
+                                      int(l.renditions.size()))
+                                       .arg(l.segmentSeconds)
+                                       .arg(segmentFormatName(l.segmentFormat))
+                                       .arg(l.gopSeconds(), 0, 'g', 3));
+    } else {
+        m_validationLabel->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold;"));
+        m_validationLabel->setText(QStringLiteral("⚠ ") + problem);
+    }
+    emit ladderChanged();
+}
+
+void LadderEditor::syncFieldsFromModel() {
+    const bool wasSyncing = m_syncing;
+    m_syncing = true;
+    const Ladder& l = ladder();
+    m_segmentSeconds->setValue(l.segmentSeconds);
+    m_segmentFormat->setCurrentIndex(m_segmentFormat->findData(int(l.segmentFormat)));
+    m_x264Preset->setCurrentText(l.x264Preset);
+    m_audioKbps->setValue(l.audioKbps);
+    m_syncing = wasSyncing;
+}
+
+Status LadderEditor::validation() const {
+    return ladder().validate();
+}
+
+QString LadderEditor::validationMessage() const {
+    const Status status = validation();
+    return status.isOk() ? QString() : explain(status, ladder());
+}
+
+QString LadderEditor::explain(const Status& status, const Ladder& ladder) {
+    QString text = status.message();
+    static const QRegularExpression rungField(QStringLiteral("^renditions\\[(\\d+)\\]\\.(\\w+): "));
+    const QRegularExpressionMatch match = rungField.match(text);
+    if (match.hasMatch()) {
+        const int index = match.captured(1).toInt();
+        QString field = match.captured(2);
+        if (field == QLatin1String("videoKbps"))
+            field = tr("video kb/s");
+        else if (field == QLatin1String("maxKbps"))
+            field = tr("max kb/s");
+        QString rung = tr("Rung %1").arg(index + 1);
+        if (index < ladder.renditions.size()) {
+            const Rendition& r = ladder.renditions[index];
+            rung += QStringLiteral(" (%1)").arg(
+                r.name.isEmpty() ? QStringLiteral("%1p").arg(r.height) : r.name);
+        }
+        return QStringLiteral("%1: %2 %3").arg(rung, field, text.mid(match.capturedLength()));
+    }
+    static const QList<QPair<QString, QString>> topFields = {
+        {QStringLiteral("segmentSeconds: "), tr("Segment duration ")},
+        {QStringLiteral("audioKbps: "), tr("Audio kb/s ")},
+        {QStringLiteral("x264Preset: "), tr("x264 preset: ")},
+        {QStringLiteral("renditions: "), tr("The ladder ")},
+    };
+    for (const auto& [key, words] : topFields) {
+        if (text.startsWith(key))
+            return words + text.mid(key.size());
+    }
+    return text;
+}
+
+Status LadderEditor::loadFromFile(const QString& path) {
+    StatusOr<Ladder> loaded = Ladder::load(path);
+    if (!loaded.isOk())
+        return loaded.status();
+    setLadder(loaded.value(), kCustomName);
+    return Status::ok();
+}
+
+Status LadderEditor::saveToFile(const QString& path) const {
+    return ladder().save(path);
+}
+
+void LadderEditor::loadWithDialog() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load ladder"), QString(),
+                                                      tr("Ladder JSON (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    const Status status = loadFromFile(path);
+    if (!status.isOk())
+        QMessageBox::warning(this, tr("Load ladder"), status.message());
+}
+
+void LadderEditor::saveWithDialog() {
+    if (!validation().isOk()) {
+        QMessageBox::warning(this, tr("Save ladder"),
+                             tr("This ladder cannot be saved yet:\n%1").arg(validationMessage()));
+        return;
+    }
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save ladder"), m_name + QStringLiteral(".json"), tr("Ladder JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+        path += QStringLiteral(".json");
+    const Status status = saveToFile(path);
+    if (!status.isOk())
+        QMessageBox::warning(this, tr("Save ladder"), status.message());
+}
+
+void LadderEditor::addRung() {
+    const int row = m_model->addRung();
+    m_table->selectRow(row);
+}
+
+void LadderEditor::duplicateRung() {
+    const QModelIndex current = m_table->currentIndex();
+    if (!current.isValid())
+        return;
+    m_table->selectRow(m_model->duplicateRung(current.row()));
+}
+
+void LadderEditor::removeRung() {
+    const QModelIndex current = m_table->currentIndex();
+    if (!current.isValid())
+        return;
+    m_model->removeRung(current.row());
+}
+
+void LadderEditor::setReferenceSize(QSize displaySize, const QString& description) {
+    m_model->setReferenceSize(displaySize);
+    const QSize size = m_model->referenceSize();
+    m_referenceLabel->setText(
+        description.isEmpty()
+            ? tr("Output sizes shown for 16:9 (%1×%2); select a file to see its own.")
+                  .arg(size.width())
+                  .arg(size.height())
+            : tr("Output sizes shown for %1 (%2×%3); grey rungs are skipped for it.")
+                  .arg(description)
+                  .arg(size.width())
+                  .arg(size.height()));
+}
+
+} // namespace hlsforge::gui

@@ -1,0 +1,71 @@
+#pragma once
+// LadderEditor: the rung table with the shared settings, the preset picker, JSON load/save
+// and a validation line that says what is wrong in the user's terms before any job starts.
+
+#include "ladder/Ladder.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QSpinBox;
+class QTableView;
+
+namespace hlsforge::gui {
+
+class LadderModel;
+
+class LadderEditor : public QWidget {
+    Q_OBJECT
+public:
+    explicit LadderEditor(QWidget* parent = nullptr);
+
+    const Ladder& ladder() const;
+    // The preset's name while unchanged, "custom" after any edit or for a loaded file.
+    QString ladderName() const { return m_name; }
+    void setLadder(const Ladder& ladder, const QString& name);
+    bool applyPreset(const QString& presetName);
+
+    Status validation() const;
+    // The validation line's text: empty when the ladder is valid.
+    QString validationMessage() const;
+    // "renditions[1].height: must be even" → "Rung 2 (720p): height must be even".
+    static QString explain(const Status& status, const Ladder& ladder);
+
+    Status loadFromFile(const QString& path);
+    Status saveToFile(const QString& path) const;
+
+    void setReferenceSize(QSize displaySize, const QString& description);
+    LadderModel* model() const { return m_model; }
+    QTableView* rungTable() const { return m_table; }
+
+public slots:
+    void loadWithDialog();
+    void saveWithDialog();
+    void addRung();
+    void duplicateRung();
+    void removeRung();
+
+signals:
+    void ladderChanged();
+
+private:
+    void syncFieldsFromModel();
+    void onModelChanged();
+
+    LadderModel* m_model;
+    QString m_name;
+    bool m_syncing = false; // true while fields are set from the model, not by the user
+    QComboBox* m_presetCombo;
+    QLabel* m_presetDescription;
+    QTableView* m_table;
+    QDoubleSpinBox* m_segmentSeconds;
+    QComboBox* m_segmentFormat;
+    QComboBox* m_x264Preset;
+    QSpinBox* m_audioKbps;
+    QLabel* m_referenceLabel;
+    QLabel* m_validationLabel;
+};
+
+} // namespace hlsforge::gui

@@ -1,0 +1,263 @@
+#include "LadderModel.h"
+
+#include <QColor>
+
+#include <cmath>
+
+namespace hlsforge::gui {
+
+namespace {
+
+// A whole, non-negative number from an edit; false for text, fractions and negatives.
+bool toCount(const QVariant& value, int* out) {
+    bool ok = false;
+    const double d = value.toString().trimmed().toDouble(&ok);
+    if (!ok || d < 0 || d != std::floor(d) || d > 1e9)
+        return false;
+    *out = int(d);
+    return true;
+}
+
+QString rungName(const Rendition& r) {
+    return r.name.isEmpty() ? QStringLiteral("%1p").arg(r.height) : r.name;
+}
+
+} // namespace
+
+LadderModel::LadderModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int LadderModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_ladder.renditions.size());
+}
+
+int LadderModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QSize LadderModel::outputSize(int row) const {
+    const Rendition& r = m_ladder.renditions.at(row);
+    if (m_reference.isEmpty() || r.height <= 0)
+        return {};
+    // Same arithmetic as resolveRenditions, but without dropping rungs above the source,
+    // so every row shows a size while the ladder is being designed.
+    const bool portrait = m_reference.height() > m_reference.width();
+    const double longPerShort = portrait ? double(m_reference.height()) / m_reference.width()
+                                         : double(m_reference.width()) / m_reference.height();
+    const int shortSide = std::max(2, r.height & ~1);
+    const int longSide = std::max(2, int(std::lround(shortSide * longPerShort / 2.0)) * 2);
+    return portrait ? QSize(shortSide, longSide) : QSize(longSide, shortSide);
+}
+
+QVariant LadderModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= m_ladder.renditions.size())
+        return {};
+    const Rendition& r = m_ladder.renditions.at(index.row());
+    const int shortSide = std::min(m_reference.width(), m_reference.height());
+    if (role == Qt::DisplayRole || role == Qt::EditRole) {
+        switch (index.column()) {
+        case NameColumn:
+            return role == Qt::EditRole ? r.name : rungName(r);
+        case HeightColumn:
+            return r.height;
+        case SizeColumn: {
+            const QSize size = outputSize(index.row());
+            return size.isEmpty() ? QString()
+                                  : QStringLiteral("%1 × %2").arg(size.width()).arg(size.height());
+        }
+        case VideoKbpsColumn:
+            return r.videoKbps;
+        case MaxKbpsColumn:
+            if (role == Qt::EditRole)
+                return r.maxKbps;
+            return r.maxKbps > 0 ? QString::number(r.maxKbps)
+                                 : tr("auto (%1)").arg(r.effectiveMaxKbps());
+        }
+    }
+    if (role == Qt::ForegroundRole && index.column() == SizeColumn && r.height > shortSide)
+        return QColor(Qt::gray); // this rung is dropped for the reference picture
+    if (role == Qt::ToolTipRole) {
+        switch (index.column()) {
+        case NameColumn:
+            return tr("Folder and playlist name of this rendition; empty means \"<height>p\"");
+        case HeightColumn:
+            return tr("Short side in pixels (the height of landscape video, the width of portrait "
+                      "video); even");
+        case SizeColumn:
+            if (r.height > shortSide)
+                return tr("Larger than the reference picture (%1×%2): skipped for it, never "
+                          "upscaled")
+                    .arg(m_reference.width())
+                    .arg(m_reference.height());
+            return tr("Output size for a %1×%2 source")
+                .arg(m_reference.width())
+                .arg(m_reference.height());
+        case VideoKbpsColumn:
+            return tr("Average video bitrate in kilobits per second");
+        case MaxKbpsColumn:
+            return tr("Peak video bitrate (VBV max rate) in kb/s; 0 means 110 % of the average");
+        }
+    }
+    if (role == Qt::TextAlignmentRole && index.column() != NameColumn)
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant LadderModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case NameColumn:
+        return tr("Name");
+    case HeightColumn:
+        return tr("Height");
+    case SizeColumn:
+        return tr("Output size");
+    case VideoKbpsColumn:
+        return tr("Video kb/s");
+    case MaxKbpsColumn:
+        return tr("Max kb/s");
+    }
+    return {};
+}
+
+Qt::ItemFlags LadderModel::flags(const QModelIndex& index) const {
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (index.isValid() && index.column() != SizeColumn)
+        f |= Qt::ItemIsEditable;
+    return f;
+}
+
+bool LadderModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+    if (role != Qt::EditRole || !index.isValid() || index.row() >= m_ladder.renditions.size())
+        return false;
+    Rendition& r = m_ladder.renditions[index.row()];
+    int number = 0;
+    switch (index.column()) {
+    case NameColumn:
+        r.name = value.toString().trimmed();
+        break;
+    case HeightColumn:
+        if (!toCount(value, &number))
+            return false;
+        r.height = number;
+        break;
+    case VideoKbpsColumn:
+        if (!toCount(value, &number))
+            return false;
+        r.videoKbps = number;
+        break;
+    case MaxKbpsColumn:
+        if (value.toString().trimmed().isEmpty() ||
+            value.toString().startsWith(QLatin1String("auto")))
+            number = 0;
+        else if (!toCount(value, &number))
+            return false;
+        r.maxKbps = number;
+        break;
+    default:
+        return false;
+    }
+    emit dataChanged(this->index(index.row(), 0), this->index(index.row(), ColumnCount - 1));
+    changed();
+    return true;
+}
+
+void LadderModel::setLadder(const Ladder& ladder) {
+    beginResetModel();
+    m_ladder = ladder;
+    endResetModel();
+    changed();
+}
+
+void LadderModel::setSegmentSeconds(double seconds) {
+    if (m_ladder.segmentSeconds == seconds)
+        return;
+    m_ladder.segmentSeconds = seconds;
+    changed();
+}
+
+void LadderModel::setSegmentFormat(SegmentFormat format) {
+    if (m_ladder.segmentFormat == format)
+        return;
+    m_ladder.segmentFormat = format;
+    changed();
+}
+
+void LadderModel::setX264Preset(const QString& preset) {
+    if (m_ladder.x264Preset == preset)
+        return;
+    m_ladder.x264Preset = preset;
+    changed();
+}
+
+void LadderModel::setAudioKbps(int kbps) {
+    if (m_ladder.audioKbps == kbps)
+        return;
+    m_ladder.audioKbps = kbps;
+    changed();
+}
+
+int LadderModel::addRung() {
+    Rendition r;
+    if (m_ladder.renditions.isEmpty()) {
+        r.height = 720;
+        r.videoKbps = 3000;
+    } else {
+        const Rendition* smallest = &m_ladder.renditions.first();
+        for (const Rendition& candidate : m_ladder.renditions) {
+            if (candidate.height < smallest->height)
+                smallest = &candidate;
+        }
+        // Half the pixels is about a step of 1/sqrt(2) in height: a usual ladder spacing.
+        r.height = std::max(64, int(std::lround(smallest->height / std::sqrt(2.0) / 2.0)) * 2);
+        r.videoKbps = std::max(50, smallest->videoKbps / 2);
+    }
+    const int row = int(m_ladder.renditions.size());
+    beginInsertRows({}, row, row);
+    m_ladder.renditions.append(r);
+    endInsertRows();
+    changed();
+    return row;
+}
+
+int LadderModel::duplicateRung(int row) {
+    if (row < 0 || row >= m_ladder.renditions.size())
+        return -1;
+    Rendition copy = m_ladder.renditions.at(row);
+    // A copy needs its own name; "-2" keeps it recognisable ("720p" → "720p-2").
+    const QString base = rungName(copy);
+    QStringList taken;
+    for (const Rendition& r : m_ladder.renditions)
+        taken << rungName(r);
+    int n = 2;
+    while (taken.contains(QStringLiteral("%1-%2").arg(base).arg(n)))
+        ++n;
+    copy.name = QStringLiteral("%1-%2").arg(base).arg(n);
+    beginInsertRows({}, row + 1, row + 1);
+    m_ladder.renditions.insert(row + 1, copy);
+    endInsertRows();
+    changed();
+    return row + 1;
+}
+
+void LadderModel::removeRung(int row) {
+    if (row < 0 || row >= m_ladder.renditions.size())
+        return;
+    beginRemoveRows({}, row, row);
+    m_ladder.renditions.removeAt(row);
+    endRemoveRows();
+    changed();
+}
+
+void LadderModel::setReferenceSize(QSize displaySize) {
+    m_reference = displaySize.isEmpty() ? QSize(1920, 1080) : displaySize;
+    if (!m_ladder.renditions.isEmpty())
+        emit dataChanged(index(0, SizeColumn),
+                         index(int(m_ladder.renditions.size()) - 1, SizeColumn));
+}
+
+void LadderModel::changed() {
+    emit ladderChanged();
+}
+
+} // namespace hlsforge::gui

@@ -1,0 +1,117 @@
+#pragma once
+// MainWindow: the queue, the ladder editor and the details pane, wired to QueueController.
+// Widgets only: decisions about files and jobs live in the controller and the core.
+
+#include "util/Status.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QMimeData;
+class QProgressBar;
+class QSpinBox;
+class QTableView;
+class QTextBrowser;
+class QToolButton;
+
+namespace hlsforge::gui {
+
+class LadderEditor;
+class QueueController;
+class QueueModel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    QueueModel* queueModel() const { return m_model; }
+    QueueController* controller() const { return m_controller; }
+    LadderEditor* ladderEditor() const { return m_ladderEditor; }
+    QTableView* queueView() const { return m_queueView; }
+
+    // Accepts what a drop or the command line hands over; returns the number of local paths.
+    int addDroppedData(const QMimeData* mime);
+    void setOutputRoot(const QString& folder);
+    // Start every file as soon as it is probed (for `--start` and scripted screenshots).
+    void setAutoStart(bool autoStart);
+    // Closing with running jobs asks first; tests and scripted runs turn the question off.
+    void setConfirmClose(bool confirm) { m_confirmClose = confirm; }
+
+    void restoreSettings();
+    void saveSettings() const;
+
+public slots:
+    void addFilesWithDialog();
+    void addFolderWithDialog();
+    void chooseOutputRoot();
+    void startSelected();
+    void cancelSelected();
+    void retrySelected();
+    void removeSelected();
+    void startAll();
+    void cancelAll();
+    void revealSelectedOutput();
+    void showSelectedLog();
+    void openPreview();
+    void openPublish();
+    void overrideLadderForSelected();
+    void clearLadderOverrideForSelected();
+    void showAbout();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenusAndToolBars();
+    void createDocks();
+    QList<quint64> selectedIds() const;
+    quint64 currentId() const;
+    void updateActions();
+    void updateStatusBar();
+    void updateDetails(bool force);
+    void reportStart(const Status& status);
+    void onItemFinished(quint64 id);
+
+    QueueModel* m_model;
+    QueueController* m_controller;
+    QTableView* m_queueView;
+    LadderEditor* m_ladderEditor;
+    QTextBrowser* m_details;
+    QLabel* m_statusCounts;
+    QProgressBar* m_overallProgress;
+    QToolButton* m_outputButton;
+    QSpinBox* m_concurrency;
+    bool m_confirmClose = true;
+    bool m_autoStart = false;
+    quint64 m_detailsId = 0;
+    int m_detailsLogLines = -1;
+    int m_detailsState = -1;
+
+    QAction* m_addFiles = nullptr;
+    QAction* m_addFolder = nullptr;
+    QAction* m_chooseOutput = nullptr;
+    QAction* m_start = nullptr;
+    QAction* m_cancel = nullptr;
+    QAction* m_retry = nullptr;
+    QAction* m_remove = nullptr;
+    QAction* m_startAll = nullptr;
+    QAction* m_cancelAll = nullptr;
+    QAction* m_reveal = nullptr;
+    QAction* m_showLog = nullptr;
+    QAction* m_preview = nullptr;
+    QAction* m_publish = nullptr;
+    QAction* m_override = nullptr;
+    QAction* m_clearOverride = nullptr;
+    QAction* m_loadLadder = nullptr;
+    QAction* m_saveLadder = nullptr;
+    QAction* m_about = nullptr;
+    QAction* m_quit = nullptr;
+};
+
+} // namespace hlsforge::gui

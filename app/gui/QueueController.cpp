@@ -1,0 +1,520 @@
+#include "QueueController.h"
+
+#include "OutputNaming.h"
+
+#include "job/TranscodeJob.h"
+#ifdef HLSFORGE_HAVE_THUMBNAIL
+#include "probe/Thumbnail.h"
+#endif
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QGuiApplication>
+
+#include <algorithm>
+
+namespace hlsforge::gui {
+
+namespace {
+
+constexpr int kThumbnailHeightPx = 48; // logical pixels in the queue's first column
+constexpr int kProbePriority = 2;      // probes first: they fill the columns people read
+constexpr int kThumbnailPriority = 1;
+constexpr int kFolderScanPriority = 3;
+
+QString absolute(const QString& path) {
+    return QFileInfo(path).absoluteFilePath();
+}
+
+} // namespace
+
+QueueController::QueueController(QueueModel* model, QObject* parent)
+    : QObject(parent), m_model(model) {
+    qRegisterMetaType<hlsforge::TranscodeProgress>();
+    qRegisterMetaType<hlsforge::TranscodeResult>();
+    // Probing is mostly waiting on the disk and thumbnails decode a few frames: two threads
+    // keep the machine responsive while jobs encode.
+    m_pool.setMaxThreadCount(std::clamp(QThread::idealThreadCount(), 1, 2));
+}
+
+QueueController::~QueueController() {
+    m_pool.clear();
+    m_pool.waitForDone();
+    for (const QPointer<TranscodeJob>& job : std::as_const(m_jobs)) {
+        if (job)
+            job->cancel();
+    }
+    // TranscodeJob's destructor joins its thread; the staged output is discarded by core.
+    for (const QPointer<TranscodeJob>& job : std::as_const(m_jobs))
+        delete job.data();
+    m_jobs.clear();
+}
+
+QStringList QueueController::videoExtensions() {
+    return {QStringLiteral("mp4"), QStringLiteral("mov"), QStringLiteral("mkv"),
+            QStringLiteral("m4v"), QStringLiteral("webm")};
+}
+
+void QueueController::runInBackground(std::function<void()> task, int priority) {
+    ++m_pendingTasks;
+    m_pool.start(
+        [this, task = std::move(task)] {
+            task();
+            // Posted after the task's own result, so the count drops once that is applied.
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    --m_pendingTasks;
+                    emit activityChanged();
+                },
+                Qt::QueuedConnection);
+        },
+        priority);
+}
+
+void QueueController::addPaths(const QStringList& paths) {
+    QStringList folders;
+    for (const QString& path : paths) {
+        if (QFileInfo(path).isDir())
+            folders << absolute(path);
+        else
+            addFile(path);
+    }
+    if (folders.isEmpty())
+        return;
+    // A folder tree can be large or slow (network mounts): walk it off the UI thread.
+    runInBackground(
+        [this, folders] {
+            const QStringList extensions = videoExtensions();
+            QStringList found;
+            for (const QString& folder : folders) {
+                QStringList inFolder;
+                QDirIterator it(folder, QDir::Files | QDir::Readable, QDirIterator::Subdirectories);
+                while (it.hasNext()) {
+                    const QString file = it.next();
+                    if (extensions.contains(QFileInfo(file).suffix().toLower()))
+                        inFolder << file;
+                }
+                std::sort(inFolder.begin(), inFolder.end());
+                found += inFolder;
+            }
+            QMetaObject::invokeMethod(
+                this,
+                [this, found, folders] {
+                    if (found.isEmpty())
+                        emit message(tr("No video files (%1) in %2")
+                                         .arg(videoExtensions().join(QStringLiteral(", ")),
+                                              folders.join(QStringLiteral(", "))));
+                    for (const QString& file : found)
+                        addFile(file);
+                },
+                Qt::QueuedConnection);
+        },
+        kFolderScanPriority);
+}
+
+void QueueController::addFile(const QString& path) {
+    const QString input = absolute(path);
+    for (const QueueItem& existing : m_model->items()) {
+        if (existing.inputPath == input) {
+            emit message(tr("Already in the queue: %1").arg(QFileInfo(input).fileName()));
+            return;
+        }
+    }
+    QueueItem item;
+    item.inputPath = input;
+    item.state = JobState::Probing;
+    item.outputDir = m_outputRoot.isEmpty()
+                         ? QString()
+                         : uniqueOutputDir(m_outputRoot, input, reservedOutputs(0));
+    item.addLog(tr("Added %1").arg(input));
+    const quint64 id = m_model->append(std::move(item));
+    probe(id, input);
+    emit activityChanged();
+}
+
+void QueueController::probe(quint64 id, const QString& path) {
+    runInBackground(
+        [this, id, path] {
+            StatusOr<MediaInfo> info = probeFile(path);
+            if (info.isOk()) {
+                const Status usable = checkTranscodable(info.value());
+                if (!usable.isOk())
+                    info = usable;
+            }
+            QMetaObject::invokeMethod(
+                this, [this, id, info] { onProbed(id, info); }, Qt::QueuedConnection);
+        },
+        kProbePriority);
+}
+
+void QueueController::onProbed(quint64 id, const StatusOr<MediaInfo>& info) {
+    if (!m_model->find(id))
+        return; // removed while probing
+    m_model->update(id, [&](QueueItem& item) {
+        if (info.isOk()) {
+            item.media = info.value();
+            item.probed = true;
+            item.state = JobState::Ready;
+            item.error.clear();
+            item.errorDetail.clear();
+            item.addLog(tr("Probed: %1×%2, %3 s, %4")
+                            .arg(item.media.video.displayWidth)
+                            .arg(item.media.video.displayHeight)
+                            .arg(item.media.durationSeconds, 0, 'f', 2)
+                            .arg(item.media.hasAudio ? tr("with audio") : tr("no audio")));
+        } else {
+            item.probed = false;
+            item.state = JobState::Invalid;
+            item.error = info.status().message();
+            item.errorDetail = info.status().detail();
+            item.outputDir.clear();
+            item.addLog(tr("Not usable: %1").arg(item.error));
+            if (!item.errorDetail.isEmpty())
+                item.addLog(tr("Detail: %1").arg(item.errorDetail));
+        }
+    });
+    if (!info.isOk()) {
+        emit activityChanged();
+        return;
+    }
+    if (m_autoStart) {
+        const Status started = start({id});
+        if (!started.isOk())
+            emit message(started.message());
+    }
+#ifdef HLSFORGE_HAVE_THUMBNAIL
+    const QString path =
+        info.value().path.isEmpty() ? m_model->find(id)->inputPath : info.value().path;
+    const qreal pixelRatio = qApp ? qApp->devicePixelRatio() : 1.0;
+    const int heightPx = int(kThumbnailHeightPx * pixelRatio);
+    runInBackground(
+        [this, id, path, heightPx] {
+            const StatusOr<RgbImage> rgb = extractThumbnail(path, heightPx);
+            QImage image;
+            if (rgb.isOk() && rgb->width > 0)
+                image = QImage(reinterpret_cast<const uchar*>(rgb->rgb24.constData()), rgb->width,
+                               rgb->height, rgb->bytesPerLine, QImage::Format_RGB888)
+                            .copy(); // detach from the QByteArray that dies with `rgb`
+            QMetaObject::invokeMethod(
+                this, [this, id, image] { onThumbnail(id, image); }, Qt::QueuedConnection);
+        },
+        kThumbnailPriority);
+#endif
+    emit activityChanged();
+}
+
+void QueueController::onThumbnail(quint64 id, const QImage& image) {
+    if (image.isNull())
+        return; // the placeholder icon stays; a missing thumbnail is not worth a warning
+    const qreal pixelRatio = qApp ? qApp->devicePixelRatio() : 1.0;
+    QPixmap pixmap = QPixmap::fromImage(image);
+    pixmap.setDevicePixelRatio(pixelRatio);
+    m_model->update(id, [&](QueueItem& item) { item.thumbnail = pixmap; });
+}
+
+void QueueController::setOutputRoot(const QString& folder) {
+    m_outputRoot = folder.isEmpty() ? QString() : QDir::cleanPath(absolute(folder));
+    replanOutputs();
+}
+
+void QueueController::setConcurrency(int jobs) {
+    m_concurrency = std::clamp(jobs, 1, 16);
+    schedule();
+}
+
+void QueueController::setGlobalLadder(const Ladder& ladder, const QString& name) {
+    m_model->setGlobalLadder(ladder, name);
+}
+
+void QueueController::setLadderOverride(quint64 id, const std::optional<Ladder>& ladder) {
+    m_model->update(id, [&](QueueItem& item) {
+        item.ladderOverride = ladder;
+        item.addLog(
+            ladder ? tr("Uses its own ladder (%n rungs)", nullptr, int(ladder->renditions.size()))
+                   : tr("Uses the editor's ladder again"));
+    });
+}
+
+QSet<QString> QueueController::reservedOutputs(quint64 exceptId) const {
+    QSet<QString> reserved;
+    for (const QueueItem& item : m_model->items()) {
+        if (item.id != exceptId && !item.outputDir.isEmpty())
+            reserved.insert(item.outputDir);
+    }
+    return reserved;
+}
+
+void QueueController::replanOutputs() {
+    // Running and finished items keep their folder; everything else is planned again in
+    // row order, so the first "clip.mp4" gets "clip/" and the second "clip (2)/".
+    // Queued items are still plans: nothing of theirs is on disk yet.
+    auto settled = [](JobState state) {
+        return state == JobState::Running || state == JobState::Cancelling ||
+               state == JobState::Done;
+    };
+    QSet<QString> reserved;
+    for (const QueueItem& item : m_model->items()) {
+        if (settled(item.state) && !item.outputDir.isEmpty())
+            reserved.insert(item.outputDir);
+    }
+    const QVector<QueueItem> items = m_model->items();
+    for (const QueueItem& item : items) {
+        if (settled(item.state))
+            continue;
+        QString planned;
+        if (item.state != JobState::Invalid && !m_outputRoot.isEmpty()) {
+            planned = uniqueOutputDir(m_outputRoot, item.inputPath, reserved);
+            reserved.insert(planned);
+        }
+        if (planned != item.outputDir)
+            m_model->update(item.id, [&](QueueItem& it) { it.outputDir = planned; });
+    }
+}
+
+Status QueueController::start(const QList<quint64>& ids) {
+    if (m_outputRoot.isEmpty())
+        return Status::error(Status::Code::InvalidArgument,
+                             tr("Choose an output folder first (File > Choose output folder…)."));
+    // Check every ladder before queueing anything: a refused start changes nothing.
+    QList<quint64> toStart;
+    QList<quint64> toProbe;
+    for (quint64 id : ids) {
+        const QueueItem* item = m_model->find(id);
+        if (!item)
+            continue;
+        if (item->state == JobState::Invalid) {
+            toProbe << id;
+            continue;
+        }
+        if (!isStartable(item->state))
+            continue;
+        const Status valid = m_model->ladderFor(*item).validate();
+        if (!valid.isOk())
+            return Status::error(
+                Status::Code::InvalidArgument,
+                item->ladderOverride
+                    ? tr("%1 has its own ladder, and it is not valid: %2")
+                          .arg(QFileInfo(item->inputPath).fileName(), valid.message())
+                    : tr("The ladder is not valid: %1").arg(valid.message()));
+        toStart << id;
+    }
+    for (quint64 id : toProbe) {
+        m_model->update(id, [&](QueueItem& item) {
+            item.state = JobState::Probing;
+            item.error.clear();
+            item.errorDetail.clear();
+            item.addLog(tr("Probing again"));
+        });
+        probe(id, m_model->find(id)->inputPath);
+    }
+    if (activeCount() == 0)
+        m_batch.clear();
+    for (quint64 id : toStart) {
+        m_model->update(id, [&](QueueItem& item) {
+            if (item.state == JobState::Done)
+                item.outputDir.clear(); // a second run goes next to the first, never over it
+            item.state = JobState::Queued;
+            item.progress = TranscodeProgress{};
+            item.result.reset();
+            item.error.clear();
+            item.errorDetail.clear();
+            item.addLog(tr("Queued"));
+        });
+        m_batch.insert(id);
+    }
+    replanOutputs();
+    schedule();
+    emit activityChanged();
+    return Status::ok();
+}
+
+Status QueueController::startAll() {
+    QList<quint64> ids;
+    for (const QueueItem& item : m_model->items()) {
+        if (item.state == JobState::Ready || item.state == JobState::Failed ||
+            item.state == JobState::Cancelled)
+            ids << item.id;
+    }
+    if (ids.isEmpty())
+        return Status::ok();
+    return start(ids);
+}
+
+void QueueController::cancel(const QList<quint64>& ids) {
+    for (quint64 id : ids) {
+        const QueueItem* item = m_model->find(id);
+        if (!item)
+            continue;
+        if (item->state == JobState::Queued) {
+            m_model->update(id, [&](QueueItem& it) {
+                it.state = JobState::Ready;
+                it.addLog(tr("Taken off the queue before it started"));
+            });
+            m_batch.remove(id);
+        } else if (item->state == JobState::Running) {
+            if (TranscodeJob* job = m_jobs.value(id))
+                job->cancel(); // non-blocking; finished() follows within about a second
+            m_model->update(id, [&](QueueItem& it) {
+                it.state = JobState::Cancelling;
+                it.addLog(tr("Cancel requested"));
+            });
+        }
+    }
+    replanOutputs();
+    emit activityChanged();
+}
+
+void QueueController::cancelAll() {
+    QList<quint64> ids;
+    for (const QueueItem& item : m_model->items())
+        ids << item.id;
+    cancel(ids);
+}
+
+void QueueController::remove(const QList<quint64>& ids) {
+    for (quint64 id : ids) {
+        if (TranscodeJob* job = m_jobs.value(id))
+            job->cancel(); // onFinished deletes it once its thread is done
+        m_batch.remove(id);
+        m_model->removeById(id);
+    }
+    replanOutputs();
+    schedule();
+    emit activityChanged();
+}
+
+int QueueController::runningCount() const {
+    int running = 0;
+    for (const QueueItem& item : m_model->items())
+        running += (item.state == JobState::Running || item.state == JobState::Cancelling) ? 1 : 0;
+    return running;
+}
+
+int QueueController::activeCount() const {
+    int active = 0;
+    for (const QueueItem& item : m_model->items())
+        active += isActive(item.state) ? 1 : 0;
+    return active;
+}
+
+double QueueController::overallFraction() const {
+    if (m_batch.isEmpty())
+        return 0;
+    double sum = 0;
+    int count = 0;
+    for (const QueueItem& item : m_model->items()) {
+        if (!m_batch.contains(item.id))
+            continue;
+        ++count;
+        // Finished items count as whole, whatever the outcome: the bar shows work left.
+        sum += isActive(item.state) ? std::clamp(item.progress.fraction, 0.0, 1.0) : 1.0;
+    }
+    return count == 0 ? 0 : sum / count;
+}
+
+void QueueController::schedule() {
+    int running = int(m_jobs.size());
+    for (const QueueItem& item : m_model->items()) {
+        if (running >= m_concurrency)
+            break;
+        if (item.state == JobState::Queued) {
+            startJob(item.id);
+            ++running;
+        }
+    }
+}
+
+void QueueController::startJob(quint64 id) {
+    const QueueItem* item = m_model->find(id);
+    if (!item)
+        return;
+    QString outputDir = item->outputDir;
+    // Planned earlier; something may have appeared there since (another program, a rerun).
+    if (outputDir.isEmpty() || QFileInfo::exists(outputDir))
+        outputDir = uniqueOutputDir(m_outputRoot, item->inputPath, reservedOutputs(id));
+    if (!QDir().mkpath(m_outputRoot)) {
+        m_model->update(id, [&](QueueItem& it) {
+            it.state = JobState::Failed;
+            it.error = tr("Cannot create the output folder %1").arg(m_outputRoot);
+            it.addLog(it.error);
+        });
+        m_batch.remove(id);
+        emit itemFinished(id, JobState::Failed);
+        return;
+    }
+    TranscodeRequest request;
+    request.inputPath = item->inputPath;
+    request.outputDir = outputDir;
+    request.ladder = m_model->ladderFor(*item);
+    request.replaceExisting = false; // the GUI never overwrites; it picks a new name instead
+
+    auto* job = new TranscodeJob(request, this);
+    connect(job, &TranscodeJob::progress, this,
+            [this, id](const TranscodeProgress& progress) { onProgress(id, progress); });
+    connect(job, &TranscodeJob::finished, this,
+            [this, id](const TranscodeResult& result) { onFinished(id, result); });
+    m_jobs.insert(id, job);
+    m_model->update(id, [&](QueueItem& it) {
+        it.state = JobState::Running;
+        it.outputDir = outputDir;
+        it.progress = TranscodeProgress{};
+        it.progress.stage = QStringLiteral("starting");
+        it.addLog(tr("Started: %n rungs, %1 segments of %2 s, x264 %3 → %4", nullptr,
+                     int(request.ladder.renditions.size()))
+                      .arg(segmentFormatName(request.ladder.segmentFormat))
+                      .arg(request.ladder.segmentSeconds)
+                      .arg(request.ladder.x264Preset, outputDir));
+    });
+    job->start();
+}
+
+void QueueController::onProgress(quint64 id, const TranscodeProgress& progress) {
+    m_model->update(id, [&](QueueItem& item) {
+        if (item.state == JobState::Running || item.state == JobState::Cancelling)
+            item.progress = progress;
+    });
+    emit activityChanged();
+}
+
+void QueueController::onFinished(quint64 id, const TranscodeResult& result) {
+    if (TranscodeJob* job = m_jobs.take(id))
+        job->deleteLater();
+    JobState state = JobState::Failed;
+    if (result.status.isOk())
+        state = JobState::Done;
+    else if (result.status.isCancelled())
+        state = JobState::Cancelled;
+    m_model->update(id, [&](QueueItem& item) {
+        item.state = state;
+        item.result = result;
+        for (const QString& warning : result.warnings)
+            item.addLog(tr("Warning: %1").arg(warning));
+        if (state == JobState::Done) {
+            item.progress.fraction = 1;
+            item.progress.stage = QStringLiteral("done");
+            item.error.clear();
+            item.addLog(tr("Done in %1 s: %n renditions, master playlist %2", nullptr,
+                           int(result.renditions.size()))
+                            .arg(result.elapsedSeconds, 0, 'f', 1)
+                            .arg(result.masterPlaylist));
+        } else if (state == JobState::Cancelled) {
+            item.error.clear();
+            item.addLog(tr("Cancelled; nothing was written to %1").arg(item.outputDir));
+        } else {
+            item.error = result.status.message();
+            item.errorDetail = result.status.detail();
+            item.addLog(tr("Failed: %1").arg(item.error));
+            if (!item.errorDetail.isEmpty())
+                item.addLog(tr("Detail: %1").arg(item.errorDetail));
+        }
+    });
+    if (m_model->find(id))
+        emit itemFinished(id, state);
+    replanOutputs();
+    schedule();
+    emit activityChanged();
+}
+
+} // namespace hlsforge::gui

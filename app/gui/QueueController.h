@@ -1,0 +1,87 @@
+#pragma once
+// QueueController: what happens to queue items. Expands dropped folders, probes files and
+// extracts thumbnails on a background thread pool (so 200 dropped files never freeze the
+// window), plans output folders, and runs up to `concurrency` TranscodeJobs at once.
+// Widgets call it; it changes QueueModel; nothing here touches a widget.
+
+#include "QueueModel.h"
+
+#include "util/Status.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QThreadPool>
+
+namespace hlsforge {
+class TranscodeJob;
+}
+
+namespace hlsforge::gui {
+
+class QueueController : public QObject {
+    Q_OBJECT
+public:
+    explicit QueueController(QueueModel* model, QObject* parent = nullptr);
+    ~QueueController() override; // cancels running jobs and waits for them
+
+    QueueModel* model() const { return m_model; }
+
+    // Files become rows whatever they are (a bad file gets a row with its error); folders
+    // are searched recursively for video files. Returns at once; rows appear as scanned.
+    void addPaths(const QStringList& paths);
+    static QStringList videoExtensions(); // lower case, without dot
+
+    void setOutputRoot(const QString& folder);
+    const QString& outputRoot() const { return m_outputRoot; }
+    void setConcurrency(int jobs);
+    int concurrency() const { return m_concurrency; }
+    // The ladder for items without their own; `name` is shown in the Ladder column.
+    void setGlobalLadder(const Ladder& ladder, const QString& name);
+    void setLadderOverride(quint64 id, const std::optional<Ladder>& ladder);
+    // Queue each file as soon as its probe succeeds (the `--start` command-line option).
+    void setAutoStart(bool autoStart) { m_autoStart = autoStart; }
+
+    // Start (or retry) items; refused with a message when their ladder is invalid or
+    // there is no output folder. Invalid items are probed again (the file may be fixed).
+    Status start(const QList<quint64>& ids);
+    Status startAll();
+    void cancel(const QList<quint64>& ids);
+    void cancelAll();
+    void remove(const QList<quint64>& ids);
+
+    int runningCount() const;
+    int activeCount() const; // queued + running + cancelling
+    int pendingBackgroundTasks() const { return m_pendingTasks; }
+    // 0..1 over the items started in this session that have not failed or been cancelled.
+    double overallFraction() const;
+
+signals:
+    void itemFinished(quint64 id, JobState state);
+    void activityChanged();            // counts or overall progress changed: refresh the status bar
+    void message(const QString& text); // for the status bar
+
+private:
+    void addFile(const QString& path);
+    void probe(quint64 id, const QString& path);
+    void onProbed(quint64 id, const StatusOr<MediaInfo>& info);
+    void onThumbnail(quint64 id, const QImage& image);
+    void onProgress(quint64 id, const TranscodeProgress& progress);
+    void onFinished(quint64 id, const TranscodeResult& result);
+    void schedule();
+    void startJob(quint64 id);
+    void replanOutputs();
+    QSet<QString> reservedOutputs(quint64 exceptId) const;
+    void runInBackground(std::function<void()> task, int priority);
+
+    QueueModel* m_model;
+    QThreadPool m_pool; // probes and thumbnails; jobs run on their own threads
+    int m_pendingTasks = 0;
+    QString m_outputRoot;
+    int m_concurrency = 1;
+    bool m_autoStart = false;
+    QHash<quint64, QPointer<TranscodeJob>> m_jobs;
+    QSet<quint64> m_batch; // items started since the queue was last idle: the overall bar
+};
+
+} // namespace hlsforge::gui

@@ -1,0 +1,59 @@
+#pragma once
+// One input file in the queue: what the probe found, which ladder applies, where the output
+// lands, and how its job is doing. Plain data owned by QueueModel; QueueController changes it.
+
+#include "ladder/Ladder.h"
+#include "probe/MediaProbe.h"
+#include "transcode/TranscodeTypes.h"
+
+#include <QDateTime>
+#include <QImage>
+#include <QPixmap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace hlsforge::gui {
+
+enum class JobState {
+    Probing,    // reading stream facts in the background
+    Ready,      // probed, waiting for the user to start it
+    Invalid,    // not usable as input; `error` says why
+    Queued,     // started by the user, waiting for a free slot
+    Running,    // a TranscodeJob is encoding it
+    Cancelling, // cancel requested, the job has not finished yet
+    Done,
+    Failed,
+    Cancelled,
+};
+
+QString jobStateName(JobState state);
+// States from which Start makes sense (Retry for Failed/Cancelled).
+bool isStartable(JobState state);
+bool isActive(JobState state); // Queued, Running or Cancelling
+
+struct QueueItem {
+    quint64 id = 0; // stable across row moves and removals; rows are not
+    QString inputPath;
+    JobState state = JobState::Probing;
+
+    MediaInfo media; // valid when probed
+    bool probed = false;
+    QPixmap thumbnail; // null until the background extraction delivers it
+
+    std::optional<Ladder> ladderOverride; // per-file ladder; the global ladder otherwise
+    QString outputDir;                    // planned before start, actual afterwards
+
+    TranscodeProgress progress;
+    std::optional<TranscodeResult> result;
+    QString error; // plain words, for the status column and the details pane
+    QString errorDetail;
+
+    QStringList log; // "hh:mm:ss  text" lines
+    void addLog(const QString& line) {
+        log << QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + line;
+    }
+};
+
+} // namespace hlsforge::gui

@@ -1,0 +1,197 @@
+// LadderEditor and LadderModel: presets, rung editing, JSON round trips through the same
+// files the CLI reads, and invalid edits refused or explained.
+
+#include "LadderEditor.h"
+#include "GuiResources.h"
+#include "LadderModel.h"
+
+#include "ladder/Presets.h"
+
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace hlsforge;
+using namespace hlsforge::gui;
+
+class LadderEditorTest : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { initResources(); }
+
+    void presetsApply() {
+        LadderEditor editor;
+        for (const LadderPreset& preset : ladderPresets()) {
+            QVERIFY(editor.applyPreset(preset.name));
+            QCOMPARE(editor.ladderName(), preset.name);
+            QCOMPARE(editor.ladder().toJson(), preset.ladder.toJson());
+            QCOMPARE(editor.model()->rowCount(), int(preset.ladder.renditions.size()));
+            QVERIFY(editor.validationMessage().isEmpty());
+        }
+        QVERIFY(!editor.applyPreset(QStringLiteral("no-such-preset")));
+    }
+
+    void editsRoundTripThroughJson() {
+        QTemporaryDir dir;
+        LadderEditor editor;
+        QSignalSpy changed(&editor, &LadderEditor::ladderChanged);
+        editor.applyPreset(QStringLiteral("web"));
+        LadderModel* model = editor.model();
+        QVERIFY(model->setData(model->index(1, LadderModel::NameColumn), QStringLiteral("mid"),
+                               Qt::EditRole));
+        QVERIFY(model->setData(model->index(1, LadderModel::HeightColumn), 540, Qt::EditRole));
+        QVERIFY(model->setData(model->index(1, LadderModel::VideoKbpsColumn),
+                               QStringLiteral("2500"), Qt::EditRole));
+        QVERIFY(model->setData(model->index(1, LadderModel::MaxKbpsColumn), 3200, Qt::EditRole));
+        model->setSegmentSeconds(4);
+        model->setSegmentFormat(SegmentFormat::Fmp4);
+        model->setX264Preset(QStringLiteral("fast"));
+        model->setAudioKbps(96);
+        QVERIFY(changed.count() >= 8);
+        QCOMPARE(editor.ladderName(), QStringLiteral("custom")); // edited presets are not presets
+        QVERIFY2(editor.validationMessage().isEmpty(), qPrintable(editor.validationMessage()));
+        QCOMPARE(model->data(model->index(1, LadderModel::SizeColumn), Qt::DisplayRole).toString(),
+                 QStringLiteral("960 × 540"));
+
+        const QString path = dir.filePath(QStringLiteral("ladder.json"));
+        QVERIFY(editor.saveToFile(path).isOk());
+        // The CLI's reader sees exactly what the editor shows.
+        const StatusOr<Ladder> cliView = loadLadderSpec(path);
+        QVERIFY2(cliView.isOk(), qPrintable(cliView.status().message()));
+        QCOMPARE(cliView->toJson(), editor.ladder().toJson());
+        QCOMPARE(cliView->renditions[1].name, QStringLiteral("mid"));
+        QCOMPARE(cliView->renditions[1].height, 540);
+        QCOMPARE(cliView->renditions[1].videoKbps, 2500);
+        QCOMPARE(cliView->renditions[1].maxKbps, 3200);
+        QCOMPARE(cliView->segmentFormat, SegmentFormat::Fmp4);
+        QCOMPARE(cliView->segmentSeconds, 4.0);
+        QCOMPARE(cliView->x264Preset, QStringLiteral("fast"));
+        QCOMPARE(cliView->audioKbps, 96);
+
+        LadderEditor second;
+        QVERIFY(second.loadFromFile(path).isOk());
+        QCOMPARE(second.ladder().toJson(), editor.ladder().toJson());
+        QCOMPARE(second.model()->rowCount(), 4);
+    }
+
+    void addDuplicateRemove() {
+        LadderEditor editor;
+        editor.applyPreset(QStringLiteral("mobile"));
+        LadderModel* model = editor.model();
+        const int added = model->addRung();
+        QCOMPARE(added, 4);
+        QVERIFY(model->ladder().renditions[added].height < 240);
+        const int copy = model->duplicateRung(0);
+        QCOMPARE(copy, 1);
+        QCOMPARE(model->ladder().renditions[copy].name, QStringLiteral("720p-2"));
+        QCOMPARE(model->rowCount(), 6);
+        QVERIFY2(editor.validationMessage().isEmpty(), qPrintable(editor.validationMessage()));
+        model->removeRung(copy);
+        model->removeRung(added);
+        QCOMPARE(model->ladder().toJson(),
+                 findLadderPreset(QStringLiteral("mobile"))->ladder.toJson());
+    }
+
+    void widthFollowsReferencePicture() {
+        LadderEditor editor;
+        editor.applyPreset(QStringLiteral("web"));
+        LadderModel* model = editor.model();
+        editor.setReferenceSize(QSize(1080, 1920), QStringLiteral("phone.mp4")); // portrait
+        QCOMPARE(model->data(model->index(1, LadderModel::SizeColumn), Qt::DisplayRole).toString(),
+                 QStringLiteral("720 × 1280"));
+        editor.setReferenceSize({}, {}); // back to 16:9
+        QCOMPARE(model->data(model->index(1, LadderModel::SizeColumn), Qt::DisplayRole).toString(),
+                 QStringLiteral("1280 × 720"));
+    }
+
+    // Values that cannot be numbers are refused outright; representable but wrong values
+    // are kept (so the user can fix them) and explained by the validation line.
+    void invalidEditsRefused_data() {
+        QTest::addColumn<int>("column");
+        QTest::addColumn<QVariant>("value");
+        QTest::addColumn<bool>("accepted");
+        QTest::addColumn<QString>("explanation"); // part of the validation line
+        QTest::newRow("odd height") << int(LadderModel::HeightColumn) << QVariant(721) << true
+                                    << QStringLiteral("Rung 2 (721p): height must be even");
+        QTest::newRow("tiny height") << int(LadderModel::HeightColumn) << QVariant(32) << true
+                                     << QStringLiteral("between 64 and 4320");
+        QTest::newRow("low bitrate") << int(LadderModel::VideoKbpsColumn) << QVariant(10) << true
+                                     << QStringLiteral("video kb/s must be between 50");
+        QTest::newRow("max below average") << int(LadderModel::MaxKbpsColumn) << QVariant(1000)
+                                           << true << QStringLiteral("max kb/s must not be below");
+        QTest::newRow("duplicate name")
+            << int(LadderModel::NameColumn) << QVariant(QStringLiteral("1080p")) << true
+            << QStringLiteral("is used twice");
+        QTest::newRow("unsafe name")
+            << int(LadderModel::NameColumn) << QVariant(QStringLiteral("../x")) << true
+            << QStringLiteral("letters, digits");
+        QTest::newRow("text as height") << int(LadderModel::HeightColumn)
+                                        << QVariant(QStringLiteral("tall")) << false << QString();
+        QTest::newRow("negative bitrate")
+            << int(LadderModel::VideoKbpsColumn) << QVariant(-5) << false << QString();
+        QTest::newRow("fractional height")
+            << int(LadderModel::HeightColumn) << QVariant(720.5) << false << QString();
+    }
+
+    void invalidEditsRefused() {
+        QFETCH(int, column);
+        QFETCH(QVariant, value);
+        QFETCH(bool, accepted);
+        QFETCH(QString, explanation);
+        QTemporaryDir dir;
+        LadderEditor editor;
+        editor.applyPreset(QStringLiteral("web"));
+        const QJsonObject before = editor.ladder().toJson();
+        LadderModel* model = editor.model();
+        QCOMPARE(model->setData(model->index(1, column), value, Qt::EditRole), accepted);
+        if (!accepted) {
+            QCOMPARE(editor.ladder().toJson(), before);
+            QVERIFY(editor.validationMessage().isEmpty());
+            return;
+        }
+        QVERIFY(!editor.validation().isOk());
+        QVERIFY2(editor.validationMessage().contains(explanation),
+                 qPrintable(editor.validationMessage()));
+        // An invalid ladder is never written where the CLI would pick it up.
+        const QString path = dir.filePath(QStringLiteral("bad.json"));
+        QVERIFY(!editor.saveToFile(path).isOk());
+        QVERIFY(!QFile::exists(path));
+    }
+
+    void invalidSharedSettingsExplained() {
+        LadderEditor editor;
+        editor.applyPreset(QStringLiteral("web"));
+        editor.model()->setSegmentSeconds(0.5);
+        QVERIFY2(editor.validationMessage().startsWith(
+                     QStringLiteral("Segment duration must be between 1 and 30")),
+                 qPrintable(editor.validationMessage()));
+        editor.model()->setSegmentSeconds(6);
+        editor.model()->setAudioKbps(8);
+        QVERIFY2(editor.validationMessage().startsWith(QStringLiteral("Audio kb/s")),
+                 qPrintable(editor.validationMessage()));
+        editor.model()->setAudioKbps(128);
+        while (editor.model()->rowCount() > 0)
+            editor.model()->removeRung(0);
+        QVERIFY2(editor.validationMessage().contains(QStringLiteral("at least one")),
+                 qPrintable(editor.validationMessage()));
+    }
+
+    void brokenJsonFileIsRefused() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("broken.json"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"renditions": [{"height": 720}]})");
+        file.close();
+        LadderEditor editor;
+        editor.applyPreset(QStringLiteral("mobile"));
+        const Status status = editor.loadFromFile(path);
+        QVERIFY(!status.isOk());
+        QVERIFY2(status.message().contains(QStringLiteral("videoKbps")),
+                 qPrintable(status.message()));
+        QCOMPARE(editor.ladderName(), QStringLiteral("mobile")); // unchanged
+    }
+};
+
+QTEST_MAIN(LadderEditorTest)
+#include "ladderEditorTest.moc"
