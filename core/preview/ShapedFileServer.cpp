@@ -500,6 +500,9 @@ ShapingProfile ShapedFileServer::profile() const {
 double ShapedFileServer::currentRateKbps() const {
     return d->shaper.currentRateKbps();
 }
+double ShapedFileServer::secondsSinceStart() const {
+    return std::chrono::duration<double>(Clock::now() - d->startedAt).count();
+}
 double ShapedFileServer::secondsSinceProfileApplied() const {
     return d->shaper.secondsSinceApplied();
 }

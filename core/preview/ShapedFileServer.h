@@ -47,6 +47,7 @@ public:
     ShapingProfile profile() const;
     double currentRateKbps() const; // 0: unlimited
     double secondsSinceProfileApplied() const;
+    double secondsSinceStart() const; // the clock of RequestEvent::startSeconds
 
 signals:
     void requestFinished(const hlsforge::preview::RequestEvent& event);
