@@ -8,9 +8,10 @@ int publishPhase(FileKind kind) {
     switch (kind) {
     case FileKind::MediaPlaylist:
         return 1;
-    case FileKind::MasterPlaylist:
     case FileKind::Page:
         return 2;
+    case FileKind::MasterPlaylist:
+        return 3;
     default:
         return 0;
     }

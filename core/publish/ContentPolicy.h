@@ -19,9 +19,10 @@ enum class FileKind {
     Other,
 };
 
-// 0: segments, init segments and other files; 1: media playlists; 2: master + page.
+// 0: segments, init segments and other files; 1: media playlists; 2: the page and poster
+// (they name only the master); 3: the master playlist, strictly last.
 int publishPhase(FileKind kind);
-constexpr int kPublishPhaseCount = 3;
+constexpr int kPublishPhaseCount = 4;
 
 struct ContentPolicy {
     QHash<QString, QString> contentTypeByExtension = defaultContentTypes(); // lowercase ext, no dot

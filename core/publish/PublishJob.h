@@ -7,8 +7,8 @@
 //   job.progress();                              // thread-safe snapshot, poll a few times a second
 //   job.cancel();                                // non-blocking; the result is then Cancelled
 //
-// Files go in phases: segments and init segments, then media playlists, then the master
-// playlist with index.html/poster.jpg, each phase finished before the next begins. Files
+// Files go in phases: segments and init segments, then media playlists, then index.html and
+// poster.jpg, then the master playlist, each phase finished before the next begins. Files
 // already at the destination with the same size and MD5 are skipped, which makes a re-run
 // after a cancel, a crash or a failure upload only what is missing.
 

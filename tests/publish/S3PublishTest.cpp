@@ -271,6 +271,7 @@ void S3PublishTest::publishLadder() {
     QVERIFY(lastSegment < firstMedia);
     QVERIFY(lastMedia < firstFinal);
     QCOMPARE(firstFinal, order.size() - 3);
+    QVERIFY(order.last().toString().endsWith(QLatin1String("/master.m3u8")));
 }
 
 void S3PublishTest::republishUploadsNothing() {

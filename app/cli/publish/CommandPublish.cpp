@@ -71,7 +71,7 @@ QJsonObject progressJson(const PublishProgress& p) {
 }
 
 QString progressText(const PublishProgress& p) {
-    static const char* phases[] = {"segments", "media playlists", "master playlist"};
+    static const char* phases[] = {"segments", "media playlists", "page", "master playlist"};
     QString line = QStringLiteral("publish: %1/%2 files (%3 unchanged), %4/%5 MB, %6 MB/s")
                        .arg(p.filesDone)
                        .arg(p.filesTotal)
@@ -83,7 +83,7 @@ QString progressText(const PublishProgress& p) {
         line += QStringLiteral(", ETA %1 s").arg(qRound(p.etaSeconds));
     if (p.retries > 0)
         line += QStringLiteral(", %1 retries").arg(p.retries);
-    return line + QStringLiteral(" [%1]\n").arg(QLatin1String(phases[std::clamp(p.phase, 0, 2)]));
+    return line + QStringLiteral(" [%1]\n").arg(QLatin1String(phases[std::clamp(p.phase, 0, 3)]));
 }
 
 int usageError(const QString& message) {
