@@ -1,0 +1,169 @@
+// HLS Forge player page: Video.js 8 with a quality menu built on VHS's representations() API.
+// The rungs come from the master playlist, embedded by the writer (#hlsforge-rungs), so their
+// names match the ladder's folders; each is matched to its VHS representation by URI.
+(function () {
+  'use strict';
+  var rungs = JSON.parse(document.getElementById('hlsforge-rungs').textContent);
+  var currentLabel = document.getElementById('current-rung');
+
+  if (typeof window.videojs !== 'function') {
+    // The <video> element still plays where the browser has HLS of its own (Safari).
+    currentLabel.textContent = 'player scripts could not be loaded';
+    return;
+  }
+
+  var AUTO = -1;
+  var selectedRung = AUTO;
+  var player = window.videojs('player', {
+    html5: { vhs: { overrideNative: !window.videojs.browser.IS_ANY_SAFARI } },
+  });
+
+  function formatKbps(bitsPerSecond) {
+    if (!bitsPerSecond) return '';
+    var kbps = bitsPerSecond / 1000;
+    return kbps >= 1000 ? (kbps / 1000).toFixed(1) + ' Mb/s' : Math.round(kbps) + ' kb/s';
+  }
+
+  function describe(rung) {
+    var parts = [rung.name];
+    if (rung.width && rung.height) parts.push(rung.width + '\u00d7' + rung.height);
+    var rate = formatKbps(rung.averageBandwidth || rung.bandwidth);
+    if (rate) parts.push(rate);
+    return parts.join(' \u00b7 ');
+  }
+
+  // VHS only exists once a source is loaded and only where it (not the browser) plays HLS.
+  function vhs() {
+    var tech = player.tech({ IWillNotUseThisInPlugins: true });
+    return tech && tech.vhs && typeof tech.vhs.representations === 'function' ? tech.vhs : null;
+  }
+
+  function sameUri(a, b) {
+    // The master playlist's URI text, or its resolved form when VHS resolved it.
+    return a === b || (a && b && (a.endsWith('/' + b) || b.endsWith('/' + a)));
+  }
+
+  function rungIndexForPlaylist(playlist) {
+    if (!playlist) return AUTO;
+    for (var i = 0; i < rungs.length; ++i) {
+      if (sameUri(playlist.uri, rungs[i].uri) || sameUri(playlist.resolvedUri, rungs[i].uri))
+        return i;
+    }
+    return AUTO;
+  }
+
+  function representationFor(index, reps) {
+    for (var i = 0; i < reps.length; ++i) {
+      if (rungIndexForPlaylist(reps[i].playlist) === index) return reps[i];
+    }
+    return null;
+  }
+
+  // A representation's enabled(true) makes VHS switch to it at once (a "fast quality change":
+  // the buffer ahead is dropped and refetched); enabled(false) only removes it from the choice.
+  function applySelection(index) {
+    var handler = vhs();
+    if (!handler) return false;
+    var reps = handler.representations();
+    if (index === AUTO) {
+      var media = handler.playlists.media();
+      var current = reps.filter(function (r) { return r.playlist === media; })[0];
+      var currentBandwidth = current ? current.bandwidth : 0;
+      // Each re-enabled rung is switched to in turn; enabling the one closest to the current
+      // rung last keeps the picture steady until the bandwidth estimate takes over again.
+      reps.filter(function (r) { return !r.enabled(); })
+        .sort(function (a, b) {
+          return Math.abs(b.bandwidth - currentBandwidth) - Math.abs(a.bandwidth - currentBandwidth);
+        })
+        .forEach(function (r) { r.enabled(true); });
+      return true;
+    }
+    var target = representationFor(index, reps);
+    if (!target) return false;
+    reps.forEach(function (r) { if (r !== target) r.enabled(false); });
+    if (target.enabled()) target.enabled(false); // re-enabling is what triggers the switch
+    target.enabled(true);
+    return true;
+  }
+
+  function updateCurrentRung() {
+    var handler = vhs();
+    var text;
+    if (handler && handler.playlists && handler.playlists.media()) {
+      var media = handler.playlists.media();
+      var index = rungIndexForPlaylist(media);
+      if (index !== AUTO) {
+        text = describe(rungs[index]);
+      } else {
+        var res = media.attributes && media.attributes.RESOLUTION;
+        text = (res ? res.width + '\u00d7' + res.height + ' \u00b7 ' : '') +
+               formatKbps(media.attributes && media.attributes.BANDWIDTH);
+      }
+      currentLabel.dataset.rung = index === AUTO ? '' : rungs[index].name;
+    } else if (player.videoHeight()) {
+      text = player.videoWidth() + '\u00d7' + player.videoHeight() + ' (chosen by the browser)';
+      currentLabel.dataset.rung = '';
+    } else {
+      return;
+    }
+    if (selectedRung === AUTO) text += ' (auto)';
+    currentLabel.textContent = text;
+    if (qualityButton) qualityButton.updateValue();
+  }
+
+  var MenuButton = window.videojs.getComponent('MenuButton');
+  var MenuItem = window.videojs.getComponent('MenuItem');
+
+  class QualityMenuItem extends MenuItem {
+    constructor(p, options) {
+      super(p, { label: options.label, selectable: true, selected: options.selected });
+      this.rungIndex = options.rungIndex;
+      this.el().dataset.rung = options.rungIndex === AUTO ? 'auto' : rungs[options.rungIndex].name;
+    }
+    handleClick() {
+      if (!applySelection(this.rungIndex)) return;
+      selectedRung = this.rungIndex;
+      qualityButton.items.forEach(function (item) {
+        item.selected(item.rungIndex === selectedRung);
+      });
+      updateCurrentRung();
+    }
+  }
+
+  class QualityMenuButton extends MenuButton {
+    constructor(p, options) {
+      super(p, options);
+      this.controlText('Quality');
+      this.valueEl_ = window.videojs.dom.createEl('span', { className: 'vjs-quality-value' });
+      this.menuButton_.el().appendChild(this.valueEl_);
+      this.updateValue();
+    }
+    buildCSSClass() { return 'vjs-quality-menu ' + super.buildCSSClass(); }
+    createItems() {
+      var items = [new QualityMenuItem(this.player_, {
+        label: 'Auto', rungIndex: AUTO, selected: selectedRung === AUTO })];
+      rungs.forEach(function (rung, i) {
+        items.push(new QualityMenuItem(this.player_, {
+          label: describe(rung), rungIndex: i, selected: selectedRung === i }));
+      }, this);
+      return items;
+    }
+    updateValue() {
+      if (!this.valueEl_) return;
+      var playing = currentLabel.dataset.rung;
+      this.valueEl_.textContent = selectedRung === AUTO
+        ? (playing ? 'Auto \u00b7 ' + playing : 'Auto') : rungs[selectedRung].name;
+    }
+  }
+
+  window.videojs.registerComponent('HlsForgeQualityMenuButton', QualityMenuButton);
+  var controlBar = player.getChild('ControlBar');
+  var fullscreen = controlBar.getChild('FullscreenToggle');
+  var qualityButton = controlBar.addChild('HlsForgeQualityMenuButton', {},
+    fullscreen ? controlBar.children().indexOf(fullscreen) : undefined);
+
+  // VHS's playlist loader announces every rung change on the tech; the event bubbles here.
+  player.on('mediachange', updateCurrentRung);
+  player.on('loadedmetadata', updateCurrentRung);
+  player.on('resize', updateCurrentRung);
+})();
