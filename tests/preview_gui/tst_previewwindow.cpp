@@ -1,0 +1,160 @@
+// PreviewWindow offscreen: plays a ladder made by hlsforge-cli through its preview server
+// (GStreamer backend, no sound card), changes the network profile while playing, locks to
+// one rung, and exports the ABR timeline as CSV and PNG.
+
+#include "AbrTimeline.h"
+#include "PreviewWindow.h"
+#include "TestMedia.h"
+
+#include "preview/RenditionMap.h"
+#include "preview/ShapedFileServer.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QFile>
+#include <QImage>
+#include <QMediaPlayer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace hlsforge;
+using hlsforge::gui::PreviewWindow;
+
+class TestPreviewWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void playsAndReportsRungs();
+    void profileChangesWhilePlaying();
+    void lockToOneRung();
+    void exportsTimeline();
+    void folderWithoutMaster();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_ladder;
+    std::unique_ptr<PreviewWindow> m_window;
+};
+
+void TestPreviewWindow::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    const QString input = m_dir.filePath(QStringLiteral("input.mp4"));
+    QVERIFY(test::makeClip(input, 20, QStringLiteral("testsrc2=size=640x360:rate=25")));
+    QFile ladder(m_dir.filePath(QStringLiteral("ladder.json")));
+    QVERIFY(ladder.open(QIODevice::WriteOnly));
+    ladder.write(R"({"segmentSeconds": 2, "x264Preset": "ultrafast", "audioKbps": 64,
+      "renditions": [{"name": "360p", "height": 360, "videoKbps": 1500},
+                     {"name": "240p", "height": 240, "videoKbps": 500},
+                     {"name": "144p", "height": 144, "videoKbps": 150}]})");
+    ladder.close();
+    m_ladder = m_dir.filePath(QStringLiteral("ladder"));
+    const test::ProcessResult r = test::runProcess(
+        test::cliPath(), {QStringLiteral("transcode"), input, QStringLiteral("--out"), m_ladder,
+                          QStringLiteral("--ladder"), ladder.fileName(),
+                          QStringLiteral("--progress"), QStringLiteral("none")});
+    QVERIFY2(r.ok(), r.err.constData());
+
+    m_window = std::make_unique<PreviewWindow>(m_ladder);
+    m_window->resize(1100, 760);
+    m_window->show();
+    QVERIFY2(m_window->isServing(), qPrintable(m_window->errorText()));
+    QCOMPARE(qgetenv("QT_MEDIA_BACKEND"), QByteArray("gstreamer"));
+}
+
+void TestPreviewWindow::playsAndReportsRungs() {
+    QSignalSpy fetched(m_window.get(), &PreviewWindow::segmentFetched);
+    QTRY_VERIFY_WITH_TIMEOUT(fetched.count() >= 2, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->player()->position() > 300, 20000);
+    QVERIFY2(m_window->rungReadout().contains(QStringLiteral("BANDWIDTH")),
+             qPrintable(m_window->rungReadout()));
+    QVERIFY(m_window->throughputReadout().contains(QStringLiteral("measured")));
+    QVERIFY(!m_window->positionReadout().startsWith(QStringLiteral("0:00 / 0:00")));
+    QVERIFY(m_window->timeline()->segments().size() >= 2);
+}
+
+void TestPreviewWindow::profileChangesWhilePlaying() {
+    QVERIFY(m_window->profileNames().contains(QStringLiteral("Step down")));
+    m_window->setProfileByName(QStringLiteral("3G"));
+    QCOMPARE(m_window->server().profile().name, QStringLiteral("3G"));
+    QCOMPARE(m_window->server().currentRateKbps(), 1600.0);
+    auto* combo = m_window->findChild<QComboBox*>(QStringLiteral("profile"));
+    QVERIFY(combo);
+    QCOMPARE(combo->currentData().toString(), QStringLiteral("3G"));
+    // The combo box drives the same path, as a user would.
+    combo->setCurrentIndex(combo->findData(QStringLiteral("Wi-Fi")));
+    QCOMPARE(m_window->server().profile().name, QStringLiteral("Wi-Fi"));
+    QTRY_VERIFY(m_window->throughputReadout().contains(QStringLiteral("30.00 Mb/s")));
+    QCOMPARE(m_window->player()->playbackState(), QMediaPlayer::PlayingState);
+}
+
+void TestPreviewWindow::lockToOneRung() {
+    const int lowest = m_window->server().renditions().variantCount() - 1;
+    QSignalSpy served(&m_window->server(), &preview::ShapedFileServer::requestFinished);
+    const double lockedAt = m_window->server().secondsSinceStart();
+    m_window->lockToRung(lowest);
+    QCOMPARE(m_window->lockedRung(), lowest);
+    QVERIFY(m_window->player()->source().toString().endsWith(
+        QStringLiteral("master.rung-%1.m3u8").arg(lowest)));
+    // The old pipeline may finish fetches it had started while the new one loads; once the
+    // locked rung's first segment arrives, every later segment comes from that rung.
+    auto segmentsFromFirstLocked = [&] {
+        QVector<int> rungs;
+        for (const QList<QVariant>& args : served) {
+            const auto e = args.at(0).value<preview::RequestEvent>();
+            if (e.kind != QLatin1String("segment") || e.startSeconds < lockedAt)
+                continue;
+            if (!rungs.isEmpty() || e.variantIndex == lowest)
+                rungs.append(e.variantIndex);
+        }
+        return rungs;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(segmentsFromFirstLocked().size() >= 3, 20000);
+    for (int rung : segmentsFromFirstLocked())
+        QCOMPARE(rung, lowest);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->timeline()->segments().last().rung == lowest, 5000);
+    m_window->lockToRung(-1);
+    QVERIFY(m_window->player()->source().toString().endsWith(QStringLiteral("/master.m3u8")));
+}
+
+void TestPreviewWindow::exportsTimeline() {
+    const QString csvPath = m_dir.filePath(QStringLiteral("timeline.csv"));
+    const QString pngPath = m_dir.filePath(QStringLiteral("timeline.png"));
+    QString error;
+    QVERIFY2(m_window->exportCsv(csvPath, &error), qPrintable(error));
+    QVERIFY2(m_window->exportPng(pngPath, &error), qPrintable(error));
+    QFile csv(csvPath);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+    QCOMPARE(lines.first(),
+             QByteArray("seconds,shaped_kbps,rung,rung_bandwidth_kbps,measured_kbps,switch,path"));
+    QCOMPARE(lines.size() - 1, m_window->timeline()->segments().size());
+    QVERIFY(lines.size() > 4);
+    QVERIFY(lines.last().contains(".ts\""));
+    // The lock to the lowest rung was a switch, and it is marked.
+    QVERIFY(m_window->timeline()->switchCount() >= 1);
+    const QImage png(pngPath);
+    QVERIFY(!png.isNull());
+    QVERIFY(png.width() > 300 && png.height() > 150);
+    QVERIFY(!m_window->exportCsv(QStringLiteral("/nonexistent/dir/t.csv"), &error));
+    QVERIFY(error.contains(QStringLiteral("/nonexistent/dir/t.csv")));
+    if (qEnvironmentVariableIsSet("HLSFORGE_PREVIEW_SCREENSHOT")) // for looking at it by eye
+        m_window->grab().save(qEnvironmentVariable("HLSFORGE_PREVIEW_SCREENSHOT"));
+    m_window.reset(); // stops player and server
+}
+
+void TestPreviewWindow::folderWithoutMaster() {
+    QTemporaryDir empty;
+    PreviewWindow window(empty.path());
+    QVERIFY(!window.isServing());
+    QVERIFY(window.errorText().contains(QStringLiteral("master.m3u8")));
+}
+
+int main(int argc, char** argv) {
+    PreviewWindow::selectMediaBackend(); // before any Qt Multimedia object, as the app does
+    QApplication app(argc, argv);
+    TestPreviewWindow test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_previewwindow.moc"
