@@ -32,7 +32,11 @@ struct MultipartUpload {
     QString key;
     QByteArray uploadId;
     qint64 partSizeBytes = 0;
-    FileDigest digest;
+    // Per-part MD5s: known up front when the file had to be compared with a remote object of
+    // the same size (then each part is checked against them), else filled in as parts go.
+    std::vector<QByteArray> partMd5s;
+    bool partMd5sKnown = false;
+    QByteArray wholeMd5; // empty unless computed
     QVector<QByteArray> partEtags;
     std::atomic<int> partsLeft{0};
 };
@@ -99,7 +103,8 @@ qint64 choosePartSize(qint64 fileBytes, qint64 wantedBytes) {
 // Another S3 implementation may report a multipart object's ETag as the MD5 of the whole
 // body (s3rver, some MinIO modes); either value proves the same bytes arrived.
 bool etagMatches(const QByteArray& remote, const FileDigest& digest) {
-    return remote == digest.etag().toLatin1() || remote == digest.md5.toHex();
+    return remote == digest.etag().toLatin1() ||
+           (!digest.md5.isEmpty() && remote == digest.md5.toHex());
 }
 
 class S3Run {
@@ -296,12 +301,19 @@ Status S3Run::uploadFile(S3Client& client, const PublishFile& file) {
     }
 
     const qint64 partSize = choosePartSize(file.sizeBytes, m_options.partSizeBytes);
-    StatusOr<FileDigest> digest = digestFile(file.absolutePath, partSize, &m_state.cancel);
-    if (!digest.isOk())
-        return digest.status();
-    if (remote.sizeBytes == file.sizeBytes && etagMatches(remote.etag, digest.value())) {
-        fileDone(file, true);
-        return Status::ok();
+    const int parts = static_cast<int>(partCount(file.sizeBytes, partSize));
+    // Reading a big file an extra time only pays when an object of the same size is there
+    // and might be this very file; otherwise part MD5s are computed as the parts go out.
+    std::optional<FileDigest> digest;
+    if (remote.sizeBytes == file.sizeBytes) {
+        StatusOr<FileDigest> computed = digestFile(file.absolutePath, partSize, &m_state.cancel);
+        if (!computed.isOk())
+            return computed.status();
+        if (etagMatches(remote.etag, computed.value())) {
+            fileDone(file, true);
+            return Status::ok();
+        }
+        digest = computed.value();
     }
     StatusOr<S3Response> created =
         client.call({"POST", key, {{"uploads", {}}}, objectHeaders(file), {}},
@@ -317,17 +329,22 @@ Status S3Run::uploadFile(S3Client& client, const PublishFile& file) {
             Status::Code::NetworkError,
             QStringLiteral("starting upload of %1: no UploadId in the answer").arg(key));
     upload->partSizeBytes = partSize;
-    upload->digest = digest.value();
-    upload->partEtags.resize(upload->digest.partMd5s.size());
-    upload->partsLeft = static_cast<int>(upload->digest.partMd5s.size());
+    upload->partMd5s.resize(parts);
+    if (digest) {
+        upload->partMd5s.assign(digest->partMd5s.begin(), digest->partMd5s.end());
+        upload->partMd5sKnown = true;
+        upload->wholeMd5 = digest->md5;
+    }
+    upload->partEtags.resize(parts);
+    upload->partsLeft = parts;
     {
         std::lock_guard lock(m_mutex);
         m_openUploads.insert(upload->uploadId, key);
     }
-    QList<Task> parts;
-    for (int n = 1; n <= upload->digest.partMd5s.size(); ++n)
-        parts.append(Task{&file, upload, n});
-    m_queue->pushFront(parts);
+    QList<Task> partTasks;
+    for (int n = 1; n <= parts; ++n)
+        partTasks.append(Task{&file, upload, n});
+    m_queue->pushFront(partTasks);
     return Status::ok();
 }
 
@@ -341,7 +358,7 @@ Status S3Run::uploadPart(S3Client& client, const Task& task) {
             QStringLiteral("%1: cannot read (%2)").arg(file.absolutePath, in.errorString()));
     const QByteArray body = in.read(upload.partSizeBytes);
     const QByteArray md5 = md5Raw(body);
-    if (md5 != upload.digest.partMd5s.at(task.partNumber - 1))
+    if (body.isEmpty() || (upload.partMd5sKnown && md5 != upload.partMd5s[task.partNumber - 1]))
         return Status::error(Status::Code::IoError,
                              QStringLiteral("%1: changed while publishing").arg(file.absolutePath));
     const QString what = QStringLiteral("uploading part %1/%2 of %3")
@@ -364,6 +381,7 @@ Status S3Run::uploadPart(S3Client& client, const Task& task) {
                 .arg(what, QString::fromLatin1(response->etag()),
                      QString::fromLatin1(md5.toHex())));
     upload.partEtags[task.partNumber - 1] = response->etag();
+    upload.partMd5s[task.partNumber - 1] = md5; // each task writes only its own slot
     m_state.bytesDone += body.size();
     m_state.bytesTransferred += body.size();
     if (--upload.partsLeft == 0)
@@ -392,11 +410,21 @@ Status S3Run::completeUpload(S3Client& client, MultipartUpload& upload) {
         std::lock_guard lock(m_mutex);
         m_openUploads.remove(upload.uploadId);
     }
-    if (!etagMatches(etag, upload.digest))
+    FileDigest digest;
+    digest.partMd5s = QList<QByteArray>(upload.partMd5s.begin(), upload.partMd5s.end());
+    digest.md5 = upload.wholeMd5;
+    if (etag != digest.etag().toLatin1() && !etag.contains('-') && digest.md5.isEmpty()) {
+        // The store reports a whole-body MD5 (s3rver, some MinIO modes): compute ours to compare.
+        StatusOr<FileDigest> whole = digestFile(upload.file->absolutePath, 0, &m_state.cancel);
+        if (!whole.isOk())
+            return whole.status();
+        digest.md5 = whole->md5;
+    }
+    if (!etagMatches(etag, digest))
         return Status::error(Status::Code::NetworkError,
                              QStringLiteral("finishing upload of %1: the server assembled "
                                             "different bytes (ETag %2, expected %3)")
-                                 .arg(upload.key, QString::fromLatin1(etag), upload.digest.etag()));
+                                 .arg(upload.key, QString::fromLatin1(etag), digest.etag()));
     fileDone(*upload.file, false);
     return Status::ok();
 }
