@@ -118,6 +118,14 @@ Status Ladder::validate() const {
                 QStringLiteral("\"%1\" is used twice; give each rung its own name").arg(name));
         names.insert(name);
     }
+    if (progressive && !progressiveRung.isEmpty() && !names.contains(progressiveRung))
+        return fieldError(
+            QStringLiteral("progressive"),
+            QStringLiteral("no rendition is named \"%1\" (rungs: %2)")
+                .arg(progressiveRung, QStringList(names.values()).join(QStringLiteral(", "))));
+    if (playerScripts != QLatin1String("cdn") && playerScripts != QLatin1String("self-contained"))
+        return fieldError(QStringLiteral("playerScripts"),
+                          QStringLiteral("must be \"cdn\" or \"self-contained\""));
     return Status::ok();
 }
 
@@ -139,6 +147,13 @@ QJsonObject Ladder::toJson() const {
         rungs.append(rung);
     }
     root[QStringLiteral("renditions")] = rungs;
+    if (progressive)
+        root[QStringLiteral("progressive")] =
+            progressiveRung.isEmpty() ? QJsonValue(true) : QJsonValue(progressiveRung);
+    if (!playerPage)
+        root[QStringLiteral("playerPage")] = false;
+    if (playerScripts != QLatin1String("cdn"))
+        root[QStringLiteral("playerScripts")] = playerScripts;
     return root;
 }
 
@@ -147,7 +162,8 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
         QStringLiteral("segmentSeconds"), QStringLiteral("segmentFormat"),
         QStringLiteral("x264Preset"),     QStringLiteral("audioKbps"),
         QStringLiteral("renditions"),     QStringLiteral("name"),
-        QStringLiteral("description")};
+        QStringLiteral("description"),    QStringLiteral("progressive"),
+        QStringLiteral("playerPage"),     QStringLiteral("playerScripts")};
     static const QSet<QString> knownRung = {QStringLiteral("name"), QStringLiteral("height"),
                                             QStringLiteral("videoKbps"), QStringLiteral("maxKbps")};
     Ladder ladder;
@@ -176,6 +192,28 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
     if (json.contains(QStringLiteral("audioKbps")) &&
         !readInt(json.value(QStringLiteral("audioKbps")), &ladder.audioKbps))
         return fieldError(QStringLiteral("audioKbps"), QStringLiteral("must be a whole number"));
+
+    if (json.contains(QStringLiteral("progressive"))) {
+        // true / false, or the name of the rung to use.
+        const QJsonValue v = json.value(QStringLiteral("progressive"));
+        if (v.isBool()) {
+            ladder.progressive = v.toBool();
+        } else if (v.isString() && !v.toString().isEmpty()) {
+            ladder.progressive = true;
+            ladder.progressiveRung = v.toString();
+        } else {
+            return fieldError(QStringLiteral("progressive"),
+                              QStringLiteral("must be true, false or the name of a rendition"));
+        }
+    }
+    if (json.contains(QStringLiteral("playerPage"))) {
+        if (!json.value(QStringLiteral("playerPage")).isBool())
+            return fieldError(QStringLiteral("playerPage"),
+                              QStringLiteral("must be true or false"));
+        ladder.playerPage = json.value(QStringLiteral("playerPage")).toBool();
+    }
+    if (json.contains(QStringLiteral("playerScripts")))
+        ladder.playerScripts = json.value(QStringLiteral("playerScripts")).toString();
 
     const QJsonValue rungsValue = json.value(QStringLiteral("renditions"));
     if (!rungsValue.isArray())

@@ -42,6 +42,14 @@ struct Ladder {
     int audioKbps = 128;
     QVector<Rendition> renditions;
 
+    // Progressive MP4 beside the ladder (DIR/<input name>.mp4), muxed from the same packets
+    // as one rung: `progressiveRung` names it; empty picks the highest rung at or below 720p.
+    bool progressive = false;
+    QString progressiveRung;
+    // The web player page (index.html) and where its scripts come from: "cdn" or "self-contained".
+    bool playerPage = true;
+    QString playerScripts = QStringLiteral("cdn");
+
     // Keyframe interval: the largest divisor of segmentSeconds not above 2 s (Apple 1.13),
     // so every segment boundary is also a keyframe.
     double gopSeconds() const;

@@ -43,6 +43,54 @@ RenditionEncoder::RenditionEncoder(RenditionConfig config, const std::atomic<boo
 RenditionEncoder::~RenditionEncoder() {
     m_queue.abort();
     join();
+    if (m_mp4 && m_mp4->pb)
+        avio_closep(&m_mp4->pb); // not finished (cancel, error): the staging folder goes anyway
+}
+
+Status RenditionEncoder::openProgressive() {
+    const QByteArray path = m_config.progressivePath.toUtf8();
+    AVFormatContext* raw = nullptr;
+    int rc = avformat_alloc_output_context2(&raw, nullptr, "mp4", path.constData());
+    if (rc < 0)
+        return encodeError(m_config.rung.name, QStringLiteral("cannot create the MP4 muxer"), rc);
+    m_mp4.reset(raw);
+    m_mp4->opaque = this;
+    m_mp4->io_open = &RenditionEncoder::ioOpen;
+    m_mp4->io_close2 = &RenditionEncoder::ioClose;
+    AVStream* video = avformat_new_stream(m_mp4.get(), nullptr);
+    avcodec_parameters_from_context(video->codecpar, m_encoder.get());
+    video->time_base = m_encoder->time_base;
+    video->avg_frame_rate = m_config.frameRate;
+    if (m_config.audioEncoder) {
+        AVStream* audio = avformat_new_stream(m_mp4.get(), nullptr);
+        avcodec_parameters_from_context(audio->codecpar, m_config.audioEncoder);
+        audio->time_base = m_config.audioEncoder->time_base;
+    }
+    rc = avio_open2(&m_mp4->pb, path.constData(), AVIO_FLAG_WRITE, nullptr, nullptr);
+    if (rc < 0)
+        return ioError(m_config.progressivePath, rc);
+    AVDictionary* options = nullptr;
+    // moov before mdat: a browser can start playing and seek with Range requests at once.
+    av_dict_set(&options, "movflags", "+faststart", 0);
+    rc = avformat_write_header(m_mp4.get(), &options);
+    av_dict_free(&options);
+    if (rc < 0)
+        return ioStatus(ioError(m_config.progressivePath, rc));
+    return Status::ok();
+}
+
+// The very packets the rung's HLS muxer gets: no second encode, identical video.
+Status RenditionEncoder::writeProgressive(const AVPacket* packet, AVRational from,
+                                          int streamIndex) {
+    if (!m_mp4 || streamIndex >= int(m_mp4->nb_streams))
+        return Status::ok();
+    av::PacketPtr copy = av::refPacket(packet);
+    copy->stream_index = streamIndex;
+    av_packet_rescale_ts(copy.get(), from, m_mp4->streams[streamIndex]->time_base);
+    const int rc = av_interleaved_write_frame(m_mp4.get(), copy.get());
+    if (rc < 0)
+        return ioStatus(ioError(m_config.progressivePath, rc));
+    return Status::ok();
 }
 
 QString RenditionEncoder::playlistPath() const {
@@ -167,6 +215,8 @@ Status RenditionEncoder::open() {
     if (rc < 0)
         return ioStatus(encodeError(rung, QStringLiteral("cannot start the HLS muxer"), rc));
     m_headerWritten = true;
+    if (!c.progressivePath.isEmpty())
+        return openProgressive();
     return Status::ok();
 }
 
@@ -272,6 +322,9 @@ Status RenditionEncoder::writeVideoPacket(AVPacket* packet) {
     if (endSeconds > secondsEncoded.load())
         secondsEncoded.store(endSeconds);
     framesEncoded.fetch_add(1);
+    Status copied = writeProgressive(packet, tb, 0);
+    if (!copied.isOk())
+        return copied;
     packet->stream_index = m_videoStream->index;
     av_packet_rescale_ts(packet, tb, m_videoStream->time_base);
     const int rc = av_interleaved_write_frame(m_muxer.get(), packet);
@@ -285,6 +338,9 @@ Status RenditionEncoder::writeVideoPacket(AVPacket* packet) {
 Status RenditionEncoder::writeAudioPacket(AVPacket* packet) {
     if (!m_audioStream)
         return Status::ok();
+    Status copied = writeProgressive(packet, m_audioTimeBase, 1);
+    if (!copied.isOk())
+        return copied;
     packet->stream_index = m_audioStream->index;
     av_packet_rescale_ts(packet, m_audioTimeBase, m_audioStream->time_base);
     const int rc = av_interleaved_write_frame(m_muxer.get(), packet);
@@ -314,10 +370,19 @@ Status RenditionEncoder::finish() {
     Status s = encode(nullptr);
     if (!s.isOk())
         return s;
-    const int rc = av_write_trailer(m_muxer.get());
+    int rc = av_write_trailer(m_muxer.get());
     m_headerWritten = false;
     if (rc < 0)
         return ioStatus(ioError(m_config.directory, rc));
+    if (m_mp4) {
+        rc = av_write_trailer(m_mp4.get()); // faststart: moves moov to the front here
+        if (rc < 0)
+            return ioStatus(ioError(m_config.progressivePath, rc));
+        const int writeError = m_mp4->pb->error;
+        rc = avio_closep(&m_mp4->pb);
+        if (writeError < 0 || rc < 0)
+            return ioError(m_config.progressivePath, writeError < 0 ? writeError : rc);
+    }
     return m_ioStatus;
 }
 

@@ -35,6 +35,8 @@ struct RenditionConfig {
     AVRational frameTimeBase{1, 30};              // of the frames that arrive (constant frame rate)
     const AVCodecContext* audioEncoder = nullptr; // null: no audio
     int x264Threads = 0;                          // 0: libx264 decides
+    // Also mux the same packets into a progressive MP4 here (moov first); empty: none.
+    QString progressivePath;
 };
 
 class RenditionEncoder {
@@ -84,6 +86,9 @@ private:
 
     av::CodecContextPtr m_encoder;
     av::OutputFormatPtr m_muxer;
+    av::OutputFormatPtr m_mp4; // progressive copy, when asked for
+    Status openProgressive();
+    Status writeProgressive(const AVPacket* packet, AVRational from, int streamIndex);
     AVStream* m_videoStream = nullptr;
     AVStream* m_audioStream = nullptr;
     AVRational m_audioTimeBase{1, 48000};

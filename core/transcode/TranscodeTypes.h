@@ -58,7 +58,11 @@ struct TranscodeResult {
     MediaInfo source;
     QVector<RenditionResult> renditions;
     double elapsedSeconds = 0;
-    QStringList warnings; // things a user may want to know (dropped rungs, conversions)
+    QStringList warnings;   // things a user may want to know (dropped rungs, conversions)
+    QString progressiveMp4; // relative to outputDir, e.g. "clip.mp4"; empty when not made
+    QString progressiveRung;
+    QString poster;     // "poster.jpg" when written
+    QString playerPage; // "index.html" when written
 
     QJsonObject toJson() const;
 };

@@ -3,6 +3,7 @@
 #include "playlist/IFrameIndex.h"
 #include "playlist/MasterPlaylist.h"
 #include "playlist/MediaPlaylist.h"
+#include "probe/Thumbnail.h"
 #include "transcode/FilterGraph.h"
 #include "transcode/RenditionEncoder.h"
 #include "util/FfmpegError.h"
@@ -359,6 +360,33 @@ Status Pipeline::prepare() {
     if (!s.isOk())
         return s;
 
+    int progressiveIndex = -1;
+    if (m_request.ladder.progressive) {
+        for (int i = 0; i < m_rungs.size(); ++i) {
+            if (m_rungs[i].name == m_request.ladder.progressiveRung)
+                progressiveIndex = i;
+        }
+        if (progressiveIndex < 0) {
+            if (!m_request.ladder.progressiveRung.isEmpty())
+                m_result.warnings
+                    << QStringLiteral(
+                           "progressive: rung %1 was left out for this source; using another")
+                           .arg(m_request.ladder.progressiveRung);
+            // The highest rung whose short side is at most 720 (rungs are sorted largest first).
+            for (int i = 0; i < m_rungs.size() && progressiveIndex < 0; ++i) {
+                if (std::min(m_rungs[i].width, m_rungs[i].height) <= 720)
+                    progressiveIndex = i;
+            }
+            if (progressiveIndex < 0)
+                progressiveIndex = m_rungs.size() - 1;
+        }
+        QString base = QFileInfo(m_request.inputPath).completeBaseName();
+        if (base.isEmpty() || base == QLatin1String("master") || base == QLatin1String("index"))
+            base = QStringLiteral("video");
+        m_result.progressiveMp4 = base + QStringLiteral(".mp4");
+        m_result.progressiveRung = m_rungs[progressiveIndex].name;
+    }
+
     const int rungCount = m_rungs.size();
     for (const ResolvedRendition& rung : m_rungs) {
         RenditionConfig config;
@@ -375,6 +403,8 @@ Status Pipeline::prepare() {
         // without hundreds of threads fighting over two cores.
         const int cores = std::max(1, QThread::idealThreadCount());
         config.x264Threads = std::clamp(2 * cores / std::max(1, rungCount) + 1, 2, 16);
+        if (&rung - m_rungs.constData() == progressiveIndex)
+            config.progressivePath = m_staging.path() + QLatin1Char('/') + m_result.progressiveMp4;
         auto encoder = std::make_unique<RenditionEncoder>(config, m_cancel, m_log);
         s = encoder->open();
         if (!s.isOk())
@@ -799,6 +829,18 @@ Status Pipeline::writePlaylists() {
         iframe.height = r.height;
         master.iframeStreams.append(iframe);
     }
+    // The poster: a representative frame of the source at the top rung's size.
+    if (!m_rungs.isEmpty()) {
+        StatusOr<QByteArray> jpeg = extractJpeg(m_request.inputPath, m_rungs.first().height);
+        if (jpeg.isOk()) {
+            QSaveFile poster(m_staging.path() + QStringLiteral("/poster.jpg"));
+            if (poster.open(QIODevice::WriteOnly) && poster.write(jpeg.value()) >= 0 &&
+                poster.commit())
+                m_result.poster = QStringLiteral("poster.jpg");
+        } else {
+            m_result.warnings << QStringLiteral("no poster image: %1").arg(jpeg.status().message());
+        }
+    }
     // The master playlist is the last file written: it names only what exists.
     return master.write(m_staging.path() + QStringLiteral("/master.m3u8"));
 }
@@ -814,6 +856,14 @@ QJsonObject TranscodeResult::toJson() const {
     root[QStringLiteral("outputDir")] = outputDir;
     if (!masterPlaylist.isEmpty())
         root[QStringLiteral("masterPlaylist")] = masterPlaylist;
+    if (!progressiveMp4.isEmpty() && status.isOk()) {
+        root[QStringLiteral("progressiveMp4")] = progressiveMp4;
+        root[QStringLiteral("progressiveRung")] = progressiveRung;
+    }
+    if (!poster.isEmpty())
+        root[QStringLiteral("poster")] = poster;
+    if (!playerPage.isEmpty())
+        root[QStringLiteral("playerPage")] = playerPage;
     root[QStringLiteral("elapsedSeconds")] = elapsedSeconds;
     root[QStringLiteral("sourceDurationSeconds")] = source.durationSeconds;
     QJsonArray rungs;

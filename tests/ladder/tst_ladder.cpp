@@ -90,6 +90,12 @@ private slots:
         QTest::newRow("typo field")
             << QByteArray(R"({"renditions":[{"height":360,"videoKbs":600}]})")
             << "renditions[0].videoKbs:";
+        QTest::newRow("progressive rung missing")
+            << QByteArray("{\"progressive\":\"999p\"," + rung + "}") << "progressive:";
+        QTest::newRow("progressive wrong type")
+            << QByteArray("{\"progressive\":7," + rung + "}") << "progressive:";
+        QTest::newRow("player scripts")
+            << QByteArray("{\"playerScripts\":\"maybe\"," + rung + "}") << "playerScripts:";
         QTest::newRow("unknown top")
             << QByteArray("{\"segmentSecs\":4," + rung + "}") << "segmentSecs:";
     }
@@ -110,6 +116,9 @@ private slots:
         ladder.segmentFormat = SegmentFormat::Fmp4ByteRange;
         ladder.segmentSeconds = 4;
         ladder.renditions[0].maxKbps = 9000;
+        ladder.progressive = true;
+        ladder.progressiveRung = QStringLiteral("720p");
+        ladder.playerScripts = QStringLiteral("self-contained");
         const QString path = dir.filePath(QStringLiteral("ladder.json"));
         QVERIFY(ladder.save(path).isOk());
         StatusOr<Ladder> loaded = Ladder::load(path);

@@ -415,6 +415,66 @@ private slots:
         QVERIFY(QFileInfo::exists(out + QStringLiteral("/notes.txt")));
     }
 
+    void progressiveMp4IsTheRungsPacketsWithMoovFirst() {
+        const QString out = path(QStringLiteral("progressive"));
+        Ladder ladder = smallLadder(SegmentFormat::Fmp4, 6, QStringLiteral("superfast"));
+        ladder.progressive = true; // default rung: highest at or below 720p -> 360p here
+        const TranscodeResult result = transcode(m_main, out, ladder);
+        QVERIFY2(result.status.isOk(), qPrintable(result.status.message()));
+        QCOMPARE(result.progressiveMp4, QStringLiteral("main.mp4"));
+        QCOMPARE(result.progressiveRung, QStringLiteral("360p"));
+        const QString mp4 = out + QStringLiteral("/main.mp4");
+
+        // Top-level boxes, read directly from the file: moov comes before mdat.
+        QFile file(mp4);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QStringList boxes;
+        qint64 offset = 0;
+        while (offset + 8 <= file.size() && boxes.size() < 16) {
+            file.seek(offset);
+            const QByteArray header = file.read(8);
+            const quint32 size = (quint8(header[0]) << 24) | (quint8(header[1]) << 16) |
+                                 (quint8(header[2]) << 8) | quint8(header[3]);
+            boxes << QString::fromLatin1(header.mid(4, 4));
+            if (size < 8)
+                break;
+            offset += size;
+        }
+        QVERIFY2(boxes.indexOf(QStringLiteral("moov")) >= 0 &&
+                     boxes.indexOf(QStringLiteral("moov")) < boxes.indexOf(QStringLiteral("mdat")),
+                 qPrintable(boxes.join(QLatin1Char(' '))));
+
+        // Same duration as the rung's playlist, within one frame.
+        const CheckedMedia media = readMedia(out + QStringLiteral("/360p/index.m3u8"));
+        QVERIFY(std::fabs(ffprobeVideoDuration(mp4) - media.total()) <= 1.0 / 30 + 1e-3);
+        const QJsonObject streams = ffprobeJson(
+            {QStringLiteral("-show_entries"), QStringLiteral("stream=codec_name,profile")}, mp4);
+        QCOMPARE(streams.value(QStringLiteral("streams")).toArray().size(), 2);
+
+        // Byte-identical video packets: ffprobe's hashes of the first segment's packets.
+        auto hashes = [&](const QString& file) {
+            QStringList out;
+            const QJsonArray packets =
+                ffprobeJson({QStringLiteral("-select_streams"), QStringLiteral("v:0"),
+                             QStringLiteral("-show_data_hash"), QStringLiteral("MD5"),
+                             QStringLiteral("-show_entries"), QStringLiteral("packet=data_hash")},
+                            file)
+                    .value(QStringLiteral("packets"))
+                    .toArray();
+            for (const auto& p : packets)
+                out << p.toObject().value(QStringLiteral("data_hash")).toString();
+            return out;
+        };
+        const QString firstSegment =
+            standaloneSegment(out + QStringLiteral("/360p"), media, media.segments.first(),
+                              path(QStringLiteral("probe-prog.bin")));
+        const QStringList segmentHashes = hashes(firstSegment);
+        const QStringList mp4Hashes = hashes(mp4);
+        QVERIFY(segmentHashes.size() >= 60);
+        QCOMPARE(mp4Hashes.mid(0, segmentHashes.size()), segmentHashes);
+        QVERIFY(QFileInfo(out + QStringLiteral("/poster.jpg")).size() > 1000);
+    }
+
     void thumbnailIsNotBlack() {
         // Black for the first second, then detail: the still must come from the detail.
         const QString clip = path(QStringLiteral("fade.mp4"));

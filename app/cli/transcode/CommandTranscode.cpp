@@ -38,6 +38,10 @@ const char* kUsage =
     "  --segments FORMAT         ts | fmp4 | ts-byterange | fmp4-byterange, overrides the ladder\n"
     "  --x264-preset NAME        x264 speed/quality preset, overrides the ladder\n"
     "  --audio-kbps N            AAC bitrate, overrides the ladder\n"
+    "  --progressive [RUNG]      also write DIR/<input name>.mp4 (fast start) from the same\n"
+    "                            packets as RUNG (default: the highest rung at or below 720p)\n"
+    "  --no-player               no index.html web player page\n"
+    "  --player-scripts MODE     cdn (default: pinned CDN with SRI) | self-contained\n"
     "  --jobs N                  files transcoded at once [1]\n"
     "  --progress MODE           bar (default on a terminal) | json (JSON lines) | none\n"
     "  --json                    print the results as JSON on stdout\n"
@@ -53,6 +57,10 @@ struct Options {
     QString x264Preset;
     int audioKbps = 0;
     int jobs = 1;
+    bool progressive = false;
+    QString progressiveRung;
+    bool noPlayer = false;
+    QString playerScripts;
     QString progress;
     bool json = false;
 };
@@ -262,6 +270,17 @@ int runTranscode(const QStringList& args) {
         } else if (a == QLatin1String("--progress")) {
             if (!value(&o.progress) || !QStringList{"bar", "json", "none"}.contains(o.progress))
                 return usageError(QStringLiteral("--progress takes bar, json or none"));
+        } else if (a == QLatin1String("--progressive")) {
+            o.progressive = true;
+            // The rung name is optional: take the next word unless it is an option or a file.
+            if (i + 1 < args.size() && !args[i + 1].startsWith(QLatin1String("--")) &&
+                !QFileInfo::exists(args[i + 1]))
+                o.progressiveRung = args[++i];
+        } else if (a == QLatin1String("--no-player")) {
+            o.noPlayer = true;
+        } else if (a == QLatin1String("--player-scripts")) {
+            if (!value(&o.playerScripts))
+                return usageError(QStringLiteral("--player-scripts takes cdn or self-contained"));
         } else if (a == QLatin1String("--json")) {
             o.json = true;
         } else if (a.startsWith(QLatin1String("--"))) {
@@ -290,6 +309,14 @@ int runTranscode(const QStringList& args) {
         l.x264Preset = o.x264Preset;
     if (o.audioKbps > 0)
         l.audioKbps = o.audioKbps;
+    if (o.progressive) {
+        l.progressive = true;
+        l.progressiveRung = o.progressiveRung;
+    }
+    if (o.noPlayer)
+        l.playerPage = false;
+    if (!o.playerScripts.isEmpty())
+        l.playerScripts = o.playerScripts;
     Status valid = l.validate();
     if (!valid.isOk()) {
         printErr(QStringLiteral("error: ladder: %1\n").arg(valid.message()));
