@@ -4,6 +4,10 @@
 
 namespace hlsforge::preview {
 
+namespace {
+constexpr auto kCatchUp = std::chrono::milliseconds(30);
+}
+
 NetworkShaper::NetworkShaper()
     : m_profile(ShapingProfile::unlimited()), m_appliedAt(Clock::now()), m_linkFreeAt(m_appliedAt) {
 }
@@ -54,9 +58,11 @@ bool NetworkShaper::waitToSend(qint64 bytes) {
         m_profile.rateKbpsAt(std::chrono::duration<double>(now - m_appliedAt).count());
     if (rateKbps <= 0)
         return true;
-    // No credit for idle time: an idle link does not let the next request burst above the
-    // rate, which keeps short fetches (playlists, small segments) honest too.
-    const Clock::time_point start = std::max(now, m_linkFreeAt);
+    // Little credit for idle time: an idle link lets the next request burst by at most
+    // kCatchUp worth of bytes (like a token bucket's burst), which keeps short fetches honest,
+    // yet a writer that wakes a few ms late on a loaded machine may catch up, so the long-run
+    // rate does not sag under scheduling jitter.
+    const Clock::time_point start = std::max(now - kCatchUp, m_linkFreeAt);
     const auto slice = std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(double(bytes) * 8.0 / (rateKbps * 1000.0)));
     m_linkFreeAt = start + slice;

@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QLocale>
 #include <QRandomGenerator>
+#include <QThread>
 
 #include <httplib.h>
 
@@ -21,6 +22,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -157,6 +159,13 @@ struct ShapedFileServer::Impl {
     httplib::Server::HandlerResponse handle(const httplib::Request& req, httplib::Response& res);
     void serve(const httplib::Request& req, httplib::Response& res, RequestTrace& trace);
     void finish(const httplib::Request& req, const httplib::Response& res);
+    void deliverEvents(); // in the server object's thread
+
+    // Events are handed to the server's thread in batches: one wake-up per batch rather than
+    // one queued call per request keeps the signal cheap when many clients hammer the server.
+    std::mutex eventsMutex;
+    QVector<RequestEvent> pendingEvents;
+    bool deliveryScheduled = false;
 };
 
 httplib::Server::HandlerResponse ShapedFileServer::Impl::handle(const httplib::Request& req,
@@ -378,7 +387,24 @@ void ShapedFileServer::Impl::finish(const httplib::Request& req, const httplib::
     ev.throughputKbps = ev.durationMs > 0 ? double(ev.bytesSent) * 8.0 / ev.durationMs : 0;
     ev.shapedRateKbps = shaper.currentRateKbps();
     ev.complete = ev.bytesSent == ev.bodyBytes;
-    emit q->requestFinished(ev);
+    std::lock_guard lock(eventsMutex);
+    pendingEvents.append(std::move(ev));
+    if (!deliveryScheduled) {
+        deliveryScheduled = true;
+        QMetaObject::invokeMethod(
+            q, [this] { deliverEvents(); }, Qt::QueuedConnection);
+    }
+}
+
+void ShapedFileServer::Impl::deliverEvents() {
+    QVector<RequestEvent> batch;
+    {
+        std::lock_guard lock(eventsMutex);
+        batch.swap(pendingEvents);
+        deliveryScheduled = false;
+    }
+    for (const RequestEvent& event : batch)
+        emit q->requestFinished(event);
 }
 
 ShapedFileServer::ShapedFileServer(QString rootDir, QObject* parent)
@@ -472,6 +498,10 @@ void ShapedFileServer::stop() {
     d->server.reset();
     d->running = false;
     d->port = 0;
+    // Every request has finished: hand over its event now, so a caller that stops the
+    // server has all events when stop() returns (when it runs in the server's thread).
+    if (QThread::currentThread() == thread())
+        d->deliverEvents();
 }
 
 bool ShapedFileServer::isRunning() const {

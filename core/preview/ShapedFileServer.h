@@ -4,9 +4,10 @@
 // Last-Modified validators, CORS for browser players, and every body write paced by a shared
 // NetworkShaper so the player sees a link of the chosen profile.
 //
-// Requests are handled on the server's own worker threads. requestFinished is emitted from
-// those threads; connect with the default (auto) connection and receivers living in another
-// thread get it queued. start()/stop()/setProfile() may be called from any thread.
+// Requests are handled on the server's own worker threads; their events are batched and
+// requestFinished is emitted in the thread the server object lives in (its event loop must
+// run), in request-completion order. stop() called from that thread delivers what is left
+// before returning. setProfile() and the getters may be called from any thread.
 // Besides the folder's files it serves "master.rung-N.m3u8": the master playlist reduced to
 // rung N, for locking a player to one rung.
 

@@ -118,19 +118,38 @@ void TestShapingAccuracy::sharedLink() {
 }
 
 void TestShapingAccuracy::stepDown() {
-    // 4000 kb/s for 1 s, then 1000 kb/s: 750 KB take 1 s + 2 s.
+    // 4000 kb/s for the first second of the profile, then 1000 kb/s. The expected duration is
+    // computed from when the request reached the server on the profile's clock, so a slow
+    // start of the client does not count against the shaper.
+    const double stepSeconds = 1.0;
+    const double highKbps = 4000;
+    const double lowKbps = 1000;
     ShapedFileServer server(m_root.path());
-    server.setProfile(
-        ShapingProfile::steps(QStringLiteral("test step"), {{0, 4000}, {1.0, 1000}}, 0));
     QVERIFY(server.start().isOk());
-    const qint64 bytes = 500000 + 250000;
+    QSignalSpy spy(&server, &ShapedFileServer::requestFinished);
+    server.setProfile(ShapingProfile::steps(QStringLiteral("test step"),
+                                            {{0, highKbps}, {stepSeconds, lowKbps}}, 0));
+    const double appliedAt = server.secondsSinceStart() - server.secondsSinceProfileApplied();
+    const qint64 bytes = 750000;
     const HttpResponse r = httpRequest(server.port(), "GET", "/seg.ts",
                                        {{"Range", "bytes=0-" + QByteArray::number(bytes - 1)}});
     QVERIFY(r.ok);
-    const double expectedMs = 3000;
-    QVERIFY2(qAbs(r.totalMs / expectedMs - 1.0) <= kTolerance,
-             qPrintable(QStringLiteral("took %1 ms, expected %2").arg(r.totalMs).arg(expectedMs)));
-    QCOMPARE(server.currentRateKbps(), 1000.0);
+    QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 3000);
+    const RequestEvent ev = spy.first().first().value<RequestEvent>();
+    const double startInProfile = ev.startSeconds - appliedAt;
+    QVERIFY(startInProfile >= 0);
+    const double highBytes =
+        std::min(double(bytes), std::max(0.0, stepSeconds - startInProfile) * highKbps * 1000 / 8);
+    const double expectedMs =
+        (highBytes * 8 / highKbps + (double(bytes) - highBytes) * 8 / lowKbps);
+    QVERIFY2(expectedMs > 2000, qPrintable(QString::number(expectedMs))); // the step happened
+    QVERIFY2(
+        qAbs(ev.durationMs / expectedMs - 1.0) <= kTolerance,
+        qPrintable(QStringLiteral("took %1 ms, expected %2 (request began %3 s into the profile)")
+                       .arg(ev.durationMs)
+                       .arg(expectedMs)
+                       .arg(startInProfile)));
+    QCOMPARE(server.currentRateKbps(), lowKbps);
 }
 
 void TestShapingAccuracy::profileChangeWhileServing() {

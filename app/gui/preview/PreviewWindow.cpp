@@ -55,7 +55,7 @@ PreviewWindow::PreviewWindow(const QString& folder, QWidget* parent)
     buildUi();
 
     connect(m_server.get(), &preview::ShapedFileServer::requestFinished, this,
-            &PreviewWindow::onRequest, Qt::QueuedConnection);
+            &PreviewWindow::onRequest);
     const Status started = m_server->start();
     if (!started.isOk())
         m_error = started.message();
