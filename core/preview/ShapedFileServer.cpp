@@ -11,6 +11,7 @@
 #include <QLocale>
 #include <QRandomGenerator>
 #include <QThread>
+#include <QTimer>
 
 #include <httplib.h>
 
@@ -36,6 +37,7 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kWorkerThreads = 64;
 constexpr time_t kKeepAliveTimeoutSeconds = 2; // also bounds how long stop() may wait
 constexpr qint64 kReadBufferBytes = 256 * 1024;
+constexpr int kEventBatchMs = 10; // request events reach the app at most this much later
 
 class FileDescriptor {
 public:
@@ -391,8 +393,11 @@ void ShapedFileServer::Impl::finish(const httplib::Request& req, const httplib::
     pendingEvents.append(std::move(ev));
     if (!deliveryScheduled) {
         deliveryScheduled = true;
+        // Collect for kEventBatchMs before delivering: at thousands of requests per second
+        // the receiving thread then wakes ~100 times a second, not once per request.
         QMetaObject::invokeMethod(
-            q, [this] { deliverEvents(); }, Qt::QueuedConnection);
+            q, [this] { QTimer::singleShot(kEventBatchMs, q, [this] { deliverEvents(); }); },
+            Qt::QueuedConnection);
     }
 }
 
