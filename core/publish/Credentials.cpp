@@ -95,6 +95,23 @@ StatusOr<ResolvedCredentials> resolveCredentials(const QString& explicitProfile)
     return fromFile;
 }
 
+StatusOr<AwsCredentials> MemoryCredentialStore::load(const QString& account) {
+    if (!m_credentials.contains(account))
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("no stored credentials for %1").arg(account));
+    return m_credentials.value(account);
+}
+
+Status MemoryCredentialStore::save(const QString& account, const AwsCredentials& credentials) {
+    m_credentials.insert(account, credentials);
+    return Status::ok();
+}
+
+Status MemoryCredentialStore::remove(const QString& account) {
+    m_credentials.remove(account);
+    return Status::ok();
+}
+
 QByteArray encodeCredentialsSecret(const AwsCredentials& credentials) {
     QJsonObject o{{QStringLiteral("accessKeyId"), credentials.accessKeyId},
                   {QStringLiteral("secretAccessKey"), credentials.secretAccessKey},

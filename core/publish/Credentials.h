@@ -6,6 +6,7 @@
 #include "publish/SigV4Signer.h"
 #include "util/Status.h"
 
+#include <QHash>
 #include <QString>
 
 #include <memory>
@@ -38,6 +39,17 @@ public:
     virtual StatusOr<AwsCredentials> load(const QString& account) = 0;
     virtual Status save(const QString& account, const AwsCredentials& credentials) = 0;
     virtual Status remove(const QString& account) = 0;
+};
+
+// Keeps credentials in memory only (tests, or a session that must not persist them).
+class MemoryCredentialStore : public CredentialStore {
+public:
+    StatusOr<AwsCredentials> load(const QString& account) override;
+    Status save(const QString& account, const AwsCredentials& credentials) override;
+    Status remove(const QString& account) override;
+
+private:
+    QHash<QString, AwsCredentials> m_credentials;
 };
 
 // Serialised form kept inside a store as one secret (the store holds it, never a file).

@@ -1,0 +1,19 @@
+#pragma once
+// CredentialStore over QtKeychain (the desktop's secret service: GNOME Keyring, KWallet,
+// macOS Keychain, Windows Credential Manager). No plain-text fallback: when no keyring is
+// available, save() fails and the user is told so.
+
+#include "publish/Credentials.h"
+
+namespace hlsforge::gui {
+
+class KeychainCredentialStore : public publish::CredentialStore {
+public:
+    StatusOr<publish::AwsCredentials> load(const QString& account) override;
+    Status save(const QString& account, const publish::AwsCredentials& credentials) override;
+    Status remove(const QString& account) override;
+
+    static QString serviceName() { return QStringLiteral("HLS Forge S3 credentials"); }
+};
+
+} // namespace hlsforge::gui

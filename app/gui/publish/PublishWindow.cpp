@@ -1,0 +1,395 @@
+#include "PublishWindow.h"
+
+#include "KeychainCredentialStore.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace hlsforge::gui {
+
+using namespace hlsforge::publish;
+
+namespace {
+enum DestinationIndex { S3Page = 0, FolderPage = 1 };
+enum CredentialIndex { TypedCredentials = 0, EnvironmentCredentials = 1 };
+
+QString humanBytes(double bytes) {
+    if (bytes >= 1e9)
+        return QStringLiteral("%1 GB").arg(bytes / 1e9, 0, 'f', 2);
+    if (bytes >= 1e6)
+        return QStringLiteral("%1 MB").arg(bytes / 1e6, 0, 'f', 1);
+    return QStringLiteral("%1 kB").arg(bytes / 1e3, 0, 'f', 0);
+}
+} // namespace
+
+PublishWindow::PublishWindow(const QString& ladderDir, QWidget* parent,
+                             std::shared_ptr<CredentialStore> store)
+    : QWidget(parent), m_ladderDir(ladderDir),
+      m_store(store ? std::move(store) : std::make_shared<KeychainCredentialStore>()) {
+    setWindowTitle(tr("Publish %1").arg(QDir(ladderDir).dirName()));
+    buildUi();
+    loadSettings();
+    setRunning(false);
+}
+
+PublishWindow::~PublishWindow() {
+    if (m_job)
+        m_job->cancel(); // the job's destructor joins its thread
+}
+
+void PublishWindow::buildUi() {
+    auto* layout = new QVBoxLayout(this);
+    auto* source = new QLabel(tr("Ladder folder: %1").arg(QDir::toNativeSeparators(m_ladderDir)));
+    source->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(source);
+
+    auto* destinationBox = new QGroupBox(tr("Destination"));
+    auto* destinationLayout = new QVBoxLayout(destinationBox);
+    m_destinationKind = new QComboBox;
+    m_destinationKind->setObjectName(QStringLiteral("destinationKind"));
+    m_destinationKind->addItems({tr("S3 or S3-compatible storage"), tr("Folder")});
+    destinationLayout->addWidget(m_destinationKind);
+    m_destinationPages = new QStackedWidget;
+    destinationLayout->addWidget(m_destinationPages);
+
+    auto* s3Page = new QWidget;
+    auto* s3Form = new QFormLayout(s3Page);
+    m_s3Uri = new QLineEdit;
+    m_s3Uri->setObjectName(QStringLiteral("s3Uri"));
+    m_s3Uri->setPlaceholderText(QStringLiteral("s3://bucket/videos/show"));
+    m_endpoint = new QLineEdit;
+    m_endpoint->setObjectName(QStringLiteral("endpoint"));
+    m_endpoint->setPlaceholderText(tr("AWS (leave empty), or e.g. https://minio.example.com"));
+    m_region = new QLineEdit;
+    m_region->setObjectName(QStringLiteral("region"));
+    m_region->setPlaceholderText(QStringLiteral("us-east-1"));
+    m_pathStyle = new QCheckBox(tr("Path-style URLs (automatic for IP and localhost endpoints)"));
+    m_publicRead = new QCheckBox(tr("Make objects public (public-read ACL)"));
+    m_parallel = new QSpinBox;
+    m_parallel->setObjectName(QStringLiteral("parallel"));
+    m_parallel->setRange(1, 64);
+    m_parallel->setValue(8);
+    s3Form->addRow(tr("Bucket and prefix:"), m_s3Uri);
+    s3Form->addRow(tr("Endpoint:"), m_endpoint);
+    s3Form->addRow(tr("Region:"), m_region);
+    s3Form->addRow(QString(), m_pathStyle);
+    s3Form->addRow(QString(), m_publicRead);
+    s3Form->addRow(tr("Uploads in parallel:"), m_parallel);
+
+    m_credentialSource = new QComboBox;
+    m_credentialSource->setObjectName(QStringLiteral("credentialSource"));
+    m_credentialSource->addItems(
+        {tr("Typed here"), tr("From the environment or ~/.aws/credentials")});
+    m_accessKey = new QLineEdit;
+    m_accessKey->setObjectName(QStringLiteral("accessKey"));
+    m_secretKey = new QLineEdit;
+    m_secretKey->setObjectName(QStringLiteral("secretKey"));
+    m_secretKey->setEchoMode(QLineEdit::Password);
+    m_remember = new QCheckBox(tr("Remember in the system keychain"));
+    m_remember->setObjectName(QStringLiteral("remember"));
+    s3Form->addRow(tr("Credentials:"), m_credentialSource);
+    s3Form->addRow(tr("Access key ID:"), m_accessKey);
+    s3Form->addRow(tr("Secret access key:"), m_secretKey);
+    s3Form->addRow(QString(), m_remember);
+    m_destinationPages->addWidget(s3Page);
+
+    auto* folderPage = new QWidget;
+    auto* folderLayout = new QHBoxLayout(folderPage);
+    m_folder = new QLineEdit;
+    m_folder->setObjectName(QStringLiteral("folder"));
+    auto* browse = new QPushButton(tr("Browse…"));
+    folderLayout->addWidget(m_folder);
+    folderLayout->addWidget(browse);
+    m_destinationPages->addWidget(folderPage);
+    layout->addWidget(destinationBox);
+
+    auto* urlForm = new QFormLayout;
+    m_publicBaseUrl = new QLineEdit;
+    m_publicBaseUrl->setObjectName(QStringLiteral("publicBaseUrl"));
+    m_publicBaseUrl->setPlaceholderText(tr("Optional: https://cdn.example.com/videos/show"));
+    urlForm->addRow(tr("Public URL of the folder:"), m_publicBaseUrl);
+    layout->addLayout(urlForm);
+
+    m_progress = new QProgressBar;
+    m_progress->setObjectName(QStringLiteral("progress"));
+    m_progress->setRange(0, 1000);
+    m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("status"));
+    m_status->setWordWrap(true);
+    m_resultUrl = new QLabel;
+    m_resultUrl->setObjectName(QStringLiteral("resultUrl"));
+    m_resultUrl->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_resultUrl->setOpenExternalLinks(true);
+    m_resultUrl->setWordWrap(true);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_status);
+    layout->addWidget(m_resultUrl);
+
+    auto* buttons = new QHBoxLayout;
+    m_copyUrl = new QPushButton(tr("Copy URL"));
+    m_start = new QPushButton(tr("Publish"));
+    m_start->setObjectName(QStringLiteral("start"));
+    m_start->setDefault(true);
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setObjectName(QStringLiteral("cancel"));
+    buttons->addWidget(m_copyUrl);
+    buttons->addStretch();
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_cancel);
+    layout->addLayout(buttons);
+
+    m_poll = new QTimer(this);
+    m_poll->setInterval(250);
+
+    connect(m_destinationKind, &QComboBox::currentIndexChanged, m_destinationPages,
+            &QStackedWidget::setCurrentIndex);
+    connect(m_credentialSource, &QComboBox::currentIndexChanged, this, [this](int index) {
+        const bool typed = index == TypedCredentials;
+        m_accessKey->setEnabled(typed);
+        m_secretKey->setEnabled(typed);
+        m_remember->setEnabled(typed);
+    });
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Publish into folder"), m_folder->text());
+        if (!dir.isEmpty())
+            m_folder->setText(dir);
+    });
+    connect(m_s3Uri, &QLineEdit::editingFinished, this, &PublishWindow::loadStoredCredentials);
+    connect(m_endpoint, &QLineEdit::editingFinished, this, &PublishWindow::loadStoredCredentials);
+    connect(m_start, &QPushButton::clicked, this, &PublishWindow::startPublish);
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (m_job)
+            cancelPublish();
+        else
+            close();
+    });
+    connect(m_copyUrl, &QPushButton::clicked, this, [this] {
+        if (!m_lastResult.playbackUrl.isEmpty())
+            QApplication::clipboard()->setText(m_lastResult.playbackUrl);
+    });
+    connect(m_poll, &QTimer::timeout, this, &PublishWindow::updateProgress);
+}
+
+void PublishWindow::loadSettings() {
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("publish"));
+    m_destinationKind->setCurrentIndex(
+        settings.value(QStringLiteral("destination"), S3Page).toInt());
+    m_s3Uri->setText(settings.value(QStringLiteral("s3Uri")).toString());
+    m_endpoint->setText(settings.value(QStringLiteral("endpoint")).toString());
+    m_region->setText(settings.value(QStringLiteral("region")).toString());
+    m_pathStyle->setChecked(settings.value(QStringLiteral("pathStyle"), false).toBool());
+    m_publicRead->setChecked(settings.value(QStringLiteral("publicRead"), false).toBool());
+    m_parallel->setValue(settings.value(QStringLiteral("parallel"), 8).toInt());
+    m_credentialSource->setCurrentIndex(
+        settings.value(QStringLiteral("credentialSource"), TypedCredentials).toInt());
+    m_remember->setChecked(settings.value(QStringLiteral("remember"), true).toBool());
+    m_folder->setText(settings.value(QStringLiteral("folder")).toString());
+    m_publicBaseUrl->setText(settings.value(QStringLiteral("publicBaseUrl")).toString());
+    settings.endGroup();
+    m_destinationPages->setCurrentIndex(m_destinationKind->currentIndex());
+    loadStoredCredentials();
+}
+
+void PublishWindow::saveSettings() const {
+    // Never a secret here: QSettings is a plain-text file.
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("publish"));
+    settings.setValue(QStringLiteral("destination"), m_destinationKind->currentIndex());
+    settings.setValue(QStringLiteral("s3Uri"), m_s3Uri->text());
+    settings.setValue(QStringLiteral("endpoint"), m_endpoint->text());
+    settings.setValue(QStringLiteral("region"), m_region->text());
+    settings.setValue(QStringLiteral("pathStyle"), m_pathStyle->isChecked());
+    settings.setValue(QStringLiteral("publicRead"), m_publicRead->isChecked());
+    settings.setValue(QStringLiteral("parallel"), m_parallel->value());
+    settings.setValue(QStringLiteral("credentialSource"), m_credentialSource->currentIndex());
+    settings.setValue(QStringLiteral("remember"), m_remember->isChecked());
+    settings.setValue(QStringLiteral("folder"), m_folder->text());
+    settings.setValue(QStringLiteral("publicBaseUrl"), m_publicBaseUrl->text());
+    settings.endGroup();
+}
+
+QString PublishWindow::credentialAccount() const {
+    // One stored key pair per endpoint (AWS, or each S3-compatible service).
+    const QString endpoint = m_endpoint->text().trimmed();
+    return endpoint.isEmpty() ? QStringLiteral("aws") : QUrl(endpoint).host();
+}
+
+void PublishWindow::loadStoredCredentials() {
+    if (m_credentialSource->currentIndex() != TypedCredentials || !m_secretKey->text().isEmpty())
+        return;
+    StatusOr<AwsCredentials> stored = m_store->load(credentialAccount());
+    if (stored.isOk()) {
+        m_accessKey->setText(stored->accessKeyId);
+        m_secretKey->setText(stored->secretAccessKey);
+    }
+}
+
+StatusOr<PublishOptions> PublishWindow::collectOptions() {
+    PublishOptions options;
+    options.sourceDir = m_ladderDir;
+    options.publicBaseUrl = m_publicBaseUrl->text().trimmed();
+    if (m_destinationKind->currentIndex() == FolderPage) {
+        if (m_folder->text().trimmed().isEmpty())
+            return Status::error(Status::Code::InvalidArgument, tr("Choose a destination folder."));
+        options.destination = PublishOptions::Destination::Folder;
+        options.folderPath = m_folder->text().trimmed();
+        return options;
+    }
+    options.destination = PublishOptions::Destination::S3;
+    StatusOr<S3Target> target = S3Target::fromUri(m_s3Uri->text().trimmed());
+    if (!target.isOk())
+        return target.status();
+    options.s3 = target.value();
+    const QString endpoint = m_endpoint->text().trimmed();
+    if (!endpoint.isEmpty()) {
+        const QUrl url(endpoint, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+            return Status::error(Status::Code::InvalidArgument,
+                                 tr("The endpoint must be an http:// or https:// URL."));
+        options.s3.endpoint = url;
+    }
+    if (m_pathStyle->isChecked())
+        options.s3.addressing = S3Target::Addressing::PathStyle;
+    options.publicRead = m_publicRead->isChecked();
+    options.parallelRequests = m_parallel->value();
+    QString region = m_region->text().trimmed();
+    if (m_credentialSource->currentIndex() == EnvironmentCredentials) {
+        StatusOr<ResolvedCredentials> resolved = resolveCredentials();
+        if (!resolved.isOk())
+            return resolved.status();
+        options.credentials = resolved->credentials;
+        if (region.isEmpty())
+            region = resolved->region;
+    } else {
+        options.credentials.accessKeyId = m_accessKey->text().trimmed();
+        options.credentials.secretAccessKey = m_secretKey->text();
+        if (!options.credentials.isComplete())
+            return Status::error(Status::Code::InvalidArgument,
+                                 tr("Enter the access key ID and the secret access key."));
+        if (m_remember->isChecked()) {
+            const Status saved = m_store->save(credentialAccount(), options.credentials);
+            if (!saved.isOk())
+                m_status->setText(tr("Not remembered: %1").arg(saved.message()));
+        } else {
+            m_store->remove(credentialAccount());
+        }
+    }
+    options.s3.region = region.isEmpty() ? QStringLiteral("us-east-1") : region;
+    return options;
+}
+
+void PublishWindow::startPublish() {
+    if (m_job)
+        return;
+    m_resultUrl->clear();
+    m_status->clear();
+    StatusOr<PublishOptions> options = collectOptions();
+    if (!options.isOk()) {
+        m_status->setText(options.status().message());
+        return;
+    }
+    saveSettings();
+    m_job = std::make_unique<PublishJob>(options.value());
+    connect(m_job.get(), &PublishJob::finished, this, &PublishWindow::onFinished);
+    m_progress->setValue(0);
+    setRunning(true);
+    m_job->start();
+    m_poll->start();
+}
+
+void PublishWindow::cancelPublish() {
+    if (m_job) {
+        m_job->cancel();
+        m_status->setText(tr("Cancelling…"));
+    }
+}
+
+void PublishWindow::updateProgress() {
+    if (!m_job)
+        return;
+    const PublishProgress p = m_job->progress();
+    if (p.bytesTotal > 0)
+        m_progress->setValue(static_cast<int>(1000.0 * p.bytesDone / p.bytesTotal));
+    static const char* phases[] = {QT_TR_NOOP("segments"), QT_TR_NOOP("media playlists"),
+                                   QT_TR_NOOP("page"), QT_TR_NOOP("master playlist")};
+    QString text = tr("%1 of %2 files (%3 already there), %4 of %5 — %6")
+                       .arg(p.filesDone)
+                       .arg(p.filesTotal)
+                       .arg(p.filesSkipped)
+                       .arg(humanBytes(p.bytesDone), humanBytes(p.bytesTotal),
+                            tr(phases[std::clamp(p.phase, 0, 3)]));
+    if (p.bytesPerSecond > 0)
+        text += tr(", %1/s").arg(humanBytes(p.bytesPerSecond));
+    if (p.etaSeconds >= 0)
+        text += tr(", about %1 s left").arg(qRound(p.etaSeconds));
+    if (p.retries > 0)
+        text += tr(", %n retries", nullptr, p.retries);
+    m_status->setText(text);
+}
+
+void PublishWindow::onFinished(const PublishResult& result) {
+    m_poll->stop();
+    updateProgress();
+    m_lastResult = result;
+    m_job.reset();
+    setRunning(false);
+    if (result.status.isOk()) {
+        m_progress->setValue(1000);
+        m_status->setText(tr("Published in %1 s: %2 files uploaded, %3 already there.")
+                              .arg(result.seconds, 0, 'f', 1)
+                              .arg(result.filesUploaded)
+                              .arg(result.filesSkipped));
+        QString links;
+        if (!result.playbackUrl.isEmpty())
+            links += tr("Playback: <a href=\"%1\">%1</a>").arg(result.playbackUrl.toHtmlEscaped());
+        if (!result.pageUrl.isEmpty())
+            links += tr("<br>Page: <a href=\"%1\">%1</a>").arg(result.pageUrl.toHtmlEscaped());
+        m_resultUrl->setText(links);
+    } else if (result.status.isCancelled()) {
+        m_status->setText(tr("Cancelled. Publish again to upload what is still missing."));
+    } else {
+        m_status->setText(tr("Failed: %1").arg(result.status.message()));
+    }
+    emit finished(result);
+}
+
+void PublishWindow::setRunning(bool running) {
+    m_start->setEnabled(!running);
+    m_cancel->setText(running ? tr("Cancel") : tr("Close"));
+    m_destinationKind->setEnabled(!running);
+    m_destinationPages->setEnabled(!running);
+    m_publicBaseUrl->setEnabled(!running);
+    m_copyUrl->setEnabled(!running && !m_lastResult.playbackUrl.isEmpty());
+}
+
+void PublishWindow::closeEvent(QCloseEvent* event) {
+    if (m_job) {
+        // Cancel is prompt (the job checks its flag every 50 ms); wait for the one result.
+        m_job->cancel();
+        m_job.reset();
+        m_poll->stop();
+    }
+    QWidget::closeEvent(event);
+}
+
+} // namespace hlsforge::gui
