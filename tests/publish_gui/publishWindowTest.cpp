@@ -146,7 +146,7 @@ void PublishWindowTest::cancelIsPrompt() {
     clock.start();
     QTest::mouseClick(window.findChild<QPushButton*>(QStringLiteral("cancel")), Qt::LeftButton);
     QVERIFY(finished.wait(5000));
-    QVERIFY(clock.elapsed() < 2000);
+    QVERIFY(clock.elapsed() < 3000);
     QVERIFY(window.lastResult().status.isCancelled());
     QVERIFY(window.findChild<QLabel*>(QStringLiteral("status"))
                 ->text()
