@@ -86,6 +86,7 @@ PreviewWindow::~PreviewWindow() {
     // while GStreamer still reports into this object.
     if (m_player)
         m_player->stop();
+    m_server->disconnect(this); // stop() delivers the last events; this window is going away
     m_server->stop();
 }
 
@@ -188,6 +189,11 @@ void PreviewWindow::buildUi() {
     connect(m_seek, &QSlider::sliderReleased, this, [this] {
         m_seeking = false;
         m_player->setPosition(qint64(m_seek->value()) * 100);
+    });
+    // Clicks on the groove and keyboard steps move the slider without a drag.
+    connect(m_seek, &QSlider::actionTriggered, this, [this](int action) {
+        if (action != QAbstractSlider::SliderMove && !m_seeking)
+            m_player->setPosition(qint64(m_seek->sliderPosition()) * 100);
     });
     connect(m_profiles, &QComboBox::currentIndexChanged, this,
             [this] { setProfileByName(m_profiles->currentData().toString()); });
