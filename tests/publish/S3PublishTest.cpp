@@ -5,6 +5,7 @@
 // the local files: bytes, Content-Type, Cache-Control.
 
 #include "PublishFixture.h"
+#include "TestMedia.h"
 
 #include "publish/PublishJob.h"
 
@@ -67,16 +68,20 @@ QString expectedContentType(const QString& rel) {
     static const QMap<QString, QString> types{
         {QStringLiteral("m3u8"), QStringLiteral("application/vnd.apple.mpegurl")},
         {QStringLiteral("ts"), QStringLiteral("video/mp2t")},
+        {QStringLiteral("m4s"), QStringLiteral("video/iso.segment")},
         {QStringLiteral("mp4"), QStringLiteral("video/mp4")},
         {QStringLiteral("vtt"), QStringLiteral("text/vtt")},
         {QStringLiteral("html"), QStringLiteral("text/html; charset=utf-8")},
-        {QStringLiteral("jpg"), QStringLiteral("image/jpeg")}};
+        {QStringLiteral("jpg"), QStringLiteral("image/jpeg")},
+        {QStringLiteral("js"), QStringLiteral("application/javascript")},
+        {QStringLiteral("css"), QStringLiteral("text/css")}};
     return types.value(ext);
 }
 
 QString expectedCacheControl(const QString& rel) {
     const QString ext = QFileInfo(rel).suffix();
-    if (ext == QLatin1String("ts") || ext == QLatin1String("mp4") || ext == QLatin1String("vtt"))
+    if (ext == QLatin1String("ts") || ext == QLatin1String("m4s") || ext == QLatin1String("mp4") ||
+        ext == QLatin1String("vtt"))
         return QStringLiteral("max-age=31536000, immutable");
     return QStringLiteral("max-age=60");
 }
@@ -96,13 +101,15 @@ private slots:
     void abandonedMultipartIsAborted();
     void staleUploadFromACrashIsAborted();
     void cancelIsPrompt();
+    void publishTranscodedLadder();
 
 private:
     QJsonObject control(const QByteArray& what, const QJsonObject& config = {});
     QJsonObject stats() { return control("stats"); }
     CliRun publish(const QString& prefix, const QStringList& extra = {},
                    const QString& secret = {});
-    void verifyPublished(const QString& prefix);
+    void verifyPublished(const QString& prefix) { verifyPublished(prefix, m_files); }
+    void verifyPublished(const QString& prefix, const QMap<QString, QByteArray>& files);
     QUrl s3Url(const QByteArray& encodedPathAndQuery) const {
         return QUrl::fromEncoded("http://127.0.0.1:" + QByteArray::number(m_s3Port) +
                                  encodedPathAndQuery);
@@ -195,7 +202,7 @@ CliRun S3PublishTest::publish(const QString& prefix, const QStringList& extra,
     return runCli(args + extra, env, 120000);
 }
 
-void S3PublishTest::verifyPublished(const QString& prefix) {
+void S3PublishTest::verifyPublished(const QString& prefix, const QMap<QString, QByteArray>& files) {
     const HttpResult list =
         httpRequest(m_nam, "GET",
                     s3Url("/" + m_bucket.toUtf8() + "?list-type=2&max-keys=1000&prefix=" +
@@ -208,12 +215,12 @@ void S3PublishTest::verifyPublished(const QString& prefix) {
             keys.append(xml.readElementText());
     }
     QStringList expectedKeys;
-    for (auto it = m_files.cbegin(); it != m_files.cend(); ++it)
+    for (auto it = files.cbegin(); it != files.cend(); ++it)
         expectedKeys.append(prefix + QLatin1Char('/') + it.key());
     keys.sort();
     expectedKeys.sort();
     QCOMPARE(keys, expectedKeys);
-    for (auto it = m_files.cbegin(); it != m_files.cend(); ++it) {
+    for (auto it = files.cbegin(); it != files.cend(); ++it) {
         const QByteArray path =
             "/" + m_bucket.toUtf8() + "/" + QUrl::toPercentEncoding(prefix + "/" + it.key(), "/");
         const HttpResult object = httpRequest(m_nam, "GET", s3Url(path));
@@ -420,6 +427,40 @@ void S3PublishTest::cancelIsPrompt() {
     QVERIFY(job.progress().finished);
     QCOMPARE(stats().value(QStringLiteral("openUploads")).toInt(), 0);
     control("reset");
+}
+
+// The ladder as the app makes it (fMP4 segments, init segments, I-frame playlists, poster),
+// when this build has the transcode command.
+void S3PublishTest::publishTranscodedLadder() {
+    const CliRun help = runCli({QStringLiteral("transcode"), QStringLiteral("--help")});
+    if (help.exitCode != 0)
+        QSKIP("hlsforge-cli has no transcode command in this build (core/transcode skipped)");
+    const QString clip = m_work.filePath(QStringLiteral("clip.mp4"));
+    QVERIFY(makeClip(clip, 6, QStringLiteral("testsrc2=size=854x480:rate=25")));
+    const QString ladder = m_work.filePath(QStringLiteral("transcoded"));
+    const CliRun transcode =
+        runCli({QStringLiteral("transcode"), clip, QStringLiteral("--out"), ladder,
+                QStringLiteral("--ladder"), QStringLiteral("mobile"), QStringLiteral("--segments"),
+                QStringLiteral("fmp4"), QStringLiteral("--x264-preset"),
+                QStringLiteral("ultrafast"), QStringLiteral("--progress"), QStringLiteral("none")},
+               {}, 180000);
+    QVERIFY2(transcode.exitCode == 0, transcode.err.constData());
+    const QMap<QString, QByteArray> files = readTree(ladder);
+    QVERIFY(files.contains(QStringLiteral("master.m3u8")));
+    control("reset");
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), m_accessKey);
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), m_secret);
+    const CliRun run =
+        runCli({QStringLiteral("publish"), ladder, QStringLiteral("--to"),
+                QStringLiteral("s3://%1/transcoded").arg(m_bucket), QStringLiteral("--endpoint"),
+                QStringLiteral("http://127.0.0.1:%1").arg(m_proxyPort)},
+               env);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    verifyPublished(QStringLiteral("transcoded"), files);
+    const QJsonArray order = stats().value(QStringLiteral("putKeys")).toArray();
+    QCOMPARE(order.size(), files.size());
+    QCOMPARE(order.last().toString(), QStringLiteral("transcoded/master.m3u8"));
 }
 
 QTEST_GUILESS_MAIN(S3PublishTest)
