@@ -224,7 +224,9 @@ S3Response S3Client::send(const S3Request& request) {
     out.body = reply->readAll();
     for (const auto& [name, value] : reply->rawHeaderPairs())
         out.headers.insert(name.toLower(), value);
-    reply->deleteLater();
+    // Deleted now, not with deleteLater(): a worker thread runs no outer event loop, so
+    // deferred deletes (and the request bodies they hold) would pile up until it ends.
+    delete reply;
     if (out.body.contains("<Error>")) {
         out.errorCode = xmlFirstText(out.body, QStringLiteral("Code"));
         out.errorMessage = xmlFirstText(out.body, QStringLiteral("Message"));
