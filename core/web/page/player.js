@@ -59,6 +59,21 @@
     return null;
   }
 
+  // VHS (3.17) sets its "fast switch pending" flag only after asking the playlist loader for the
+  // chosen rung (100 ms after enabled(true): fastQualityChange_ is debounced). For a rung whose
+  // playlist was loaded before, the loader switches synchronously, so its mediachange runs before
+  // the flag is set: the buffer ahead is never dropped (the old rung plays on for up to 30 s) and
+  // the flag stays stuck. Right after each mediachange, finish such a switch the way VHS's own
+  // handler would have. A rung loaded for the first time takes VHS's normal path (flag already
+  // set when its playlist arrives), and this does nothing.
+  function finishFastSwitch() {
+    var handler = vhs();
+    var pc = handler && handler.playlistController_;
+    if (pc && pc.waitingForFastQualityPlaylistReceived_ &&
+        handler.playlists.state !== 'SWITCHING_MEDIA' && typeof pc.runFastQualitySwitch_ === 'function')
+      pc.runFastQualitySwitch_();
+  }
+
   // A representation's enabled(true) makes VHS switch to it at once (a "fast quality change":
   // the buffer ahead is dropped and refetched); enabled(false) only removes it from the choice.
   function applySelection(index) {
@@ -138,7 +153,8 @@
       this.menuButton_.el().appendChild(this.valueEl_);
       this.updateValue();
     }
-    buildCSSClass() { return 'vjs-quality-menu ' + super.buildCSSClass(); }
+    // The wrapper holds both the button and its menu; the tests and the CSS find both in it.
+    buildWrapperCSSClass() { return 'vjs-quality-menu ' + super.buildWrapperCSSClass(); }
     createItems() {
       var items = [new QualityMenuItem(this.player_, {
         label: 'Auto', rungIndex: AUTO, selected: selectedRung === AUTO })];
@@ -164,6 +180,7 @@
 
   // VHS's playlist loader announces every rung change on the tech; the event bubbles here.
   player.on('mediachange', updateCurrentRung);
+  player.on('mediachange', function () { window.setTimeout(finishFastSwitch, 0); });
   player.on('loadedmetadata', updateCurrentRung);
   player.on('resize', updateCurrentRung);
 })();

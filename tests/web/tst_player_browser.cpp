@@ -1,0 +1,200 @@
+// The player page in a real browser: a 3-rung ladder made by `hlsforge-cli transcode`, the
+// page written by writePlayerPage, served over HTTP on 127.0.0.1 (`hlsforge-cli serve`, or
+// python's http.server in builds without the preview module), and played in headless Chromium
+// by tests/web/player-e2e.mjs (playwright-core). One row per way of loading the scripts.
+
+#include "TestMedia.h"
+#include "web/PlayerPage.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+using namespace hlsforge;
+
+namespace {
+
+QString sourceDir() {
+    return qEnvironmentVariable("HLSFORGE_SOURCE_DIR");
+}
+QString chromiumPath() {
+    const QString fromEnv = qEnvironmentVariable("CHROMIUM");
+    return fromEnv.isEmpty() ? QStringLiteral("/usr/bin/chromium") : fromEnv;
+}
+
+// A static file server on 127.0.0.1 with a free port, stopped when destroyed.
+class TestServer {
+public:
+    ~TestServer() {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.terminate();
+            if (!m_process.waitForFinished(5000))
+                m_process.kill();
+            m_process.waitForFinished(2000);
+        }
+    }
+
+    // Returns the base URL ("http://127.0.0.1:PORT/") or an empty URL with `error` set.
+    QUrl start(const QString& dir, QString* error) {
+        const bool python = qEnvironmentVariable("HLSFORGE_WEB_SERVER") == QLatin1String("python");
+        if (python) {
+            m_process.start(QStringLiteral("python3"),
+                            {QStringLiteral("-u"), QStringLiteral("-m"),
+                             QStringLiteral("http.server"), QStringLiteral("--bind"),
+                             QStringLiteral("127.0.0.1"), QStringLiteral("--directory"), dir,
+                             QStringLiteral("0")});
+        } else {
+            m_process.start(test::cliPath(), {QStringLiteral("serve"), dir,
+                                              QStringLiteral("--port"), QStringLiteral("0")});
+        }
+        // Both print where they listen on their first line of stdout.
+        static const QRegularExpression url(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)/"));
+        static const QRegularExpression port(QStringLiteral("127\\.0\\.0\\.1 port (\\d+)"));
+        QByteArray out;
+        for (int waitedMs = 0; waitedMs < 10000; waitedMs += 100) {
+            m_process.waitForReadyRead(100);
+            out += m_process.readAllStandardOutput();
+            const QRegularExpressionMatch m = (python ? port : url).match(QString::fromUtf8(out));
+            if (m.hasMatch())
+                return QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(m.captured(1)));
+            if (m_process.state() == QProcess::NotRunning)
+                break;
+        }
+        *error =
+            QStringLiteral("server did not start: %1 %2")
+                .arg(QString::fromUtf8(out), QString::fromUtf8(m_process.readAllStandardError()));
+        return {};
+    }
+
+private:
+    QProcess m_process;
+};
+
+} // namespace
+
+class PlayerBrowserTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    QString m_ladderDir;
+    const QString m_title = QStringLiteral("clip <&> \"test\"");
+    const QString m_mp4Name = QStringLiteral("clip take 1.mp4");
+    bool m_cliWrotePage = false;
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_tmp.isValid());
+        if (qEnvironmentVariableIsSet("HLSFORGE_KEEP_TEST_DIR")) { // for looking at a failure
+            m_tmp.setAutoRemove(false);
+            qInfo() << "keeping" << m_tmp.path();
+        }
+        // Everything the browser test needs is installed by scripts/test.sh; say what is missing.
+        QVERIFY2(QFileInfo(chromiumPath()).isExecutable(),
+                 "no /usr/bin/chromium: run scripts/install-deps.sh (Debian package chromium)");
+        QVERIFY2(QFileInfo::exists(sourceDir() +
+                                   QStringLiteral("/tests/web/node_modules/playwright-core")),
+                 "no playwright-core: run `npm ci` in tests/web (scripts/test.sh does)");
+
+        const QString clip = m_tmp.filePath(QStringLiteral("clip.mp4"));
+        QVERIFY(test::makeClip(clip, 30, QStringLiteral("testsrc2=size=640x360:rate=30")));
+        const QString ladder = m_tmp.filePath(QStringLiteral("ladder.json"));
+        QFile f(ladder);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"segmentSeconds": 2, "x264Preset": "ultrafast", "audioKbps": 64,
+                    "renditions": [{"height": 360, "videoKbps": 800},
+                                   {"height": 240, "videoKbps": 400},
+                                   {"height": 144, "videoKbps": 150}]})");
+        f.close();
+        m_ladderDir = m_tmp.filePath(QStringLiteral("ladder"));
+        const test::ProcessResult transcode = test::runProcess(
+            test::cliPath(),
+            {QStringLiteral("transcode"), clip, QStringLiteral("--out"), m_ladderDir,
+             QStringLiteral("--ladder"), ladder, QStringLiteral("--progressive"),
+             QStringLiteral("--progress"), QStringLiteral("none")});
+        QVERIFY2(transcode.ok(), transcode.err.constData());
+
+        // The engine writes the poster (and, with --progressive, the MP4); make them here when
+        // this build's engine does not, so the page's poster and download link are exercised.
+        const QString poster = QDir(m_ladderDir).filePath(QStringLiteral("poster.jpg"));
+        if (!QFileInfo::exists(poster))
+            QVERIFY(test::ffmpeg({QStringLiteral("-ss"), QStringLiteral("3"), QStringLiteral("-i"),
+                                  clip, QStringLiteral("-frames:v"), QStringLiteral("1"), poster}));
+        const QString progressive = QDir(m_ladderDir).filePath(QStringLiteral("clip.mp4"));
+        if (!QFileInfo::exists(progressive))
+            QVERIFY(QFile::copy(clip, progressive));
+        // A second name that needs percent-encoding in the page's link.
+        QVERIFY(QFile::copy(progressive, QDir(m_ladderDir).filePath(m_mp4Name)));
+        // The page the transcoder wrote itself (default: CDN scripts), kept under another name
+        // because the rows below rewrite index.html.
+        const QString cliPage = QDir(m_ladderDir).filePath(QStringLiteral("index.html"));
+        m_cliWrotePage = QFileInfo::exists(cliPage);
+        if (m_cliWrotePage)
+            QVERIFY(QFile::rename(cliPage, QDir(m_ladderDir).filePath(QStringLiteral("cli.html"))));
+        qInfo() << "transcoder wrote a player page:" << m_cliWrotePage;
+    }
+
+    void playsInChromium_data() {
+        QTest::addColumn<QString>("scriptsName");
+        QTest::addColumn<QString>("pageName"); // empty: written by this test
+        QTest::newRow("cdn") << QStringLiteral("cdn") << QString();
+        QTest::newRow("self-contained") << QStringLiteral("self-contained") << QString();
+        if (m_cliWrotePage)
+            QTest::newRow("transcoder's page")
+                << QStringLiteral("cdn") << QStringLiteral("cli.html");
+    }
+
+    void playsInChromium() {
+        QFETCH(QString, scriptsName);
+        QFETCH(QString, pageName);
+        PlayerScripts scripts = PlayerScripts::Cdn;
+        QVERIFY(parsePlayerScripts(scriptsName, &scripts));
+        // The transcoder's page: titled after the input, linking its progressive MP4.
+        QString title = QStringLiteral("clip");
+        QString download = QStringLiteral("clip.mp4");
+        if (pageName.isEmpty()) {
+            pageName = QStringLiteral("index.html");
+            title = m_title;
+            download = m_mp4Name;
+            PlayerPageOptions options;
+            options.title = title;
+            options.progressiveMp4 = download;
+            options.scripts = scripts;
+            const Status written = writePlayerPage(m_ladderDir, options);
+            QVERIFY2(written.isOk(), qPrintable(written.message()));
+        }
+        if (scripts == PlayerScripts::Cdn) // no stale copy can stand in for the CDN
+            QVERIFY(QDir(QDir(m_ladderDir).filePath(QStringLiteral("player"))).removeRecursively());
+
+        TestServer server;
+        QString error;
+        const QUrl base = server.start(m_ladderDir, &error);
+        QVERIFY2(base.isValid(), qPrintable(error));
+
+        QStringList args = {sourceDir() + QStringLiteral("/tests/web/player-e2e.mjs"),
+                            QStringLiteral("--url"),
+                            base.resolved(QUrl(pageName)).toString(),
+                            QStringLiteral("--mode"),
+                            playerScriptsName(scripts),
+                            QStringLiteral("--title"),
+                            title,
+                            QStringLiteral("--download"),
+                            download};
+        if (scripts == PlayerScripts::Cdn)
+            args << QStringLiteral("--videojs-package")
+                 << qEnvironmentVariable("HLSFORGE_VIDEOJS_NPM_DIR");
+        const test::ProcessResult node = test::runProcess(QStringLiteral("node"), args, 120000);
+        qInfo().noquote() << QString::fromUtf8(node.out).trimmed();
+        QVERIFY2(node.ok(),
+                 qPrintable(QStringLiteral("player-e2e failed (exit %1)\n%2%3")
+                                .arg(node.exitCode)
+                                .arg(QString::fromUtf8(node.out), QString::fromUtf8(node.err))));
+    }
+};
+
+QTEST_GUILESS_MAIN(PlayerBrowserTest)
+#include "tst_player_browser.moc"
