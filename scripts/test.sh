@@ -7,6 +7,7 @@ bash scripts/install-deps.sh
 if [ -f tests/node/package.json ]; then
   (cd tests/node && npm install --no-audit --no-fund --loglevel=error)
 fi
+(cd tests/web && npm ci --no-audit --no-fund --loglevel=error) # playwright-core for the player page test
 BUILD_DIR=${BUILD_DIR:-build}
 WERROR=OFF
 [ "${CI:-}" = "true" ] && WERROR=ON
