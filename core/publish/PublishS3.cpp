@@ -402,10 +402,22 @@ Status S3Run::completeUpload(S3Client& client, MultipartUpload& upload) {
                      {{"content-type", "application/xml"}},
                      xml},
                     QStringLiteral("finishing upload of %1").arg(upload.key));
-    if (!response.isOk())
+    QByteArray etag;
+    if (response.isOk()) {
+        etag = xmlFirstText(response->body, QStringLiteral("ETag"))
+                   .remove(QLatin1Char('"'))
+                   .toLatin1();
+    } else if (response.status().message().contains(QLatin1String("NoSuchUpload"))) {
+        // An earlier attempt may have completed the upload and only its answer was lost (a
+        // dropped connection): then the object is there, and its size and ETag tell.
+        const S3Response head = client.send({"HEAD", upload.key, {}, {}, {}});
+        if (!head.isSuccess() ||
+            head.headers.value("content-length").toLongLong() != upload.file->sizeBytes)
+            return response.status();
+        etag = head.etag();
+    } else {
         return response.status();
-    const QByteArray etag =
-        xmlFirstText(response->body, QStringLiteral("ETag")).remove(QLatin1Char('"')).toLatin1();
+    }
     {
         std::lock_guard lock(m_mutex);
         m_openUploads.remove(upload.uploadId);

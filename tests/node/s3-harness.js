@@ -13,9 +13,11 @@
 // Control (on the proxy port, not signed):
 //   GET  /__hlsforge/stats   counters and the keys written
 //   POST /__hlsforge/config  {"faults":{"3":"slowdown","5":"500","9":"drop"},"denyWritesAfter":N,
-//                            "denyPartsAfter":M}: faults are keyed by the ordinal of PUT requests
+//                            "denyPartsAfter":M,"dropCompleteAnswers":K}: faults are keyed by
+//                            the ordinal of PUT requests
 //                            (1-based); after N stored objects every write, after M parts every
-//                            part, is refused with 403 AccessDenied
+//                            part, is refused with 403 AccessDenied; the first K
+//                            CompleteMultipartUpload answers are lost after the upload completed
 //   POST /__hlsforge/reset   zero the counters and clear the config
 'use strict';
 
@@ -154,7 +156,8 @@ function forward(req, res, rawUrl, body, s3Port, onResponse) {
       let out = Buffer.concat(chunks);
       const outHeaders = { ...up.headers };
       if (onResponse) out = onResponse(up.statusCode, out, outHeaders) || out;
-      outHeaders['content-length'] = out.length;
+      if (res.socket === null || res.socket.destroyed) return; // the answer was dropped on purpose
+      if (req.method !== 'HEAD') outHeaders['content-length'] = out.length; // HEAD keeps the object's
       delete outHeaders['transfer-encoding'];
       res.writeHead(up.statusCode, outHeaders);
       res.end(req.method === 'HEAD' ? undefined : out);
@@ -259,6 +262,24 @@ async function main() {
           return res.end();
         }
 
+        // s3rver answers 500 for an unknown (completed or aborted) upload; S3 says 404.
+        if ((req.method === 'POST' || req.method === 'PUT') && 'uploadId' in query && !uploads.has(query.uploadId))
+          return s3Error(res, 404, 'NoSuchUpload', 'The specified upload does not exist.');
+        // Complete the upload upstream but lose the answer, as a dropped connection would.
+        const loseAnswer = req.method === 'POST' && 'uploadId' in query && (config.dropCompleteAnswers || 0) > 0;
+        if (loseAnswer) {
+          config.dropCompleteAnswers--;
+          stats.faultsInjected++;
+          return forward(req, res, rawUrl, body, s3Address.port, status => {
+            if (status >= 200 && status < 300) {
+              uploads.delete(query.uploadId);
+              stats.completes++;
+              stats.writesOk++;
+              stats.putKeys.push(key);
+            }
+            req.socket.destroy();
+          });
+        }
         forward(req, res, rawUrl, body, s3Address.port, (status, out) => {
           if (status < 200 || status >= 300) return out;
           if (req.method === 'PUT' && 'uploadId' in query) {

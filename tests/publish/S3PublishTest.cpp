@@ -101,6 +101,7 @@ private slots:
     void abandonedMultipartIsAborted();
     void staleUploadFromACrashIsAborted();
     void cancelIsPrompt();
+    void lostCompleteAnswerIsRecovered();
     void publishTranscodedLadder();
 
 private:
@@ -426,6 +427,20 @@ void S3PublishTest::cancelIsPrompt() {
     QVERIFY(result.status.isCancelled());
     QVERIFY(job.progress().finished);
     QCOMPARE(stats().value(QStringLiteral("openUploads")).toInt(), 0);
+    control("reset");
+}
+
+void S3PublishTest::lostCompleteAnswerIsRecovered() {
+    control("reset");
+    // S3 completed the multipart upload but the answer never arrived: the retry then gets
+    // NoSuchUpload, and the object itself must show that the publish succeeded.
+    control("config", {{"dropCompleteAnswers", 1}});
+    const CliRun run = publish(QStringLiteral("lost"));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QJsonObject s = stats();
+    QCOMPARE(s.value(QStringLiteral("faultsInjected")).toInt(), 1);
+    QCOMPARE(s.value(QStringLiteral("completes")).toInt(), 1);
+    verifyPublished(QStringLiteral("lost"));
     control("reset");
 }
 
