@@ -41,7 +41,9 @@ struct RenditionConfig {
 
 class RenditionEncoder {
 public:
-    static constexpr size_t kQueueItems = 48;
+    // Frames are shared between rungs by reference; a short queue per rung (video frames and
+    // audio packets together) keeps peak memory at or below a single ffmpeg process's.
+    static constexpr size_t kQueueItems = 24;
 
     RenditionEncoder(RenditionConfig config, const std::atomic<bool>* cancel,
                      std::shared_ptr<av::LogCollector> log);

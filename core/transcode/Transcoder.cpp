@@ -4,6 +4,9 @@
 #include "playlist/MasterPlaylist.h"
 #include "playlist/MediaPlaylist.h"
 #include "probe/Thumbnail.h"
+#ifdef HLSFORGE_HAVE_WEB
+#include "web/PlayerPage.h"
+#endif
 #include "transcode/FilterGraph.h"
 #include "transcode/RenditionEncoder.h"
 #include "util/FfmpegError.h"
@@ -842,7 +845,26 @@ Status Pipeline::writePlaylists() {
         }
     }
     // The master playlist is the last file written: it names only what exists.
-    return master.write(m_staging.path() + QStringLiteral("/master.m3u8"));
+    Status written = master.write(m_staging.path() + QStringLiteral("/master.m3u8"));
+    if (!written.isOk())
+        return written;
+#ifdef HLSFORGE_HAVE_WEB
+    if (m_request.ladder.playerPage) {
+        // The page reads the rungs from master.m3u8, so it comes after it.
+        PlayerPageOptions page;
+        page.title = QFileInfo(m_request.inputPath).completeBaseName();
+        page.poster = m_result.poster;
+        page.progressiveMp4 = m_result.progressiveMp4;
+        parsePlayerScripts(m_request.ladder.playerScripts, &page.scripts);
+        Status pageStatus = writePlayerPage(m_staging.path(), page);
+        if (!pageStatus.isOk())
+            return Status::error(pageStatus.code(),
+                                 QStringLiteral("player page: %1").arg(pageStatus.message()),
+                                 pageStatus.detail());
+        m_result.playerPage = QStringLiteral("index.html");
+    }
+#endif
+    return Status::ok();
 }
 
 } // namespace
