@@ -82,10 +82,11 @@ PreviewWindow::PreviewWindow(const QString& folder, QWidget* parent)
 }
 
 PreviewWindow::~PreviewWindow() {
-    // Stop the player before the server so no fetch is cut off mid-way by a closed socket
-    // while GStreamer still reports into this object.
-    if (m_player)
-        m_player->stop();
+    // Destroy the player (and its GStreamer pipeline, which holds keep-alive connections)
+    // before stopping the server: the server's workers then see the connections close at
+    // once instead of waiting out the keep-alive timeout, and closing the window is quick.
+    delete m_player;
+    m_player = nullptr;
     m_server->disconnect(this); // stop() delivers the last events; this window is going away
     m_server->stop();
 }
