@@ -74,14 +74,18 @@ QString expectedContentType(const QString& rel) {
         {QStringLiteral("html"), QStringLiteral("text/html; charset=utf-8")},
         {QStringLiteral("jpg"), QStringLiteral("image/jpeg")},
         {QStringLiteral("js"), QStringLiteral("application/javascript")},
-        {QStringLiteral("css"), QStringLiteral("text/css")}};
-    return types.value(ext);
+        {QStringLiteral("css"), QStringLiteral("text/css")},
+        {QStringLiteral("json"), QStringLiteral("application/json")},
+        {QStringLiteral("png"), QStringLiteral("image/png")},
+        {QStringLiteral("aac"), QStringLiteral("audio/aac")}};
+    // Anything else a ladder may carry goes out as generic bytes.
+    return types.value(ext, QStringLiteral("application/octet-stream"));
 }
 
 QString expectedCacheControl(const QString& rel) {
     const QString ext = QFileInfo(rel).suffix();
     if (ext == QLatin1String("ts") || ext == QLatin1String("m4s") || ext == QLatin1String("mp4") ||
-        ext == QLatin1String("vtt"))
+        ext == QLatin1String("vtt") || ext == QLatin1String("aac"))
         return QStringLiteral("max-age=31536000, immutable");
     return QStringLiteral("max-age=60");
 }
