@@ -1,5 +1,7 @@
 #include "playlist/MasterPlaylist.h"
 
+#include "playlist/AttributeList.h"
+
 #include <QFile>
 #include <QList>
 #include <QSaveFile>
@@ -7,35 +9,6 @@
 namespace hlsforge {
 
 namespace {
-
-// Splits an attribute list, honouring quoted values that contain commas.
-QVector<QPair<QString, QString>> attributes(const QString& text) {
-    QVector<QPair<QString, QString>> out;
-    int i = 0;
-    while (i < text.size()) {
-        const int eq = text.indexOf(QLatin1Char('='), i);
-        if (eq < 0)
-            break;
-        const QString key = text.mid(i, eq - i).trimmed();
-        QString value;
-        int end;
-        if (eq + 1 < text.size() && text[eq + 1] == QLatin1Char('"')) {
-            const int close = text.indexOf(QLatin1Char('"'), eq + 2);
-            if (close < 0)
-                break;
-            value = text.mid(eq + 2, close - eq - 2);
-            end = text.indexOf(QLatin1Char(','), close);
-        } else {
-            end = text.indexOf(QLatin1Char(','), eq);
-            value = text.mid(eq + 1, end < 0 ? -1 : end - eq - 1).trimmed();
-        }
-        out.append({key, value});
-        if (end < 0)
-            break;
-        i = end + 1;
-    }
-    return out;
-}
 
 void parseResolution(const QString& value, int* w, int* h) {
     const QStringList parts = value.split(QLatin1Char('x'));
@@ -108,7 +81,7 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
             master.independentSegments = true;
         } else if (line.startsWith(QLatin1String("#EXT-X-STREAM-INF:"))) {
             variant = VariantStream();
-            for (const auto& [key, value] : attributes(line.mid(18))) {
+            for (const auto& [key, value] : parseAttributeList(line.mid(18))) {
                 if (key == QLatin1String("BANDWIDTH"))
                     variant.bandwidth = value.toLongLong();
                 else if (key == QLatin1String("AVERAGE-BANDWIDTH"))
@@ -123,7 +96,7 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
             pendingVariant = true;
         } else if (line.startsWith(QLatin1String("#EXT-X-I-FRAME-STREAM-INF:"))) {
             IFrameStream s;
-            for (const auto& [key, value] : attributes(line.mid(26))) {
+            for (const auto& [key, value] : parseAttributeList(line.mid(26))) {
                 if (key == QLatin1String("BANDWIDTH"))
                     s.bandwidth = value.toLongLong();
                 else if (key == QLatin1String("CODECS"))

@@ -1,5 +1,7 @@
 #include "playlist/MediaPlaylist.h"
 
+#include "playlist/AttributeList.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QList>
@@ -27,30 +29,9 @@ bool parseByteRange(const QString& text, qint64* length, qint64* offset, bool* h
 }
 
 QString attributeValue(const QString& attributes, const QString& name) {
-    // Attribute lists are NAME=VALUE pairs; quoted values may hold commas.
-    int i = 0;
-    while (i < attributes.size()) {
-        const int eq = attributes.indexOf(QLatin1Char('='), i);
-        if (eq < 0)
-            break;
-        const QString key = attributes.mid(i, eq - i).trimmed();
-        int end;
-        QString value;
-        if (eq + 1 < attributes.size() && attributes[eq + 1] == QLatin1Char('"')) {
-            const int close = attributes.indexOf(QLatin1Char('"'), eq + 2);
-            if (close < 0)
-                break;
-            value = attributes.mid(eq + 2, close - eq - 2);
-            end = attributes.indexOf(QLatin1Char(','), close);
-        } else {
-            end = attributes.indexOf(QLatin1Char(','), eq);
-            value = attributes.mid(eq + 1, end < 0 ? -1 : end - eq - 1).trimmed();
-        }
+    for (const auto& [key, value] : parseAttributeList(attributes)) {
         if (key == name)
             return value;
-        if (end < 0)
-            break;
-        i = end + 1;
     }
     return {};
 }

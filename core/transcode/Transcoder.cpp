@@ -131,6 +131,7 @@ private:
     Status decodeAudioPacket(AVPacket* packet);
     Status handleDecodedVideo(AVFrame* frame);
     Status drainVideoGraph();
+    Status deliverVideoFrames();
     Status handleDecodedAudio(AVFrame* frame);
     Status drainAudioGraph();
     Status encodeAudio(AVFrame* frame);
@@ -576,9 +577,14 @@ Status Pipeline::handleDecodedVideo(AVFrame* frame) {
     Status s = m_videoGraph.push(frame);
     if (!s.isOk())
         return s;
+    return deliverVideoFrames();
+}
+
+// Hands every frame the normalising graph has ready to the rungs.
+Status Pipeline::deliverVideoFrames() {
     for (;;) {
         bool got = false, eof = false;
-        s = m_videoGraph.pull(m_filtered.get(), &got, &eof);
+        Status s = m_videoGraph.pull(m_filtered.get(), &got, &eof);
         if (!s.isOk() || !got)
             return s;
         PipelineItem item;
@@ -598,18 +604,7 @@ Status Pipeline::drainVideoGraph() {
     Status s = m_videoGraph.close(m_lastVideoPts + m_lastVideoDuration);
     if (!s.isOk())
         return s;
-    for (;;) {
-        bool got = false, eof = false;
-        s = m_videoGraph.pull(m_filtered.get(), &got, &eof);
-        if (!s.isOk() || !got)
-            return s;
-        PipelineItem item;
-        item.frame.reset(av_frame_alloc());
-        av_frame_move_ref(item.frame.get(), m_filtered.get());
-        s = deliver(item, true);
-        if (!s.isOk())
-            return s;
-    }
+    return deliverVideoFrames();
 }
 
 Status Pipeline::decodeAudioPacket(AVPacket* packet) {
