@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 APP=${1:-${BUILD_DIR:-build}/app/gui/hlsforge}
 OUT=${SCREENSHOT_OUT:-docs/screenshot.png}
-WAIT_SECONDS=${WAIT_SECONDS:-9}
+WAIT_SECONDS=${WAIT_SECONDS:-14}
 [ -x "$APP" ] || { echo "screenshot: $APP not built (cmake --build build --target hlsforge)" >&2; exit 1; }
 command -v xvfb-run >/dev/null && command -v import >/dev/null || bash scripts/install-deps.sh
 
@@ -17,7 +17,7 @@ mkdir -p "$WORK/in" "$WORK/out" "$WORK/config"
 clip() { # name seconds size video-source
   ffmpeg -hide_banner -loglevel error -y -f lavfi -i "$4=size=$3:rate=30" \
     -f lavfi -i "sine=frequency=330:sample_rate=48000" -t "$2" \
-    -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest "$WORK/in/$1"
+    -c:v libx264 -preset ultrafast -g 60 -pix_fmt yuv420p -c:a aac -shortest "$WORK/in/$1"
 }
 clip "city-walk.mp4" 40 1920x1080 testsrc2
 clip "interview.mov" 30 1280x720 smptehdbars
@@ -29,8 +29,8 @@ echo "not a video" > "$WORK/in/notes-final.mp4"
 # A private settings folder: the screenshot never depends on (or changes) the user's.
 export XDG_CONFIG_HOME="$WORK/config"
 export QT_QPA_PLATFORMTHEME=""
-xvfb-run -a -s "-screen 0 1440x860x24" bash -c '
-  "$1" --output "$2/out" --ladder web --concurrency 2 --start --select 0 \
+xvfb-run -a -s "-screen 0 1440x900x24" bash -c '
+  "$1" -geometry 1440x900+0+0 --output "$2/out" --ladder web --concurrency 2 --start --select 0 \
        "$3/in/city-walk.mp4" "$3/in/interview.mov" "$3/in/drone-shot.mkv" "$3/in/phone-clip.mp4" \
        "$3/in/teaser.m4v" "$3/in/notes-final.mp4" &
   app=$!

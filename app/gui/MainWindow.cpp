@@ -112,11 +112,11 @@ MainWindow::MainWindow(QWidget* parent)
     header->setStretchLastSection(false);
     header->setSectionResizeMode(QueueModel::LadderColumn, QHeaderView::Stretch);
     const QList<QPair<int, int>> widths = {
-        {QueueModel::ThumbnailColumn, 94}, {QueueModel::NameColumn, 140},
-        {QueueModel::DurationColumn, 64},  {QueueModel::ResolutionColumn, 84},
-        {QueueModel::OutputColumn, 110},   {QueueModel::StatusColumn, 130},
-        {QueueModel::ProgressColumn, 130}, {QueueModel::SpeedColumn, 56},
-        {QueueModel::EtaColumn, 64}};
+        {QueueModel::ThumbnailColumn, 92}, {QueueModel::NameColumn, 130},
+        {QueueModel::DurationColumn, 62},  {QueueModel::ResolutionColumn, 84},
+        {QueueModel::OutputColumn, 100},   {QueueModel::StatusColumn, 150},
+        {QueueModel::ProgressColumn, 120}, {QueueModel::SpeedColumn, 56},
+        {QueueModel::EtaColumn, 56}};
     for (const auto& [column, width] : widths)
         header->resizeSection(column, width);
     setCentralWidget(m_queueView);
@@ -320,6 +320,7 @@ void MainWindow::createMenusAndToolBars() {
     tools->addSeparator();
     tools->addActions({m_reveal, m_preview});
 
+    addToolBarBreak(); // the output folder's path needs room of its own
     QToolBar* output = addToolBar(tr("Output"));
     output->setObjectName(QStringLiteral("outputToolBar"));
     m_outputButton = new QToolButton(this);
@@ -352,6 +353,10 @@ void MainWindow::setOutputRoot(const QString& folder) {
         tr("Each input's ladder lands in %1/<file name>/; click to choose another folder")
             .arg(shown));
     updateDetails(true);
+}
+
+void MainWindow::setConcurrency(int jobs) {
+    m_concurrency->setValue(jobs);
 }
 
 void MainWindow::setAutoStart(bool autoStart) {

@@ -35,6 +35,7 @@ public:
     // Accepts what a drop or the command line hands over; returns the number of local paths.
     int addDroppedData(const QMimeData* mime);
     void setOutputRoot(const QString& folder);
+    void setConcurrency(int jobs); // through the toolbar's spin box, so both agree
     // Start every file as soon as it is probed (for `--start` and scripted screenshots).
     void setAutoStart(bool autoStart);
     // Closing with running jobs asks first; tests and scripted runs turn the question off.

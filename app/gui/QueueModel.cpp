@@ -115,6 +115,8 @@ int QueueModel::columnCount(const QModelIndex& parent) const {
 }
 
 QString QueueModel::ladderText(const QueueItem& item) const {
+    if (item.state == JobState::Invalid)
+        return {};
     const Ladder& ladder = ladderFor(item);
     const QString source = item.ladderOverride ? tr("custom") : m_globalLadderName;
     if (!item.probed || !item.media.hasVideo)

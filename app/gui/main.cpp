@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
                                          preset ? preset->name : QStringLiteral("custom"));
     }
     if (parser.isSet(concurrencyOption))
-        window.controller()->setConcurrency(parser.value(concurrencyOption).toInt());
+        window.setConcurrency(parser.value(concurrencyOption).toInt());
     window.setAutoStart(parser.isSet(startOption));
     QStringList paths = parser.values(addOption) + parser.positionalArguments();
     if (!paths.isEmpty())
