@@ -4,6 +4,7 @@
 
 #include "ladder/Presets.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -145,6 +146,12 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     connect(addButton, &QToolButton::clicked, this, &LadderEditor::addRung);
     connect(duplicateButton, &QToolButton::clicked, this, &LadderEditor::duplicateRung);
     connect(removeButton, &QToolButton::clicked, this, &LadderEditor::removeRung);
+    // Delete removes a rung while the rung table has focus (the queue has its own Delete).
+    auto* removeShortcut = new QAction(tr("Remove rung"), m_table);
+    removeShortcut->setShortcut(QKeySequence::Delete);
+    removeShortcut->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_table->addAction(removeShortcut);
+    connect(removeShortcut, &QAction::triggered, this, &LadderEditor::removeRung);
     connect(m_segmentSeconds, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
         if (!m_syncing)
             m_model->setSegmentSeconds(seconds);

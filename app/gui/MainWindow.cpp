@@ -216,6 +216,10 @@ void MainWindow::createActions() {
     m_remove = make("remove", tr("Re&move"), QKeySequence::Delete,
                     tr("Remove the selected files from the queue (their outputs stay on disk)"),
                     &MainWindow::removeSelected);
+    // Delete acts on the queue only, not while the ladder table has focus.
+    removeAction(m_remove);
+    m_queueView->addAction(m_remove);
+    m_remove->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_startAll = make("start-all", tr("Start &all"), QKeySequence(tr("Ctrl+Shift+Return")),
                       tr("Encode every file that is ready"), &MainWindow::startAll);
     m_cancelAll = make("cancel-all", tr("Cancel a&ll"), QKeySequence(tr("Ctrl+Shift+Backspace")),

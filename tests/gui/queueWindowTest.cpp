@@ -12,11 +12,13 @@
 
 #include "ladder/Presets.h"
 
+#include <QElapsedTimer>
 #include <QMimeData>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using namespace hlsforge;
@@ -148,6 +150,45 @@ private slots:
         QVERIFY(!simulateDrop(&window, {}));
     }
 
+    // Probing and thumbnails run on the pool: the UI thread keeps serving events while
+    // 200 dropped files are read. A synchronous probe of 200 files would stall it for seconds.
+    void twoHundredFilesNeverFreeze() {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("many"));
+        QVERIFY(QDir().mkpath(folder));
+        const int fileCount = 200;
+        for (int i = 0; i < fileCount; ++i)
+            QVERIFY(QFile::link(
+                m_clip, folder + QStringLiteral("/take-%1.mp4").arg(i, 3, 10, QLatin1Char('0'))));
+
+        MainWindow window;
+        window.setConfirmClose(false);
+        window.setOutputRoot(dir.filePath(QStringLiteral("out")));
+        window.show();
+        QElapsedTimer sinceTick;
+        qint64 longestStallMs = 0;
+        QTimer ticker;
+        connect(&ticker, &QTimer::timeout, this,
+                [&] { longestStallMs = std::max(longestStallMs, sinceTick.restart()); });
+        ticker.start(10);
+        sinceTick.start();
+        QVERIFY(simulateDrop(&window, {folder}));
+        QueueModel* model = window.queueModel();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), fileCount, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(allProbed(model), 120000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller()->pendingBackgroundTasks(), 0, 120000);
+        ticker.stop();
+        for (const QueueItem& item : model->items())
+            QCOMPARE(item.state, JobState::Ready);
+        // Output folders are planned for every row, all distinct.
+        QSet<QString> outputs;
+        for (const QueueItem& item : model->items())
+            outputs.insert(item.outputDir);
+        QCOMPARE(outputs.size(), fileCount);
+        qInfo("longest UI stall while probing %d files: %lld ms", fileCount, longestStallMs);
+        QVERIFY2(longestStallMs < 750, qPrintable(QString::number(longestStallMs)));
+    }
+
     void outputFoldersNeverCollide() {
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("out"));
@@ -206,6 +247,33 @@ private slots:
         QVERIFY2(refusedOverride.message().contains(QStringLiteral("its own ladder")),
                  qPrintable(refusedOverride.message()));
         QCOMPARE(model->at(0).state, JobState::Ready);
+    }
+
+    // Delete removes what has focus: queue rows in the queue, a rung in the ladder table.
+    void deleteKeyActsWhereFocusIs() {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.setConfirmClose(false);
+        window.setOutputRoot(dir.filePath(QStringLiteral("out")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        window.controller()->addPaths({m_clip});
+        QueueModel* model = window.queueModel();
+        QTRY_COMPARE(model->at(0).state, JobState::Ready);
+        const int rungs = window.ladderEditor()->model()->rowCount();
+
+        QTableView* rungTable = window.ladderEditor()->rungTable();
+        window.queueView()->selectRow(0);
+        rungTable->setFocus();
+        rungTable->setCurrentIndex(rungTable->model()->index(0, 0));
+        QTest::keyClick(rungTable, Qt::Key_Delete);
+        QCOMPARE(window.ladderEditor()->model()->rowCount(), rungs - 1);
+        QCOMPARE(model->rowCount(), 1);
+
+        window.queueView()->setFocus();
+        QTest::keyClick(window.queueView(), Qt::Key_Delete);
+        QCOMPARE(model->rowCount(), 0);
+        QCOMPARE(window.ladderEditor()->model()->rowCount(), rungs - 1);
     }
 
     void settingsPersist() {
