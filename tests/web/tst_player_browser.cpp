@@ -9,6 +9,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -85,6 +87,52 @@ class PlayerBrowserTest : public QObject {
     const QString m_title = QStringLiteral("clip <&> \"test\"");
     const QString m_mp4Name = QStringLiteral("clip take 1.mp4");
     bool m_cliWrotePage = false;
+    bool m_canPublish = false;
+    QProcess m_harness;
+
+    // Publishes the ladder folder with `hlsforge-cli publish` to s3rver behind the publish
+    // tests' harness and returns the folder's URL on s3rver itself (path style, anonymous GET).
+    QUrl publishToS3rver(QString* error) {
+        const QString bucket = QStringLiteral("hlsforge-web");
+        const QString accessKey = QStringLiteral("AKWEBTEST"); // made up for this run
+        const QString secret = QStringLiteral("web-test-secret");
+        m_harness.start(QStringLiteral("node"),
+                        {sourceDir() + QStringLiteral("/tests/node/s3-harness.js"),
+                         QStringLiteral("--bucket"), bucket, QStringLiteral("--access-key"),
+                         accessKey, QStringLiteral("--secret"), secret, QStringLiteral("--dir"),
+                         m_tmp.filePath(QStringLiteral("s3rver-data"))});
+        for (int waitedMs = 0; !m_harness.canReadLine() && waitedMs < 30000; waitedMs += 200) {
+            if (m_harness.state() == QProcess::NotRunning)
+                break;
+            m_harness.waitForReadyRead(200);
+        }
+        const QJsonObject ports = QJsonDocument::fromJson(m_harness.readLine()).object();
+        const int proxyPort = ports.value(QStringLiteral("proxyPort")).toInt();
+        const int s3Port = ports.value(QStringLiteral("s3Port")).toInt();
+        if (proxyPort <= 0 || s3Port <= 0) {
+            *error = QStringLiteral("s3-harness did not start: ") +
+                     QString::fromUtf8(m_harness.readAllStandardError());
+            return {};
+        }
+        QProcess cli;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), accessKey);
+        env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), secret);
+        cli.setProcessEnvironment(env);
+        cli.start(test::cliPath(),
+                  {QStringLiteral("publish"), m_ladderDir, QStringLiteral("--to"),
+                   QStringLiteral("s3://%1/show/ladder").arg(bucket), QStringLiteral("--endpoint"),
+                   QStringLiteral("http://127.0.0.1:%1").arg(proxyPort)});
+        if (!cli.waitForFinished(120000) || cli.exitStatus() != QProcess::NormalExit ||
+            cli.exitCode() != 0) {
+            *error =
+                QStringLiteral("publish failed: ") + QString::fromUtf8(cli.readAllStandardError());
+            return {};
+        }
+        qInfo().noquote() << "published:"
+                          << QString::fromUtf8(cli.readAllStandardOutput()).trimmed();
+        return QUrl(QStringLiteral("http://127.0.0.1:%1/%2/show/ladder/").arg(s3Port).arg(bucket));
+    }
 
 private slots:
     void initTestCase() {
@@ -136,6 +184,23 @@ private slots:
         if (m_cliWrotePage)
             QVERIFY(QFile::rename(cliPage, QDir(m_ladderDir).filePath(QStringLiteral("cli.html"))));
         qInfo() << "transcoder wrote a player page:" << m_cliWrotePage;
+
+        // Publishing to s3rver (tests/node/s3-harness.js) needs this build's publish command.
+        const test::ProcessResult help =
+            test::runProcess(test::cliPath(), {QStringLiteral("--help")});
+        m_canPublish =
+            help.out.contains("\n  publish ") &&
+            QFileInfo::exists(sourceDir() + QStringLiteral("/tests/node/node_modules/s3rver"));
+        qInfo() << "publish to s3rver:" << m_canPublish;
+    }
+
+    void cleanupTestCase() {
+        if (m_harness.state() == QProcess::Running) {
+            m_harness.closeWriteChannel(); // the harness exits when its stdin closes
+            if (!m_harness.waitForFinished(5000))
+                m_harness.kill();
+            m_harness.waitForFinished(5000);
+        }
     }
 
     void playsInChromium_data() {
@@ -146,6 +211,8 @@ private slots:
         if (m_cliWrotePage)
             QTest::newRow("transcoder's page")
                 << QStringLiteral("cdn") << QStringLiteral("cli.html");
+        if (m_canPublish)
+            QTest::newRow("published to s3rver") << QStringLiteral("cdn") << QStringLiteral("s3");
     }
 
     void playsInChromium() {
@@ -156,7 +223,8 @@ private slots:
         // The transcoder's page: titled after the input, linking its progressive MP4.
         QString title = QStringLiteral("clip");
         QString download = QStringLiteral("clip.mp4");
-        if (pageName.isEmpty()) {
+        const bool publish = pageName == QLatin1String("s3");
+        if (pageName.isEmpty() || publish) {
             pageName = QStringLiteral("index.html");
             title = m_title;
             download = m_mp4Name;
@@ -172,7 +240,13 @@ private slots:
 
         TestServer server;
         QString error;
-        const QUrl base = server.start(m_ladderDir, &error);
+        QUrl base;
+        if (publish) {
+            base = publishToS3rver(&error);
+            pageName = QStringLiteral("index.html");
+        } else {
+            base = server.start(m_ladderDir, &error);
+        }
         QVERIFY2(base.isValid(), qPrintable(error));
 
         QStringList args = {sourceDir() + QStringLiteral("/tests/web/player-e2e.mjs"),
@@ -184,6 +258,8 @@ private slots:
                             title,
                             QStringLiteral("--download"),
                             download};
+        if (QTest::currentDataTag() == QLatin1String("cdn")) // once is enough: it is the same page
+            args << QStringLiteral("--check-tampered") << QStringLiteral("yes");
         if (scripts == PlayerScripts::Cdn)
             args << QStringLiteral("--videojs-package")
                  << qEnvironmentVariable("HLSFORGE_VIDEOJS_NPM_DIR");
