@@ -5,7 +5,7 @@
 namespace hlsforge::preview {
 
 namespace {
-constexpr auto kCatchUp = std::chrono::milliseconds(30);
+constexpr auto kMaxCatchUp = std::chrono::milliseconds(250);
 }
 
 NetworkShaper::NetworkShaper()
@@ -49,7 +49,7 @@ qint64 NetworkShaper::chunkBytes() const {
     return std::clamp<qint64>(bytesPer20Ms, 1024, 256 * 1024);
 }
 
-bool NetworkShaper::waitToSend(qint64 bytes) {
+bool NetworkShaper::waitToSend(qint64 bytes, Clock::time_point* continuation) {
     std::unique_lock lock(m_mutex);
     if (m_cancelled)
         return false;
@@ -58,15 +58,19 @@ bool NetworkShaper::waitToSend(qint64 bytes) {
         m_profile.rateKbpsAt(std::chrono::duration<double>(now - m_appliedAt).count());
     if (rateKbps <= 0)
         return true;
-    // Little credit for idle time: an idle link lets the next request burst by at most
-    // kCatchUp worth of bytes (like a token bucket's burst), which keeps short fetches honest,
-    // yet a writer that wakes a few ms late on a loaded machine may catch up, so the long-run
-    // rate does not sag under scheduling jitter.
-    const Clock::time_point start = std::max(now - kCatchUp, m_linkFreeAt);
+    // A new transfer starts now: an idle link gives no burst, which keeps short fetches
+    // (playlists, small segments) honest. A running transfer continues where its last slice
+    // ended, so a thread that wakes late catches up instead of losing that time.
+    Clock::time_point earliest = now;
+    if (continuation && *continuation != Clock::time_point{})
+        earliest = std::clamp(*continuation, now - kMaxCatchUp, now);
+    const Clock::time_point start = std::max(earliest, m_linkFreeAt);
     const auto slice = std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(double(bytes) * 8.0 / (rateKbps * 1000.0)));
     m_linkFreeAt = start + slice;
     const Clock::time_point until = m_linkFreeAt;
+    if (continuation)
+        *continuation = until;
     const Clock::time_point appliedAt = m_appliedAt;
     m_wake.wait_until(lock, until, [&] { return m_cancelled || m_appliedAt != appliedAt; });
     return !m_cancelled;

@@ -30,7 +30,11 @@ public:
     qint64 chunkBytes() const;
 
     // Blocks until `bytes` may leave on the link. False when cancelled.
-    bool waitToSend(qint64 bytes);
+    // `continuation` is the caller's own pacing state (one per transfer, starts default): a
+    // transfer continues from the end of its previous slice even if its thread woke late (up
+    // to 250 ms behind), so scheduling jitter on a loaded machine does not lower the rate,
+    // while a new transfer gets no credit for the time the link was idle.
+    bool waitToSend(qint64 bytes, Clock::time_point* continuation = nullptr);
     // Sleeps `ms` unless cancelled first. False when cancelled.
     bool sleepMs(int ms);
 

@@ -93,6 +93,7 @@ struct RequestTrace {
     RequestEvent event;
     Clock::time_point startedAt = Clock::now();
     std::atomic<qint64> bytesSent{0};
+    NetworkShaper::Clock::time_point linkContinuation{}; // body writes: one thread at a time
 };
 
 // A request is handled start to finish on one worker thread (routing, body writes, logger),
@@ -361,7 +362,7 @@ void ShapedFileServer::Impl::serve(const httplib::Request& req, httplib::Respons
                     std::memcpy(buffer.data(), piece.literal.constData() + within, size_t(count));
                 else if (!body->readSource(piece.sourceOffset + within, buffer.data(), count))
                     return false;
-                if (!linkShaper->waitToSend(count))
+                if (!linkShaper->waitToSend(count, &traceRef->linkContinuation))
                     return false;
                 if (!sink.write(buffer.data(), size_t(count)))
                     return false;
