@@ -407,6 +407,20 @@ private slots:
                  readFile(npmPackageDir() + QStringLiteral("/dist/video.min.js")));
     }
 
+    // A genuine copy (as installed under share/hlsforge/videojs) named by HLSFORGE_VIDEOJS_DIR
+    // is used ahead of the build tree.
+    void installedVideoJsFolderIsUsed() {
+        const QString installed = m_tmp.filePath(QStringLiteral("share/hlsforge/videojs"));
+        for (const char* name : {"video.min.js", "video-js.min.css"})
+            QVERIFY(writeFile(
+                installed + QLatin1Char('/') + QLatin1String(name),
+                readFile(npmPackageDir() + QStringLiteral("/dist/") + QLatin1String(name))));
+        qputenv("HLSFORGE_VIDEOJS_DIR", installed.toUtf8());
+        const QString found = playerVideoJsDistDir();
+        qunsetenv("HLSFORGE_VIDEOJS_DIR");
+        QCOMPARE(found, QDir(installed).absolutePath());
+    }
+
     void unwritablePageIsAnIoError() {
         const QString dir = makeOutputDir();
         // A folder where index.html should go: no rename can replace it, even as root.
