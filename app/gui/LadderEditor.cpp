@@ -5,6 +5,7 @@
 #include "ladder/Presets.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -126,6 +127,31 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     form->addRow(tr("Segment &format:"), m_segmentFormat);
     form->addRow(tr("x264 pre&set:"), m_x264Preset);
     form->addRow(tr("&Audio:"), m_audioKbps);
+
+    m_progressive = new QCheckBox(tr("MP4 &file too"), this);
+    m_progressive->setToolTip(
+        tr("Also write <input name>.mp4 beside the ladder, muxed from one rung's packets "
+           "(no extra encode), for downloads and social sites"));
+    m_progressiveRung = new QComboBox(this);
+    m_progressiveRung->setToolTip(
+        tr("The rung the MP4 copies; auto picks the highest at or below 720p"));
+    auto* progressiveRow = new QHBoxLayout;
+    progressiveRow->addWidget(m_progressive);
+    progressiveRow->addWidget(m_progressiveRung, 1);
+    form->addRow(tr("Progressive:"), progressiveRow);
+    m_playerPage = new QCheckBox(tr("&Web player page"), this);
+    m_playerPage->setToolTip(
+        tr("Write index.html next to master.m3u8: a page that plays the ladder in a browser"));
+    m_playerScripts = new QComboBox(this);
+    m_playerScripts->addItem(tr("scripts from CDN"), QStringLiteral("cdn"));
+    m_playerScripts->addItem(tr("self-contained"), QStringLiteral("self-contained"));
+    m_playerScripts->setToolTip(
+        tr("cdn: small page loading the player from a CDN (integrity-checked).\n"
+           "self-contained: the player is copied beside the page; works offline."));
+    auto* playerRow = new QHBoxLayout;
+    playerRow->addWidget(m_playerPage);
+    playerRow->addWidget(m_playerScripts, 1);
+    form->addRow(tr("Player:"), playerRow);
     layout->addLayout(form);
 
     m_referenceLabel = new QLabel(this);
@@ -167,6 +193,21 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     connect(m_audioKbps, &QSpinBox::valueChanged, this, [this](int kbps) {
         if (!m_syncing)
             m_model->setAudioKbps(kbps);
+    });
+    auto applyProgressive = [this] {
+        if (!m_syncing)
+            m_model->setProgressive(m_progressive->isChecked(),
+                                    m_progressiveRung->currentData().toString());
+    };
+    connect(m_progressive, &QCheckBox::toggled, this, applyProgressive);
+    connect(m_progressiveRung, &QComboBox::activated, this, applyProgressive);
+    connect(m_playerPage, &QCheckBox::toggled, this, [this](bool enabled) {
+        if (!m_syncing)
+            m_model->setPlayerPage(enabled);
+    });
+    connect(m_playerScripts, &QComboBox::activated, this, [this](int index) {
+        if (!m_syncing)
+            m_model->setPlayerScripts(m_playerScripts->itemData(index).toString());
     });
     connect(m_model, &LadderModel::ladderChanged, this, &LadderEditor::onModelChanged);
 
@@ -229,6 +270,22 @@ void LadderEditor::syncFieldsFromModel() {
     m_segmentFormat->setCurrentIndex(m_segmentFormat->findData(int(l.segmentFormat)));
     m_x264Preset->setCurrentText(l.x264Preset);
     m_audioKbps->setValue(l.audioKbps);
+    // The rung list follows the rungs; a name the ladder names but lacks stays listed so
+    // the validation line can point at it.
+    m_progressiveRung->clear();
+    m_progressiveRung->addItem(tr("auto (≤ 720p)"), QString());
+    for (const Rendition& r : l.renditions) {
+        const QString name = r.name.isEmpty() ? QStringLiteral("%1p").arg(r.height) : r.name;
+        m_progressiveRung->addItem(name, name);
+    }
+    if (!l.progressiveRung.isEmpty() && m_progressiveRung->findData(l.progressiveRung) < 0)
+        m_progressiveRung->addItem(l.progressiveRung, l.progressiveRung);
+    m_progressiveRung->setCurrentIndex(std::max(0, m_progressiveRung->findData(l.progressiveRung)));
+    m_progressive->setChecked(l.progressive);
+    m_progressiveRung->setEnabled(l.progressive);
+    m_playerPage->setChecked(l.playerPage);
+    m_playerScripts->setCurrentIndex(std::max(0, m_playerScripts->findData(l.playerScripts)));
+    m_playerScripts->setEnabled(l.playerPage);
     m_syncing = wasSyncing;
 }
 
@@ -265,6 +322,8 @@ QString LadderEditor::explain(const Status& status, const Ladder& ladder) {
         {QStringLiteral("audioKbps: "), tr("Audio kb/s ")},
         {QStringLiteral("x264Preset: "), tr("x264 preset: ")},
         {QStringLiteral("renditions: "), tr("The ladder ")},
+        {QStringLiteral("progressive: "), tr("Progressive MP4: ")},
+        {QStringLiteral("playerScripts: "), tr("Player scripts: ")},
     };
     for (const auto& [key, words] : topFields) {
         if (text.startsWith(key))

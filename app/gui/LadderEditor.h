@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -64,6 +65,10 @@ private:
     QComboBox* m_segmentFormat;
     QComboBox* m_x264Preset;
     QSpinBox* m_audioKbps;
+    QCheckBox* m_progressive;
+    QComboBox* m_progressiveRung;
+    QCheckBox* m_playerPage;
+    QComboBox* m_playerScripts;
     QLabel* m_referenceLabel;
     QLabel* m_validationLabel;
 };

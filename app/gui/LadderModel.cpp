@@ -197,6 +197,28 @@ void LadderModel::setAudioKbps(int kbps) {
     changed();
 }
 
+void LadderModel::setProgressive(bool enabled, const QString& rungName) {
+    if (m_ladder.progressive == enabled && m_ladder.progressiveRung == rungName)
+        return;
+    m_ladder.progressive = enabled;
+    m_ladder.progressiveRung = rungName;
+    changed();
+}
+
+void LadderModel::setPlayerPage(bool enabled) {
+    if (m_ladder.playerPage == enabled)
+        return;
+    m_ladder.playerPage = enabled;
+    changed();
+}
+
+void LadderModel::setPlayerScripts(const QString& scripts) {
+    if (m_ladder.playerScripts == scripts)
+        return;
+    m_ladder.playerScripts = scripts;
+    changed();
+}
+
 int LadderModel::addRung() {
     Rendition r;
     if (m_ladder.renditions.isEmpty()) {

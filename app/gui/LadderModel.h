@@ -40,6 +40,9 @@ public:
     void setSegmentFormat(SegmentFormat format);
     void setX264Preset(const QString& preset);
     void setAudioKbps(int kbps);
+    void setProgressive(bool enabled, const QString& rungName); // empty rung: core picks ≤720p
+    void setPlayerPage(bool enabled);
+    void setPlayerScripts(const QString& scripts); // "cdn" or "self-contained"
 
     int addRung();              // a rung half the size of the smallest; returns its row
     int duplicateRung(int row); // returns the new row

@@ -47,7 +47,10 @@ private slots:
         model->setSegmentFormat(SegmentFormat::Fmp4);
         model->setX264Preset(QStringLiteral("fast"));
         model->setAudioKbps(96);
-        QVERIFY(changed.count() >= 8);
+        model->setProgressive(true, QStringLiteral("mid"));
+        model->setPlayerPage(true);
+        model->setPlayerScripts(QStringLiteral("self-contained"));
+        QVERIFY(changed.count() >= 10);
         QCOMPARE(editor.ladderName(), QStringLiteral("custom")); // edited presets are not presets
         QVERIFY2(editor.validationMessage().isEmpty(), qPrintable(editor.validationMessage()));
         QCOMPARE(model->data(model->index(1, LadderModel::SizeColumn), Qt::DisplayRole).toString(),
@@ -67,6 +70,9 @@ private slots:
         QCOMPARE(cliView->segmentSeconds, 4.0);
         QCOMPARE(cliView->x264Preset, QStringLiteral("fast"));
         QCOMPARE(cliView->audioKbps, 96);
+        QVERIFY(cliView->progressive);
+        QCOMPARE(cliView->progressiveRung, QStringLiteral("mid"));
+        QCOMPARE(cliView->playerScripts, QStringLiteral("self-contained"));
 
         LadderEditor second;
         QVERIFY(second.loadFromFile(path).isOk());
@@ -173,6 +179,16 @@ private slots:
         while (editor.model()->rowCount() > 0)
             editor.model()->removeRung(0);
         QVERIFY2(editor.validationMessage().contains(QStringLiteral("at least one")),
+                 qPrintable(editor.validationMessage()));
+    }
+
+    void progressiveRungMustExist() {
+        LadderEditor editor;
+        editor.applyPreset(QStringLiteral("web"));
+        editor.model()->setProgressive(true, QStringLiteral("720p"));
+        QVERIFY(editor.validationMessage().isEmpty());
+        editor.model()->removeRung(1); // the 720p rung
+        QVERIFY2(editor.validationMessage().startsWith(QStringLiteral("Progressive MP4: ")),
                  qPrintable(editor.validationMessage()));
     }
 
