@@ -10,6 +10,7 @@
 #include "QueueModel.h"
 #include "TestMedia.h"
 
+#include <QAction>
 #include <QProgressBar>
 #include <QSettings>
 #include <QTableView>
@@ -116,6 +117,27 @@ private slots:
         const QString details = jobDetailsHtml(item, model->ladderFor(item));
         QVERIFY(details.contains(QStringLiteral("BANDWIDTH")));
         QVERIFY(details.contains(QStringLiteral("240p")));
+
+        // With the preview module built, Preview opens its window on the finished ladder.
+        QAction* preview = nullptr;
+        for (QAction* action : window.actions()) {
+            if (action->text() == QStringLiteral("&Preview"))
+                preview = action;
+        }
+        QVERIFY(preview);
+        if (preview->isVisible()) {
+            window.queueView()->selectRow(0);
+            QVERIFY(preview->isEnabled());
+            preview->trigger();
+            QWidget* previewWindow = nullptr;
+            for (QWidget* w : QApplication::topLevelWidgets()) {
+                if (QByteArray(w->metaObject()->className()).endsWith("PreviewWindow"))
+                    previewWindow = w;
+            }
+            QVERIFY(previewWindow);
+            QTRY_VERIFY(previewWindow->isVisible());
+            previewWindow->close();
+        }
 
         // Starting the finished file again never overwrites: the second run gets "clip (2)".
         QVERIFY(window.controller()->start({model->idAt(0)}).isOk());
