@@ -15,6 +15,9 @@
 #include <QFile>
 #include <QImage>
 #include <QMediaPlayer>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -29,7 +32,8 @@ private slots:
     void playsAndReportsRungs();
     void profileChangesWhilePlaying();
     void lockToOneRung();
-    void exportsTimeline();
+    void openInBrowserServesThePage();
+    void exportsTimeline(); // last with the shared window: it closes it
     void folderWithoutMaster();
 
 private:
@@ -146,6 +150,22 @@ void TestPreviewWindow::exportsTimeline() {
     m_window.reset(); // stops player and server
     // The player goes first, so the server need not wait out idle keep-alive connections.
     QVERIFY2(closing.elapsed() < 800, qPrintable(QString::number(closing.elapsed())));
+}
+
+void TestPreviewWindow::openInBrowserServesThePage() {
+    // The transcoder wrote index.html; the button opens it through the same server.
+    auto* button = m_window->findChild<QPushButton*>(QStringLiteral("openInBrowser"));
+    QVERIFY(button);
+    QVERIFY(button->isEnabled());
+    QNetworkAccessManager network;
+    std::unique_ptr<QNetworkReply> reply(
+        network.get(QNetworkRequest(m_window->server().url(QStringLiteral("index.html")))));
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 15000);
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader)
+                .toString()
+                .startsWith(QStringLiteral("text/html")));
+    QVERIFY(reply->readAll().contains("master.m3u8"));
 }
 
 void TestPreviewWindow::folderWithoutMaster() {

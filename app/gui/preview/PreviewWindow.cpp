@@ -9,6 +9,7 @@
 #include <QAudioDevice>
 #include <QAudioOutput>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -125,6 +126,12 @@ void PreviewWindow::buildUi() {
     m_timeline = new AbrTimeline(this);
     auto* exportPng = new QPushButton(tr("Export PNG…"), this);
     auto* exportCsv = new QPushButton(tr("Export CSV…"), this);
+    // The web player page (index.html) through this same shaped server, in the system browser.
+    auto* openBrowser = new QPushButton(tr("Open in &browser"), this);
+    openBrowser->setObjectName(QStringLiteral("openInBrowser"));
+    openBrowser->setToolTip(tr("Open the ladder's web player page (index.html) through the "
+                               "preview server in your browser"));
+    openBrowser->setEnabled(QFileInfo::exists(m_folder + QStringLiteral("/index.html")));
 
     auto* transport = new QHBoxLayout;
     transport->addWidget(m_playPause);
@@ -140,6 +147,7 @@ void PreviewWindow::buildUi() {
     exports->addStretch(1);
     exports->addWidget(exportPng);
     exports->addWidget(exportCsv);
+    exports->addWidget(openBrowser);
     controls->addRow(exports);
 
     auto* top = new QHBoxLayout;
@@ -202,6 +210,10 @@ void PreviewWindow::buildUi() {
             [this] { lockToRung(m_rungs->currentData().toInt()); });
     connect(exportPng, &QPushButton::clicked, this, &PreviewWindow::chooseExportPng);
     connect(exportCsv, &QPushButton::clicked, this, &PreviewWindow::chooseExportCsv);
+    connect(openBrowser, &QPushButton::clicked, this, [this] {
+        if (isServing())
+            QDesktopServices::openUrl(m_server->url(QStringLiteral("index.html")));
+    });
 }
 
 bool PreviewWindow::isServing() const {
