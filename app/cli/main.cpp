@@ -2,6 +2,7 @@
 
 #include "CliCommand.h"
 
+#include "util/LibraryVersions.h"
 #include "util/Version.h"
 
 #include <QCoreApplication>
@@ -62,10 +63,9 @@ int main(int argc, char** argv) {
         return args.isEmpty() ? 2 : 0;
     }
     if (args.first() == QLatin1String("--version")) {
-        printOut(QStringLiteral("hlsforge-cli %1 (Qt %2, libavformat %3, libavcodec %4)\n")
+        printOut(QStringLiteral("hlsforge-cli %1 (Qt %2, %3)\n")
                      .arg(QStringLiteral(HLSFORGE_VERSION), QString::fromLatin1(qVersion()),
-                          QStringLiteral(AV_STRINGIFY(LIBAVFORMAT_VERSION)),
-                          QStringLiteral(AV_STRINGIFY(LIBAVCODEC_VERSION))));
+                          hlsforge::ffmpegLibraryVersions()));
         return 0;
     }
     const QString name = args.takeFirst();

@@ -10,10 +10,7 @@
 #include "ladder/Presets.h"
 #include "util/Version.h"
 
-#if __has_include("util/LibraryVersions.h")
 #include "util/LibraryVersions.h"
-#define HLSFORGE_HAVE_LIBRARY_VERSIONS 1
-#endif
 // The preview and publish windows come from app/gui/preview/ and app/gui/publish/ when built.
 #if defined(HLSFORGE_HAVE_PREVIEW) && __has_include("PreviewWindow.h")
 #include "PreviewWindow.h"
@@ -594,11 +591,7 @@ void MainWindow::clearLadderOverrideForSelected() {
 }
 
 void MainWindow::showAbout() {
-#ifdef HLSFORGE_HAVE_LIBRARY_VERSIONS
     const QString ffmpeg = ffmpegLibraryVersions().toHtmlEscaped();
-#else
-    const QString ffmpeg = tr("see <tt>hlsforge-cli --version</tt>");
-#endif
     QMessageBox::about(
         this, tr("About HLS Forge"),
         tr("<h3>HLS Forge %1</h3>"
