@@ -206,11 +206,10 @@ StatusOr<RgbImage> extractThumbnail(const QString& path, int maxHeight, double a
     return image;
 }
 
-StatusOr<QByteArray> extractJpeg(const QString& path, int maxHeight, double atFraction) {
-    StatusOr<av::FramePtr> frame = bestFrame(path, maxHeight, atFraction, "yuvj420p");
-    if (!frame.isOk())
-        return frame.status();
-    AVFrame* f = frame.value().get();
+namespace {
+
+// JPEG of an already upright frame (yuvj420p at most maxHeight tall).
+StatusOr<QByteArray> encodeJpegFrame(AVFrame* f) {
     const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
     if (!codec)
         return Status::error(Status::Code::Internal,
@@ -221,7 +220,7 @@ StatusOr<QByteArray> extractJpeg(const QString& path, int maxHeight, double atFr
     enc->pix_fmt = AV_PIX_FMT_YUVJ420P;
     enc->time_base = AVRational{1, 25};
     enc->flags |= AV_CODEC_FLAG_QSCALE;
-    enc->global_quality = FF_QP2LAMBDA * 3;
+    enc->global_quality = FF_QP2LAMBDA * 5; // visually clean, a third of q=2 size
     if (avcodec_open2(enc.get(), codec, nullptr) < 0)
         return Status::error(Status::Code::Internal,
                              QStringLiteral("cannot open the JPEG encoder"));
@@ -231,9 +230,43 @@ StatusOr<QByteArray> extractJpeg(const QString& path, int maxHeight, double atFr
     av::PacketPtr packet = av::makePacket();
     if (avcodec_send_frame(enc.get(), f) < 0 || avcodec_send_frame(enc.get(), nullptr) < 0 ||
         avcodec_receive_packet(enc.get(), packet.get()) < 0)
-        return Status::error(Status::Code::Internal,
-                             QStringLiteral("%1: JPEG encoding failed").arg(path));
+        return Status::error(Status::Code::Internal, QStringLiteral("JPEG encoding failed"));
     return QByteArray(reinterpret_cast<const char*>(packet->data), packet->size);
+}
+
+} // namespace
+
+StatusOr<QByteArray> extractJpeg(const QString& path, int maxHeight, double atFraction) {
+    StatusOr<av::FramePtr> frame = bestFrame(path, maxHeight, atFraction, "yuvj420p");
+    if (!frame.isOk())
+        return frame.status();
+    StatusOr<QByteArray> jpeg = encodeJpegFrame(frame.value().get());
+    if (!jpeg.isOk())
+        return Status::error(jpeg.status().code(),
+                             QStringLiteral("%1: %2").arg(path, jpeg.status().message()));
+    return jpeg;
+}
+
+StatusOr<QByteArray> bestFrameAsJpeg(const std::vector<const AVFrame*>& candidates,
+                                     AVRational timeBase, int maxHeight) {
+    const AVFrame* best = nullptr;
+    double bestScore = -1;
+    for (const AVFrame* frame : candidates) {
+        // Score a small copy: detail survives downscaling and it costs almost nothing.
+        av::FramePtr small = convert(frame, timeBase, 0, 120, "rgb24");
+        const double score = small ? detailScore(small.get()) : -1;
+        if (score > bestScore) {
+            bestScore = score;
+            best = frame;
+        }
+    }
+    if (!best)
+        return Status::error(Status::Code::Internal, QStringLiteral("no frame for a still image"));
+    av::FramePtr still = convert(best, timeBase, 0, maxHeight, "yuvj420p");
+    if (!still)
+        return Status::error(Status::Code::Internal,
+                             QStringLiteral("cannot scale the still image"));
+    return encodeJpegFrame(still.get());
 }
 
 } // namespace hlsforge

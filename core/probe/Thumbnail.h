@@ -8,6 +8,12 @@
 #include <QByteArray>
 #include <QString>
 
+#include <vector>
+
+extern "C" {
+#include <libavutil/frame.h>
+}
+
 namespace hlsforge {
 
 struct RgbImage {
@@ -22,5 +28,10 @@ StatusOr<RgbImage> extractThumbnail(const QString& path, int maxHeight, double a
 
 // The same frame encoded as JPEG (quality 2..31 in FFmpeg's scale: lower is better).
 StatusOr<QByteArray> extractJpeg(const QString& path, int maxHeight, double atFraction = 0.25);
+
+// For the transcoder, which already decodes the source: the most detailed of `candidates`
+// (upright frames of one stream), scaled to at most maxHeight and encoded as JPEG.
+StatusOr<QByteArray> bestFrameAsJpeg(const std::vector<const AVFrame*>& candidates,
+                                     AVRational timeBase, int maxHeight);
 
 } // namespace hlsforge

@@ -132,6 +132,7 @@ private:
     Status handleDecodedVideo(AVFrame* frame);
     Status drainVideoGraph();
     Status deliverVideoFrames();
+    void keepPosterCandidate(const AVFrame* frame);
     Status handleDecodedAudio(AVFrame* frame);
     Status drainAudioGraph();
     Status encodeAudio(AVFrame* frame);
@@ -165,6 +166,9 @@ private:
     int64_t m_decodedVideoFrames = 0;
     int m_corruptPackets = 0;
     std::vector<std::unique_ptr<RenditionEncoder>> m_encoders;
+    // Poster candidates: references to frames decoded anyway, taken at a few points of the
+    // duration (a second decode of the source just for the poster cost seconds at 1080p).
+    std::vector<av::FramePtr> m_posterCandidates;
     QHash<QString, QString> m_codecStrings; // rung name -> CODECS, with ",mp4a.40.2" when audio
     av::FramePtr m_frame = av::makeFrame();
     av::FramePtr m_filtered = av::makeFrame();
@@ -580,6 +584,17 @@ Status Pipeline::handleDecodedVideo(AVFrame* frame) {
     return deliverVideoFrames();
 }
 
+void Pipeline::keepPosterCandidate(const AVFrame* frame) {
+    static constexpr double kFractions[] = {0.1, 0.25, 0.4, 0.55};
+    const size_t taken = m_posterCandidates.size();
+    const double duration = m_result.source.durationSeconds;
+    if (taken >= std::size(kFractions))
+        return;
+    const double seconds = frame->pts * av_q2d(m_videoGraph.outputTimeBase());
+    if (duration <= 0 || seconds >= kFractions[taken] * duration)
+        m_posterCandidates.push_back(av::refFrame(frame));
+}
+
 // Hands every frame the normalising graph has ready to the rungs.
 Status Pipeline::deliverVideoFrames() {
     for (;;) {
@@ -590,6 +605,7 @@ Status Pipeline::deliverVideoFrames() {
         PipelineItem item;
         item.frame.reset(av_frame_alloc());
         av_frame_move_ref(item.frame.get(), m_filtered.get());
+        keepPosterCandidate(item.frame.get());
         s = deliver(item, true);
         if (!s.isOk())
             return s;
@@ -827,9 +843,14 @@ Status Pipeline::writePlaylists() {
         iframe.height = r.height;
         master.iframeStreams.append(iframe);
     }
-    // The poster: a representative frame of the source at the top rung's size.
-    if (!m_rungs.isEmpty()) {
-        StatusOr<QByteArray> jpeg = extractJpeg(m_request.inputPath, m_rungs.first().height);
+    // The poster: the most detailed of the candidate frames, at the top rung's size.
+    if (!m_rungs.isEmpty() && !m_posterCandidates.empty()) {
+        std::vector<const AVFrame*> candidates;
+        for (const av::FramePtr& f : m_posterCandidates)
+            candidates.push_back(f.get());
+        StatusOr<QByteArray> jpeg =
+            bestFrameAsJpeg(candidates, m_videoGraph.outputTimeBase(), m_rungs.first().height);
+        m_posterCandidates.clear();
         if (jpeg.isOk()) {
             QSaveFile poster(m_staging.path() + QStringLiteral("/poster.jpg"));
             if (poster.open(QIODevice::WriteOnly) && poster.write(jpeg.value()) >= 0 &&

@@ -29,6 +29,9 @@ void logCallback(void* avcl, int level, const char* fmt, va_list args) {
         if (close > 0)
             text = text.mid(close + 2);
     }
+    // swscale says this whenever a JPEG-range format is involved; we do set the range.
+    if (text.startsWith(QLatin1String("deprecated pixel format used")))
+        return;
     if (level <= AV_LOG_ERROR)
         t_lastError = text;
     if (t_collector)

@@ -197,6 +197,7 @@ private:
             o[QStringLiteral("etaSeconds")] = p.etaSeconds;
             o[QStringLiteral("mediaSeconds")] = p.mediaSecondsDone;
             o[QStringLiteral("durationSeconds")] = p.durationSeconds;
+            o[QStringLiteral("elapsedSeconds")] = p.elapsedSeconds;
             printErr(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) +
                      QLatin1Char('\n'));
         } else if (m_mode == QLatin1String("bar")) {
