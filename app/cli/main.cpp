@@ -10,11 +10,6 @@
 #include <algorithm>
 #include <cstdio>
 
-extern "C" {
-#include <libavcodec/version.h>
-#include <libavformat/version.h>
-}
-
 namespace hlsforge::cli {
 
 QVector<CliCommand>& cliCommands() {
