@@ -14,7 +14,7 @@ BUILD_PACKAGES=(
   libqt6svg6 qtkeychain-qt6-dev
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev
   libswscale-dev libswresample-dev libx264-dev
-  libcpp-httplib-dev libqt6opengl6-dev
+  libcpp-httplib-dev libqt6opengl6-dev libssl-dev
 )
 RUNTIME_PACKAGES=(
   ffmpeg
