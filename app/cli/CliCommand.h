@@ -30,6 +30,13 @@ struct CliRegistration {
     explicit CliRegistration(CliCommand command) { cliCommands().append(std::move(command)); }
 };
 
+// Ctrl-C / SIGTERM for long-running commands. A signal handler may only set a flag, so a
+// command installs the handlers, polls stopRequested() from its event loop (a QTimer) and
+// cancels its job cleanly; restoreStopSignals() puts the default handlers back.
+void installStopSignals();
+bool stopRequested();
+void restoreStopSignals();
+
 // stderr/stdout helpers that flush at once (progress lines interleave with errors).
 void printOut(const QString& text);
 void printErr(const QString& text);

@@ -17,12 +17,6 @@ namespace {
 
 using preview::ShapingProfile;
 
-std::atomic<int> g_stopSignal{0};
-
-extern "C" void onStopSignal(int signal) {
-    g_stopSignal = signal;
-}
-
 QString usage() {
     return QStringLiteral(
         "Usage: hlsforge-cli serve DIR [--port N] [--profile NAME | --kbps N | --trace FILE]\n"
@@ -141,16 +135,15 @@ int runServe(const QStringList& args) {
                 QLatin1Char('\n'));
         });
 
-    // Signal handlers may only set a flag; the event loop polls it.
-    std::signal(SIGINT, onStopSignal);
-    std::signal(SIGTERM, onStopSignal);
+    installStopSignals();
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, [] {
-        if (g_stopSignal != 0)
+        if (stopRequested())
             QCoreApplication::quit();
     });
     poll.start(100);
     QCoreApplication::exec();
+    restoreStopSignals();
     server.stop();
     QCoreApplication::processEvents(); // print the events of requests that finished meanwhile
     printErr(QStringLiteral("stopped\n"));

@@ -19,11 +19,6 @@ namespace {
 
 using namespace hlsforge::publish;
 
-volatile std::sig_atomic_t g_interrupted = 0;
-void onInterrupt(int) {
-    g_interrupted = 1;
-}
-
 const char* kUsage =
     "Usage: hlsforge-cli publish DIR --to s3://BUCKET/PREFIX [options]\n"
     "       hlsforge-cli publish DIR --to FOLDER\n"
@@ -218,16 +213,14 @@ int runPublish(const QStringList& argsIn) {
         options.folderPath = to.startsWith(QLatin1String("file://")) ? QUrl(to).toLocalFile() : to;
     }
 
-    g_interrupted = 0;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    installStopSignals();
 
     PublishJob job(options);
     QTimer poll;
     int ticks = 0;
     bool interruptedSeen = false;
     QObject::connect(&poll, &QTimer::timeout, [&] {
-        if (g_interrupted && !interruptedSeen) {
+        if (stopRequested() && !interruptedSeen) {
             interruptedSeen = true;
             job.cancel();
         }
@@ -250,8 +243,7 @@ int runPublish(const QStringList& argsIn) {
     job.start();
     QCoreApplication::exec();
     poll.stop();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    restoreStopSignals();
 
     const PublishProgress last = job.progress();
     const bool json = progressMode == QLatin1String("json");

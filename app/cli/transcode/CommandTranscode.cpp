@@ -21,11 +21,6 @@
 namespace hlsforge::cli {
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
-void onSignal(int) {
-    g_interrupted = 1;
-}
-
 const char* kUsage =
     "Usage: hlsforge-cli transcode FILE... --out DIR [options]\n\n"
     "Turns each FILE into an adaptive HLS ladder. With one input the ladder lands in DIR\n"
@@ -109,11 +104,10 @@ public:
     }
 
     int run() {
-        std::signal(SIGINT, onSignal);
-        std::signal(SIGTERM, onSignal);
+        installStopSignals();
         QTimer poll;
         QObject::connect(&poll, &QTimer::timeout, this, [this] {
-            if (g_interrupted && !m_interrupted) {
+            if (stopRequested() && !m_interrupted) {
                 m_interrupted = true;
                 m_pending.clear();
                 for (TranscodeJob* job : m_running)
@@ -125,6 +119,7 @@ public:
         poll.start(100);
         QTimer::singleShot(0, this, [this] { startMore(); });
         QCoreApplication::exec();
+        restoreStopSignals();
         if (m_mode == QLatin1String("bar"))
             printErr(QStringLiteral("\r\033[K"));
         int failures = 0;
