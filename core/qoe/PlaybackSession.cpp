@@ -182,10 +182,14 @@ void PlaybackSession::switchSource(const QUrl& url, int lockedRung) {
 
 void PlaybackSession::setProfile(const preview::ShapingProfile& profile) {
     m_server->setProfile(profile);
-    if (m_started)
-        mark(tr("network: %1").arg(profile.name));
-    else
+    if (!m_started) {
         m_recording.profileName = profile.name;
+    } else {
+        mark(tr("network: %1").arg(profile.name));
+        // The report names every network this playback went through ("Unlimited → 3G").
+        if (!m_recording.profileName.endsWith(profile.name))
+            m_recording.profileName += QStringLiteral(" → ") + profile.name;
+    }
     onTick();
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 // VideoView: shows the frames of a QVideoSink in a plain (non-native) widget.
 //
-// Why not QVideoWidget: in Qt 6.4 it embeds a native child window (a QWindow rendered with
-// RHI/OpenGL through createWindowContainer). Without a compositor (Xvfb, many remote and
-// kiosk setups) the popups opened over the window once playback had started (the rung and
-// network dropdowns, file dialogs, the publish window's credential list) were drawn solid
-// black. Painting the frame as an image in an ordinary widget keeps the whole window in one
-// backing store; the frames are small (a preview), so the copy costs little.
+// Why not QVideoWidget: in Qt 6.4 it embeds a native child window (a QWindow rendered through
+// RHI via createWindowContainer). Issue 10 saw popups over the preview (dropdowns, file dialogs)
+// drawn solid black under Xvfb once playback had started; a native child without a compositor
+// is the usual cause, though a minimal A/B did not reproduce it. A plain widget painting the
+// frame keeps the whole window in one backing store, and the session's own QVideoSink is also
+// what times start-up and stalls. A preview's frames are small, so the copy costs little.
 
 #include <QImage>
 #include <QWidget>
