@@ -109,6 +109,7 @@ double PlaybackSession::now() const {
 void PlaybackSession::start(const QUrl& url) {
     m_recording.clear();
     m_recording.profileName = m_server->profile().name;
+    m_profileAppliedAt = 0;
     m_activeSeconds = 0;
     m_activeSinceWall = m_wall.elapsed() / 1000.0; // the clock runs from the play request
     m_started = true;
@@ -182,6 +183,7 @@ void PlaybackSession::switchSource(const QUrl& url, int lockedRung) {
 
 void PlaybackSession::setProfile(const preview::ShapingProfile& profile) {
     m_server->setProfile(profile);
+    m_profileAppliedAt = m_started ? now() : 0;
     if (!m_started) {
         m_recording.profileName = profile.name;
     } else {

@@ -74,6 +74,7 @@ public:
     double now() const; // session seconds
     bool hasEnded() const { return m_ended; }
     bool isStalled() const { return m_stallOpen; }
+    double profileAppliedAt() const { return m_profileAppliedAt; } // session seconds
     QoeReport report() const { return m_recording.report(now()); }
 
 signals:
@@ -115,6 +116,7 @@ private:
     double m_lastFrameT = 0;
     bool m_stallOpen = false;
     qint64 m_pendingResumeMs = -1;
+    double m_profileAppliedAt = 0;
 };
 
 } // namespace hlsforge::qoe

@@ -57,6 +57,18 @@ double QoeRecording::recentThroughputKbpsAt(int lastIndex, int transfers) const 
     return seconds > 0 ? bytes * 8 / 1000.0 / seconds : 0;
 }
 
+double QoeRecording::recentThroughputKbpsSince(double sinceT, int transfers) const {
+    qint64 bytes = 0;
+    double seconds = 0;
+    for (int i = int(segments.size()) - 1; i >= 0 && transfers > 0; --i, --transfers) {
+        if (segments[i].t < sinceT)
+            break;
+        bytes += segments[i].bytes;
+        seconds += segments[i].transferSeconds;
+    }
+    return seconds > 0 ? bytes * 8 / 1000.0 / seconds : 0;
+}
+
 double QoeRecording::recentThroughputKbps(int transfers) const {
     return recentThroughputKbpsAt(int(segments.size()) - 1, transfers);
 }

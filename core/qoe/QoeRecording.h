@@ -103,6 +103,9 @@ public:
     // time, so it describes the link now, not an average over earlier networks. 0: none yet.
     double recentThroughputKbps(int transfers = 3) const;
     double recentThroughputKbpsAt(int lastIndex, int transfers = 3) const;
+    // The same, counting only transfers that started at or after `sinceT` (e.g. the last
+    // network change, so the readout never describes the previous network). 0: none yet.
+    double recentThroughputKbpsSince(double sinceT, int transfers = 3) const;
     double stallSecondsTotal() const;
     double lastT() const; // latest time anything was recorded
 

@@ -187,7 +187,7 @@ void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording&
         if (s.kbps <= 0)
             continue;
         p.drawLine(QPointF(X(s.t), Y(s.kbps)), QPointF(X(end), Y(s.kbps)));
-        if (i + 1 < r.link.size() && r.link[i + 1].kbps > 0)
+        if (i + 1 < r.link.size() && r.link[i + 1].kbps > 0 && r.link[i + 1].kbps != s.kbps)
             p.drawLine(QPointF(X(end), Y(s.kbps)), QPointF(X(end), Y(r.link[i + 1].kbps)));
     }
     // BANDWIDTH of the rung being fetched: from each fetch to the next.
@@ -232,15 +232,14 @@ void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording&
                                 {at.x() - 7, at.y()}});
     }
     p.restore();
-    // Values above the scale, said in words once.
+    // Values above the scale, said in words once, right of the title (clear of the legend).
     double clippedMax = 0;
     for (const SegmentRecord& s : r.segments)
         if (s.measuredKbps() > yMax)
             clippedMax = std::max(clippedMax, s.measuredKbps());
     if (clippedMax > 0) {
         p.setPen(kMeasuredColour.darker(130));
-        p.drawText(QRectF(plot.left(), plot.top() - line - 2, plot.width() - 4, line),
-                   Qt::AlignRight,
+        p.drawText(QRectF(area.left(), area.top() + 2, area.width() - 6, line), Qt::AlignRight,
                    QObject::tr("▲ measured above the scale (up to %1)").arg(kbpsLabel(clippedMax)));
     }
     p.setPen(QPen(Qt::black, 1));

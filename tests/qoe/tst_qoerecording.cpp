@@ -127,6 +127,10 @@ void TestQoeRecording::throughputDescribesTheLastSegments() {
     QCOMPARE(std::lround(recent), 1120L);           // 3 * 140000 B * 8 / 3 s
     QVERIFY(r.recentThroughputKbpsAt(1, 3) > 1000); // includes the unlimited one: earlier
     QCOMPARE(QoeRecording().recentThroughputKbps(), 0.0);
+    // Since a network change: only transfers that started after it; none yet gives 0.
+    QCOMPARE(std::lround(r.recentThroughputKbpsSince(2.0)), 1120L);
+    QCOMPARE(std::lround(r.recentThroughputKbpsSince(3.0)), 1120L); // 2 transfers: 3.6, 4.7
+    QCOMPARE(r.recentThroughputKbpsSince(5.0), 0.0);
 }
 
 void TestQoeRecording::csvHasOneLinePerFetch() {

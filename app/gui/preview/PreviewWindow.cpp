@@ -22,6 +22,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScreen>
 #include <QShortcut>
 #include <QSlider>
 #include <QSplitter>
@@ -83,6 +84,9 @@ PreviewWindow::PreviewWindow(const QString& folder, QWidget* parent)
                          i);
     }
     m_timeline->setTitle(tr("ABR timeline — %1").arg(QFileInfo(folder).fileName()));
+    // Room for the picture and a chart that reads, within the screen (also at 1.5x scale).
+    if (const QScreen* screen = this->screen())
+        resize(QSize(1180, 820).boundedTo(screen->availableGeometry().size() * 0.95));
     m_tick->start();
     m_session->start(m_server->url(QStringLiteral("master.m3u8")));
 }
@@ -128,6 +132,9 @@ void PreviewWindow::buildUi() {
             .arg(kReadoutSegments));
     m_viewerLabel = new QLabel(tr("—"), this);
     m_viewerLabel->setObjectName(QStringLiteral("viewerReadout"));
+    // Readouts change several times a second: wrap rather than widen the window.
+    for (QLabel* label : {m_rungLabel, m_throughputLabel, m_viewerLabel})
+        label->setWordWrap(true);
     m_errorLabel = new QLabel(this);
     m_errorLabel->setStyleSheet(QStringLiteral("color: #b00020"));
     m_errorLabel->setWordWrap(true);
@@ -306,10 +313,14 @@ void PreviewWindow::onSegment(int index, bool isSwitch) {
 }
 
 void PreviewWindow::onTick() {
-    const double recent = m_session->recording().recentThroughputKbps(kReadoutSegments);
-    m_throughputLabel->setText(tr("link %1, measured %2")
-                                   .arg(formatKbps(m_server->currentRateKbps()))
-                                   .arg(recent > 0 ? formatKbps(recent) : tr("—")));
+    // Only transfers on the current network: after a change the previous network's figure
+    // would be read as this one's (issue 10: "measured 1929.02 Mb/s" on a 1.6 Mb/s link).
+    const double recent = m_session->recording().recentThroughputKbpsSince(
+        m_session->profileAppliedAt(), kReadoutSegments);
+    m_throughputLabel->setText(
+        tr("link %1, measured %2")
+            .arg(formatKbps(m_server->currentRateKbps()))
+            .arg(recent > 0 ? formatKbps(recent) : tr("— (no segment on this network yet)")));
     updateViewer();
 }
 

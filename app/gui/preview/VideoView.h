@@ -9,10 +9,10 @@
 // what times start-up and stalls. A preview's frames are small, so the copy costs little.
 
 #include <QImage>
+#include <QVideoFrame>
 #include <QWidget>
 
 QT_BEGIN_NAMESPACE
-class QVideoFrame;
 class QVideoSink;
 QT_END_NAMESPACE
 
@@ -22,7 +22,7 @@ class VideoView : public QWidget {
     Q_OBJECT
 public:
     explicit VideoView(QVideoSink* sink, QWidget* parent = nullptr);
-    QImage currentImage() const { return m_image; }
+    QImage currentImage() const; // the latest frame as an image (null before the first)
     int framesShown() const { return m_framesShown; }
 
 protected:
@@ -30,7 +30,9 @@ protected:
 
 private:
     void onFrame(const QVideoFrame& frame);
-    QImage m_image;
+    QVideoFrame m_frame;    // the latest frame, converted when painted
+    mutable QImage m_image; // m_frame as an image, once converted
+    mutable bool m_stale = false;
     int m_framesShown = 0;
 };
 
