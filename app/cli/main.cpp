@@ -6,10 +6,12 @@
 #include "util/Version.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 
 namespace hlsforge::cli {
 
@@ -70,7 +72,20 @@ static void printHelp() {
 }
 
 int main(int argc, char** argv) {
-    QCoreApplication app(argc, argv);
+    // `qoe` plays video into a QVideoSink and draws charts with fonts: that needs a
+    // QGuiApplication, offscreen unless told otherwise so it runs without a display, and
+    // Qt Multimedia's GStreamer backend, chosen before any player exists.
+    const bool needsGui = argc > 1 && qstrcmp(argv[1], "qoe") == 0;
+    if (needsGui) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        if (qEnvironmentVariableIsEmpty("QT_MEDIA_BACKEND"))
+            qputenv("QT_MEDIA_BACKEND", "gstreamer");
+    }
+    std::unique_ptr<QCoreApplication> application =
+        needsGui ? std::make_unique<QGuiApplication>(argc, argv)
+                 : std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication& app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("hlsforge-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HLSFORGE_VERSION));
     QStringList args = app.arguments();

@@ -5,19 +5,25 @@
 #include "AbrTimeline.h"
 #include "PreviewWindow.h"
 #include "TestMedia.h"
+#include "VideoView.h"
 
 #include "preview/RenditionMap.h"
 #include "preview/ShapedFileServer.h"
+#include "qoe/PlaybackSession.h"
 
 #include <QApplication>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMediaPlayer>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -30,11 +36,14 @@ class TestPreviewWindow : public QObject {
 private slots:
     void initTestCase();
     void playsAndReportsRungs();
+    void noNativeVideoWindow();
+    void readoutDescribesRecentSegments();
     void profileChangesWhilePlaying();
     void lockToOneRung();
     void openInBrowserServesThePage();
     void exportsTimeline(); // last with the shared window: it closes it
     void folderWithoutMaster();
+    void closesWithCtrlWAndEscape();
 
 private:
     QTemporaryDir m_dir;
@@ -76,6 +85,43 @@ void TestPreviewWindow::playsAndReportsRungs() {
     QVERIFY(m_window->throughputReadout().contains(QStringLiteral("measured")));
     QVERIFY(!m_window->positionReadout().startsWith(QStringLiteral("0:00 / 0:00")));
     QVERIFY(m_window->timeline()->segments().size() >= 2);
+    // The viewer readout: start-up measured from the play request to the first frame.
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session()->recording().startupSeconds > 0, 20000);
+    QVERIFY2(m_window->viewerReadout().contains(QStringLiteral("start-up")),
+             qPrintable(m_window->viewerReadout()));
+}
+
+void TestPreviewWindow::noNativeVideoWindow() {
+    // Popups over the window were drawn black under Xvfb once playback had started: the video
+    // widget's native child window. The picture is now painted by a plain widget.
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->videoView()->framesShown() > 3, 20000);
+    QVERIFY(!m_window->videoView()->currentImage().isNull());
+    for (QWidget* w : m_window->findChildren<QWidget*>())
+        QVERIFY2(!w->testAttribute(Qt::WA_NativeWindow),
+                 qPrintable(QString::fromLatin1(w->metaObject()->className())));
+    QVERIFY(!m_window->testAttribute(Qt::WA_NativeWindow) || m_window->isWindow());
+}
+
+void TestPreviewWindow::readoutDescribesRecentSegments() {
+    // Fetch again on 3G after fetching on the unlimited loopback: the measured readout must
+    // describe the new link within a few segments, not average the Gb/s of loopback in.
+    m_window->setProfileByName(QStringLiteral("3G"));
+    m_window->seekTo(0);
+    auto shapedSegments = [&] {
+        int n = 0;
+        for (const auto& s : m_window->session()->recording().segments)
+            n += s.linkKbps == 1600.0 ? 1 : 0;
+        return n;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(shapedSegments() >= 4, 60000);
+    const QString readout = m_window->throughputReadout();
+    const QRegularExpressionMatch m =
+        QRegularExpression(QStringLiteral("measured ([0-9.]+) (kb/s|Mb/s)")).match(readout);
+    QVERIFY2(m.hasMatch(), qPrintable(readout));
+    const double kbps =
+        m.captured(1).toDouble() * (m.captured(2) == QLatin1String("Mb/s") ? 1000 : 1);
+    QVERIFY2(kbps > 100 && kbps <= 1600 * 1.1, qPrintable(readout));
+    QVERIFY2(readout.startsWith(QStringLiteral("link 1.60 Mb/s")), qPrintable(readout));
 }
 
 void TestPreviewWindow::profileChangesWhilePlaying() {
@@ -131,8 +177,9 @@ void TestPreviewWindow::exportsTimeline() {
     QFile csv(csvPath);
     QVERIFY(csv.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
-    QCOMPARE(lines.first(),
-             QByteArray("seconds,shaped_kbps,rung,rung_bandwidth_kbps,measured_kbps,switch,path"));
+    QCOMPARE(lines.first(), QByteArray("seconds,shaped_kbps,rung,rung_name,rung_bandwidth_kbps,"
+                                       "bytes,transfer_seconds,measured_kbps,recent_kbps,switch,"
+                                       "path"));
     QCOMPARE(lines.size() - 1, m_window->timeline()->segments().size());
     QVERIFY(lines.size() > 4);
     QVERIFY(lines.last().contains(".ts\""));
@@ -140,7 +187,18 @@ void TestPreviewWindow::exportsTimeline() {
     QVERIFY(m_window->timeline()->switchCount() >= 1);
     const QImage png(pngPath);
     QVERIFY(!png.isNull());
-    QVERIFY(png.width() > 300 && png.height() > 150);
+    QCOMPARE(png.size(), QSize(1200, 480)); // readable whatever the window's size
+    // The QoE report, as `hlsforge-cli qoe --json` prints it.
+    const QString reportPath = m_dir.filePath(QStringLiteral("qoe.json"));
+    QVERIFY2(m_window->exportReport(reportPath, &error), qPrintable(error));
+    QFile reportFile(reportPath);
+    QVERIFY(reportFile.open(QIODevice::ReadOnly));
+    const QJsonArray reports = QJsonDocument::fromJson(reportFile.readAll()).array();
+    QCOMPARE(reports.size(), 1);
+    const QJsonObject report = reports[0].toObject();
+    QVERIFY(report[QStringLiteral("startupSeconds")].toDouble() > 0);
+    QVERIFY(!report[QStringLiteral("switches")].toArray().isEmpty()); // the lock was a switch
+    QVERIFY(report.contains(QStringLiteral("secondsPerRung")));
     QVERIFY(!m_window->exportCsv(QStringLiteral("/nonexistent/dir/t.csv"), &error));
     QVERIFY(error.contains(QStringLiteral("/nonexistent/dir/t.csv")));
     if (qEnvironmentVariableIsSet("HLSFORGE_PREVIEW_SCREENSHOT")) // for looking at it by eye
@@ -173,6 +231,18 @@ void TestPreviewWindow::folderWithoutMaster() {
     PreviewWindow window(empty.path());
     QVERIFY(!window.isServing());
     QVERIFY(window.errorText().contains(QStringLiteral("master.m3u8")));
+}
+
+void TestPreviewWindow::closesWithCtrlWAndEscape() {
+    for (const QKeySequence& keys :
+         {QKeySequence(QKeySequence::Close), QKeySequence(Qt::Key_Escape)}) {
+        PreviewWindow window(m_ladder);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QTest::keySequence(&window, keys);
+        QTRY_VERIFY2(!window.isVisible(), qPrintable(keys.toString()));
+    }
 }
 
 int main(int argc, char** argv) {

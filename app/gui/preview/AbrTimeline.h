@@ -1,66 +1,42 @@
 #pragma once
-// The ABR timeline: what the link offered and what the player fetched, over time. Holds the
-// samples (for CSV) and draws them with Qt Charts: the shaped bandwidth, the BANDWIDTH of
-// the rung being fetched, the measured throughput per segment, and a marker at each switch.
+// The ABR timeline widget: the preview session's recording drawn live by qoe::TimelinePainter
+// (the same drawing as the PNG export and `hlsforge-cli qoe --chart`): x = seconds of playback,
+// y = kb/s autoscaled; link, BANDWIDTH of the fetched rung, measured throughput, switches,
+// stalls as bands, restart/seek/network markers.
 
-#include "preview/RequestEvent.h"
+#include "qoe/QoeRecording.h"
 
-#include <QVector>
 #include <QWidget>
 
-QT_BEGIN_NAMESPACE
-class QChart;
-class QChartView;
-class QLineSeries;
-class QScatterSeries;
-class QValueAxis;
-QT_END_NAMESPACE
+namespace hlsforge::qoe {
+class PlaybackSession;
+}
 
 namespace hlsforge::gui {
-
-struct TimelineSegment {
-    double seconds = 0; // when the fetch finished, since the server started
-    int rung = -1;
-    double rungBandwidthKbps = 0;
-    double measuredKbps = 0;
-    double shapedKbps = 0; // 0: unlimited
-    QString path;
-    bool isSwitch = false; // the rung differs from the previous segment's
-};
 
 class AbrTimeline : public QWidget {
     Q_OBJECT
 public:
-    explicit AbrTimeline(QWidget* parent = nullptr);
+    explicit AbrTimeline(const qoe::PlaybackSession* session, QWidget* parent = nullptr);
 
-    void clear();
-    // The link rate at a moment (sampled a few times a second by the window).
-    void addShapedSample(double seconds, double shapedKbps);
-    // A finished segment fetch; returns true when it is a rung switch.
-    bool addSegment(const preview::RequestEvent& event);
-
-    const QVector<TimelineSegment>& segments() const { return m_segments; }
-    int switchCount() const;
-    QByteArray toCsv() const;
+    void setTitle(const QString& title);
+    const qoe::QoeRecording& recording() const;
+    const QVector<qoe::SegmentRecord>& segments() const { return recording().segments; }
+    int switchCount() const { return int(recording().switches.size()); }
+    QByteArray toCsv() const { return recording().timelineCsv(); }
     bool exportCsv(const QString& path, QString* error = nullptr) const;
-    bool exportPng(const QString& path, QString* error = nullptr);
-    QChartView* chartView() const { return m_view; }
+    // A 1200x480 PNG whatever the window size, so it reads in a report.
+    bool exportPng(const QString& path, QString* error = nullptr) const;
+
+    QSize sizeHint() const override { return {900, 300}; }
+    QSize minimumSizeHint() const override { return {480, 240}; }
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
 
 private:
-    void growAxes(double seconds, double kbps);
-
-    QVector<TimelineSegment> m_segments;
-    QVector<QPair<double, double>> m_shaped; // seconds, kbps
-    QChart* m_chart = nullptr;
-    QChartView* m_view = nullptr;
-    QLineSeries* m_shapedSeries = nullptr;
-    QLineSeries* m_rungSeries = nullptr;
-    QScatterSeries* m_measuredSeries = nullptr;
-    QScatterSeries* m_switchSeries = nullptr;
-    QValueAxis* m_timeAxis = nullptr;
-    QValueAxis* m_rateAxis = nullptr;
-    double m_maxSeconds = 30;
-    double m_maxKbps = 1000;
+    const qoe::PlaybackSession* m_session;
+    QString m_title;
 };
 
 } // namespace hlsforge::gui

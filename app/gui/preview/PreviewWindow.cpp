@@ -1,29 +1,33 @@
 #include "PreviewWindow.h"
 
 #include "AbrTimeline.h"
+#include "VideoView.h"
 
 #include "preview/RenditionMap.h"
 #include "preview/ShapedFileServer.h"
 #include "preview/ShapingProfile.h"
+#include "qoe/PlaybackSession.h"
 
-#include <QAudioDevice>
-#include <QAudioOutput>
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QKeySequence>
 #include <QLabel>
-#include <QMediaDevices>
 #include <QMediaPlayer>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSaveFile>
+#include <QScreen>
+#include <QShortcut>
 #include <QSlider>
 #include <QSplitter>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QVideoWidget>
 
 namespace hlsforge::gui {
 namespace {
@@ -41,11 +45,14 @@ QString formatKbps(double kbps) {
     return QObject::tr("%1 kb/s").arg(kbps, 0, 'f', 0);
 }
 
+// Segments behind the throughput readout: few enough to follow a network change within a
+// segment or two, enough to smooth one slow request.
+constexpr int kReadoutSegments = 3;
+
 } // namespace
 
 void PreviewWindow::selectMediaBackend() {
-    if (qEnvironmentVariableIsEmpty("QT_MEDIA_BACKEND"))
-        qputenv("QT_MEDIA_BACKEND", "gstreamer");
+    qoe::PlaybackSession::selectMediaBackend();
 }
 
 PreviewWindow::PreviewWindow(const QString& folder, QWidget* parent)
@@ -53,15 +60,13 @@ PreviewWindow::PreviewWindow(const QString& folder, QWidget* parent)
       m_server(std::make_unique<preview::ShapedFileServer>(folder)) {
     selectMediaBackend();
     setWindowTitle(tr("Preview — %1").arg(QFileInfo(folder).fileName()));
-    buildUi();
-
-    connect(m_server.get(), &preview::ShapedFileServer::requestFinished, this,
-            &PreviewWindow::onRequest);
     const Status started = m_server->start();
     if (!started.isOk())
         m_error = started.message();
     else if (!m_server->renditions().hasMaster())
         m_error = tr("%1 holds no master.m3u8").arg(folder);
+    m_session = new qoe::PlaybackSession(m_server.get(), this);
+    buildUi();
     if (!m_error.isEmpty()) {
         m_errorLabel->setText(m_error);
         m_errorLabel->show();
@@ -71,37 +76,38 @@ PreviewWindow::PreviewWindow(const QString& folder, QWidget* parent)
     const auto& variants = m_server->renditions().master().variants;
     for (int i = 0; i < variants.size(); ++i) {
         const VariantStream& v = variants[i];
-        m_rungs->addItem(tr("Rung %1: %2x%3, %4")
-                             .arg(i)
+        m_rungs->addItem(tr("%1: %2x%3, %4")
+                             .arg(m_session->recording().rungName(i))
                              .arg(v.width)
                              .arg(v.height)
                              .arg(formatKbps(v.bandwidth / 1000.0)),
                          i);
     }
+    m_timeline->setTitle(tr("ABR timeline — %1").arg(QFileInfo(folder).fileName()));
+    // Room for the picture and a chart that reads, within the screen (also at 1.5x scale).
+    if (const QScreen* screen = this->screen())
+        resize(QSize(1180, 820).boundedTo(screen->availableGeometry().size() * 0.95));
     m_tick->start();
-    playUrl(m_server->url(QStringLiteral("master.m3u8")), 0);
+    m_session->start(m_server->url(QStringLiteral("master.m3u8")));
 }
 
 PreviewWindow::~PreviewWindow() {
-    // Destroy the player (and its GStreamer pipeline, which holds keep-alive connections)
-    // before stopping the server: the server's workers then see the connections close at
+    // The session's player (and its GStreamer pipeline, which holds keep-alive connections)
+    // goes before the server stops: the server's workers then see the connections close at
     // once instead of waiting out the keep-alive timeout, and closing the window is quick.
-    delete m_player;
-    m_player = nullptr;
-    m_server->disconnect(this); // stop() delivers the last events; this window is going away
+    m_server->disconnect(this);
+    delete m_session;
+    m_session = nullptr;
     m_server->stop();
 }
 
+QMediaPlayer* PreviewWindow::player() const {
+    return m_session->player();
+}
+
 void PreviewWindow::buildUi() {
-    m_player = new QMediaPlayer(this);
-    // Attach audio only when there is a device: a headless machine plays video alone.
-    if (!QMediaDevices::audioOutputs().isEmpty()) {
-        m_audio = new QAudioOutput(this);
-        m_player->setAudioOutput(m_audio);
-    }
-    m_video = new QVideoWidget(this);
+    m_video = new VideoView(m_session->videoSink(), this);
     m_video->setMinimumSize(480, 270);
-    m_player->setVideoOutput(m_video);
 
     m_playPause = new QPushButton(tr("Pause"), this);
     m_playPause->setObjectName(QStringLiteral("playPause"));
@@ -119,13 +125,27 @@ void PreviewWindow::buildUi() {
     m_rungLabel->setObjectName(QStringLiteral("rungReadout"));
     m_throughputLabel = new QLabel(tr("—"), this);
     m_throughputLabel->setObjectName(QStringLiteral("throughputReadout"));
+    m_throughputLabel->setToolTip(
+        tr("Link: the rate the preview server gives the player now. Measured: bytes over "
+           "transfer time of the last %1 segments, as the server timed them (the CSV's "
+           "recent_kbps column).")
+            .arg(kReadoutSegments));
+    m_viewerLabel = new QLabel(tr("—"), this);
+    m_viewerLabel->setObjectName(QStringLiteral("viewerReadout"));
+    // Readouts change several times a second: wrap rather than widen the window.
+    for (QLabel* label : {m_rungLabel, m_throughputLabel, m_viewerLabel})
+        label->setWordWrap(true);
     m_errorLabel = new QLabel(this);
     m_errorLabel->setStyleSheet(QStringLiteral("color: #b00020"));
     m_errorLabel->setWordWrap(true);
     m_errorLabel->hide();
-    m_timeline = new AbrTimeline(this);
+    m_timeline = new AbrTimeline(m_session, this);
     auto* exportPng = new QPushButton(tr("Export PNG…"), this);
     auto* exportCsv = new QPushButton(tr("Export CSV…"), this);
+    auto* exportReport = new QPushButton(tr("Export QoE report…"), this);
+    exportReport->setObjectName(QStringLiteral("exportReport"));
+    exportReport->setToolTip(tr("Start-up, stalls, switches and time per rung of this playback, "
+                                "as `hlsforge-cli qoe` reports them (JSON or text)"));
     // The web player page (index.html) through this same shaped server, in the system browser.
     auto* openBrowser = new QPushButton(tr("Open in &browser"), this);
     openBrowser->setObjectName(QStringLiteral("openInBrowser"));
@@ -143,66 +163,80 @@ void PreviewWindow::buildUi() {
     controls->addRow(tr("Rung"), m_rungs);
     controls->addRow(tr("Fetching"), m_rungLabel);
     controls->addRow(tr("Throughput"), m_throughputLabel);
-    auto* exports = new QHBoxLayout;
-    exports->addStretch(1);
-    exports->addWidget(exportPng);
-    exports->addWidget(exportCsv);
-    exports->addWidget(openBrowser);
+    controls->addRow(tr("Viewer"), m_viewerLabel);
+    auto* exports = new QGridLayout;
+    exports->addWidget(exportPng, 0, 0);
+    exports->addWidget(exportCsv, 0, 1);
+    exports->addWidget(exportReport, 1, 0);
+    exports->addWidget(openBrowser, 1, 1);
     controls->addRow(exports);
 
-    auto* top = new QHBoxLayout;
+    auto* top = new QWidget(this);
+    auto* topLayout = new QHBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
     auto* videoColumn = new QVBoxLayout;
     videoColumn->addWidget(m_video, 1);
     videoColumn->addLayout(transport);
-    top->addLayout(videoColumn, 3);
-    top->addLayout(controls, 2);
+    topLayout->addLayout(videoColumn, 3);
+    topLayout->addLayout(controls, 2);
+
+    // The user decides how much goes to the picture and how much to the chart.
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(top);
+    splitter->addWidget(m_timeline);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_errorLabel);
-    layout->addLayout(top, 3);
-    layout->addWidget(m_timeline, 2);
+    layout->addWidget(splitter, 1);
 
     m_tick = new QTimer(this);
     m_tick->setInterval(250);
     connect(m_tick, &QTimer::timeout, this, &PreviewWindow::onTick);
 
+    for (const QKeySequence& keys :
+         {QKeySequence(QKeySequence::Close), QKeySequence(Qt::Key_Escape)}) {
+        auto* shortcut = new QShortcut(keys, this);
+        shortcut->setContext(Qt::WindowShortcut);
+        connect(shortcut, &QShortcut::activated, this, &QWidget::close);
+    }
+
+    QMediaPlayer* player = m_session->player();
     connect(m_playPause, &QPushButton::clicked, this, [this] {
-        if (m_player->playbackState() == QMediaPlayer::PlayingState)
-            m_player->pause();
+        if (m_session->player()->playbackState() == QMediaPlayer::PlayingState)
+            m_session->pause();
         else
-            m_player->play();
+            m_session->play();
     });
-    connect(m_player, &QMediaPlayer::playbackStateChanged, this,
+    connect(player, &QMediaPlayer::playbackStateChanged, this,
             [this](QMediaPlayer::PlaybackState s) {
                 m_playPause->setText(s == QMediaPlayer::PlayingState ? tr("Pause") : tr("Play"));
             });
-    connect(m_player, &QMediaPlayer::durationChanged, this, [this](qint64 ms) {
+    connect(player, &QMediaPlayer::durationChanged, this, [this](qint64 ms) {
         m_seek->setRange(0, int(ms / 100));
         updatePosition();
     });
-    connect(m_player, &QMediaPlayer::positionChanged, this, [this] { updatePosition(); });
-    connect(m_player, &QMediaPlayer::mediaStatusChanged, this, [this](QMediaPlayer::MediaStatus s) {
-        // After switching between Auto and a locked rung, resume where the viewer was.
-        if (m_pendingResumeMs > 0 &&
-            (s == QMediaPlayer::LoadedMedia || s == QMediaPlayer::BufferedMedia)) {
-            m_player->setPosition(m_pendingResumeMs);
-            m_pendingResumeMs = -1;
-        }
-    });
-    connect(m_player, &QMediaPlayer::errorOccurred, this,
+    connect(player, &QMediaPlayer::positionChanged, this, [this] { updatePosition(); });
+    connect(player, &QMediaPlayer::errorOccurred, this,
             [this](QMediaPlayer::Error, const QString& text) {
                 m_errorLabel->setText(tr("Playback error: %1").arg(text));
                 m_errorLabel->show();
             });
+    connect(m_session, &qoe::PlaybackSession::segmentRecorded, this, &PreviewWindow::onSegment);
+    connect(m_session, &qoe::PlaybackSession::stallChanged, this, [this] { updateViewer(); });
+    connect(m_session, &qoe::PlaybackSession::firstFrame, this, [this] { updateViewer(); });
+    connect(m_session, &qoe::PlaybackSession::ended, this, [this] { updateViewer(); });
     connect(m_seek, &QSlider::sliderPressed, this, [this] { m_seeking = true; });
     connect(m_seek, &QSlider::sliderReleased, this, [this] {
         m_seeking = false;
-        m_player->setPosition(qint64(m_seek->value()) * 100);
+        seekTo(qint64(m_seek->value()) * 100);
     });
     // Clicks on the groove and keyboard steps move the slider without a drag.
     connect(m_seek, &QSlider::actionTriggered, this, [this](int action) {
         if (action != QAbstractSlider::SliderMove && !m_seeking)
-            m_player->setPosition(qint64(m_seek->sliderPosition()) * 100);
+            seekTo(qint64(m_seek->sliderPosition()) * 100);
     });
     connect(m_profiles, &QComboBox::currentIndexChanged, this,
             [this] { setProfileByName(m_profiles->currentData().toString()); });
@@ -210,6 +244,7 @@ void PreviewWindow::buildUi() {
             [this] { lockToRung(m_rungs->currentData().toInt()); });
     connect(exportPng, &QPushButton::clicked, this, &PreviewWindow::chooseExportPng);
     connect(exportCsv, &QPushButton::clicked, this, &PreviewWindow::chooseExportCsv);
+    connect(exportReport, &QPushButton::clicked, this, &PreviewWindow::chooseExportReport);
     connect(openBrowser, &QPushButton::clicked, this, [this] {
         if (isServing())
             QDesktopServices::openUrl(m_server->url(QStringLiteral("index.html")));
@@ -234,7 +269,7 @@ void PreviewWindow::setProfileByName(const QString& name) {
     const StatusOr<preview::ShapingProfile> profile = preview::ShapingProfile::builtIn(name);
     if (!profile.isOk())
         return;
-    m_server->setProfile(profile.value());
+    m_session->setProfile(profile.value());
     const int index = m_profiles->findData(name);
     if (index >= 0 && index != m_profiles->currentIndex()) {
         const QSignalBlocker block(m_profiles);
@@ -254,47 +289,65 @@ void PreviewWindow::lockToRung(int rung) {
     }
     const QString entry = m_lockedRung < 0 ? QStringLiteral("master.m3u8")
                                            : preview::RenditionMap::rungMasterName(m_lockedRung);
-    playUrl(m_server->url(entry), m_player->position());
+    m_session->switchSource(m_server->url(entry), m_lockedRung);
 }
 
-void PreviewWindow::playUrl(const QUrl& url, qint64 resumeAtMs) {
-    m_pendingResumeMs = resumeAtMs > 0 ? resumeAtMs : -1;
-    m_player->setSource(url);
-    m_player->play();
+void PreviewWindow::seekTo(qint64 positionMs) {
+    m_session->seek(positionMs);
 }
 
-void PreviewWindow::onRequest(const preview::RequestEvent& event) {
-    if (event.kind != QLatin1String("segment") || event.variantIndex < 0)
-        return;
-    const bool isSwitch = m_timeline->addSegment(event);
-    // Same smoothing spirit as the players' estimators: recent segments weigh most.
-    m_measuredKbps = m_measuredKbps <= 0 ? event.throughputKbps
-                                         : 0.6 * event.throughputKbps + 0.4 * m_measuredKbps;
+void PreviewWindow::onSegment(int index, bool isSwitch) {
+    const qoe::QoeRecording& r = m_session->recording();
+    const qoe::SegmentRecord& s = r.segments[index];
+    const QString resolution =
+        s.rung >= 0 && s.rung < r.rungs.size() && r.rungs[s.rung].height > 0
+            ? QStringLiteral("%1x%2").arg(r.rungs[s.rung].width).arg(r.rungs[s.rung].height)
+            : tr("audio");
     m_rungLabel->setText(
-        tr("rung %1 — %2, BANDWIDTH %3")
-            .arg(event.variantIndex)
-            .arg(event.variantResolution.isEmpty() ? tr("audio") : event.variantResolution)
-            .arg(formatKbps(event.variantBandwidth / 1000.0)));
-    emit segmentFetched(event.variantIndex, isSwitch);
+        tr("%1 (%2), BANDWIDTH %3")
+            .arg(r.rungName(s.rung), resolution)
+            .arg(formatKbps(s.rung >= 0 && s.rung < r.rungs.size() ? r.rungs[s.rung].bandwidthKbps
+                                                                   : 0)));
+    emit segmentFetched(s.rung, isSwitch);
     onTick();
 }
 
 void PreviewWindow::onTick() {
-    const double shaped = m_server->currentRateKbps();
-    if (m_server->isRunning()) {
-        // Seconds on the same clock as the request events (since the server started).
-        m_timeline->addShapedSample(m_server->secondsSinceStart(), shaped);
-    }
-    m_throughputLabel->setText(tr("link %1, measured %2")
-                                   .arg(formatKbps(shaped))
-                                   .arg(m_measuredKbps > 0 ? formatKbps(m_measuredKbps) : tr("—")));
+    // Only transfers on the current network: after a change the previous network's figure
+    // would be read as this one's (issue 10: "measured 1929.02 Mb/s" on a 1.6 Mb/s link).
+    const double recent = m_session->recording().recentThroughputKbpsSince(
+        m_session->profileAppliedAt(), kReadoutSegments);
+    m_throughputLabel->setText(
+        tr("link %1, measured %2")
+            .arg(formatKbps(m_server->currentRateKbps()))
+            .arg(recent > 0 ? formatKbps(recent) : tr("— (no segment on this network yet)")));
+    updateViewer();
+}
+
+void PreviewWindow::updateViewer() {
+    const qoe::QoeRecording& r = m_session->recording();
+    QStringList parts;
+    if (r.startupSeconds >= 0)
+        parts << tr("start-up %1 s").arg(r.startupSeconds, 0, 'f', 2);
+    const int stalls = int(r.stalls.size());
+    parts << (stalls == 0
+                  ? tr("no stall")
+                  : tr("%n stall(s), %1 s", nullptr, stalls).arg(r.stallSecondsTotal(), 0, 'f', 1));
+    parts << tr("%n switch(es)", nullptr, int(r.switches.size()));
+    QString text = parts.join(QStringLiteral(" · "));
+    if (m_session->isStalled())
+        text = tr("stalled, waiting for data — ") + text;
+    else if (m_session->hasEnded())
+        text += r.reachedEnd ? tr(" · reached the end") : tr(" · stopped early");
+    m_viewerLabel->setText(text);
 }
 
 void PreviewWindow::updatePosition() {
+    QMediaPlayer* player = m_session->player();
     if (!m_seeking)
-        m_seek->setValue(int(m_player->position() / 100));
-    m_positionLabel->setText(QStringLiteral("%1 / %2").arg(formatTime(m_player->position()),
-                                                           formatTime(m_player->duration())));
+        m_seek->setValue(int(player->position() / 100));
+    m_positionLabel->setText(QStringLiteral("%1 / %2").arg(formatTime(player->position()),
+                                                           formatTime(player->duration())));
 }
 
 QString PreviewWindow::rungReadout() const {
@@ -306,6 +359,9 @@ QString PreviewWindow::throughputReadout() const {
 QString PreviewWindow::positionReadout() const {
     return m_positionLabel->text();
 }
+QString PreviewWindow::viewerReadout() const {
+    return m_viewerLabel->text();
+}
 
 bool PreviewWindow::exportPng(const QString& path, QString* error) {
     return m_timeline->exportPng(path, error);
@@ -313,6 +369,29 @@ bool PreviewWindow::exportPng(const QString& path, QString* error) {
 
 bool PreviewWindow::exportCsv(const QString& path, QString* error) const {
     return m_timeline->exportCsv(path, error);
+}
+
+bool PreviewWindow::exportReport(const QString& path, QString* error) const {
+    const qoe::QoeReport report = m_session->report();
+    QByteArray data;
+    if (path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)) {
+        // The same shape as `hlsforge-cli qoe --json`: an array with one object per profile.
+        data = QJsonDocument(QJsonArray{report.toJson()}).toJson(QJsonDocument::Indented);
+    } else {
+        data = (report.summaryLine() + QLatin1Char('\n')).toUtf8();
+        for (const qoe::QoeReport::Switch& s : report.switches)
+            data += QStringLiteral("  %1 s  %2 -> %3 (%4)\n")
+                        .arg(s.t, 6, 'f', 2)
+                        .arg(s.from, s.to, s.reason)
+                        .toUtf8();
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) < 0 || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString());
+        return false;
+    }
+    return true;
 }
 
 void PreviewWindow::chooseExportPng() {
@@ -330,6 +409,15 @@ void PreviewWindow::chooseExportCsv() {
         tr("CSV (*.csv)"));
     QString error;
     if (!path.isEmpty() && !exportCsv(path, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+void PreviewWindow::chooseExportReport() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export QoE report"),
+                                                      m_folder + QStringLiteral("/qoe-report.json"),
+                                                      tr("JSON (*.json);;Text (*.txt)"));
+    QString error;
+    if (!path.isEmpty() && !exportReport(path, &error))
         QMessageBox::warning(this, tr("Export failed"), error);
 }
 

@@ -2,16 +2,16 @@
 // PreviewWindow: plays a finished ladder (any folder holding master.m3u8) through the local
 // preview server, the way a viewer on a chosen network would see it.
 //
-// - QMediaPlayer + QVideoWidget on http://127.0.0.1:PORT/master.m3u8 (GStreamer backend:
-//   its hlsdemux adapts bitrate; the FFmpeg backend of Qt 6.4 fetches every variant and can
-//   crash without an audio device). The backend is chosen when the first QMediaPlayer is
-//   made, so call PreviewWindow::selectMediaBackend() at the top of main(), before any
-//   Qt Multimedia object exists; the constructor calls it too, which suffices when the
-//   preview window makes the first player.
-// - No audio output is attached unless an audio device exists, so it works headless.
+// - Playback and recording are a qoe::PlaybackSession (core/qoe), the same engine and the same
+//   record as `hlsforge-cli qoe`: QMediaPlayer on Qt Multimedia's GStreamer backend into a
+//   QVideoSink, shown by a plain VideoView widget (no native video window, see VideoView.h).
+//   The backend is chosen when the first QMediaPlayer is made, so call selectMediaBackend() at
+//   the top of main(), before any Qt Multimedia object exists.
 // - Network profile changeable while playing; "Auto (ABR)" or one rung locked (served as a
-//   generated single-variant master playlist).
-// - Live readout and an ABR timeline (AbrTimeline), exportable as PNG and CSV.
+//   generated single-variant master playlist). Play after the end replays from 0.
+// - Live readout (rung, link and the throughput of the last 3 segments, start-up and stalls),
+//   the ABR timeline, exports as PNG, CSV and a QoE report (the CLI's JSON or text).
+// - Ctrl+W and Esc close it.
 
 #include "preview/RequestEvent.h"
 
@@ -20,23 +20,25 @@
 #include <memory>
 
 QT_BEGIN_NAMESPACE
-class QAudioOutput;
 class QComboBox;
 class QLabel;
 class QMediaPlayer;
 class QPushButton;
 class QSlider;
 class QTimer;
-class QVideoWidget;
 QT_END_NAMESPACE
 
 namespace hlsforge::preview {
 class ShapedFileServer;
 }
+namespace hlsforge::qoe {
+class PlaybackSession;
+}
 
 namespace hlsforge::gui {
 
 class AbrTimeline;
+class VideoView;
 
 class PreviewWindow : public QWidget {
     Q_OBJECT
@@ -50,54 +52,59 @@ public:
     bool isServing() const;
     QString errorText() const; // why nothing plays (no master playlist, port...), or empty
     preview::ShapedFileServer& server() const { return *m_server; }
-    QMediaPlayer* player() const { return m_player; }
+    qoe::PlaybackSession* session() const { return m_session; }
+    QMediaPlayer* player() const;
     AbrTimeline* timeline() const { return m_timeline; }
+    VideoView* videoView() const { return m_video; }
 
     QStringList profileNames() const;
     void setProfileByName(const QString& name); // a built-in profile, applied at once
     void lockToRung(int rung);                  // -1: Auto (ABR)
     int lockedRung() const { return m_lockedRung; }
+    void seekTo(qint64 positionMs); // as the seek bar does
 
     bool exportPng(const QString& path, QString* error = nullptr);
     bool exportCsv(const QString& path, QString* error = nullptr) const;
+    // The QoE report as `hlsforge-cli qoe` prints it: JSON for *.json, else text.
+    bool exportReport(const QString& path, QString* error = nullptr) const;
 
     // The readout as shown, for tests and accessibility.
     QString rungReadout() const;
     QString throughputReadout() const;
     QString positionReadout() const;
+    QString viewerReadout() const;
 
 signals:
     void segmentFetched(int rung, bool isSwitch);
 
 private:
     void buildUi();
-    void onRequest(const preview::RequestEvent& event);
+    void onSegment(int index, bool isSwitch);
     void onTick();
-    void playUrl(const QUrl& url, qint64 resumeAtMs);
     void updatePosition();
+    void updateViewer();
     void chooseExportPng();
     void chooseExportCsv();
+    void chooseExportReport();
 
     QString m_folder;
     std::unique_ptr<preview::ShapedFileServer> m_server;
     QString m_error;
-    QMediaPlayer* m_player = nullptr;
-    QAudioOutput* m_audio = nullptr;
-    QVideoWidget* m_video = nullptr;
+    qoe::PlaybackSession* m_session = nullptr;
+    VideoView* m_video = nullptr;
     QPushButton* m_playPause = nullptr;
     QSlider* m_seek = nullptr;
     QComboBox* m_profiles = nullptr;
     QComboBox* m_rungs = nullptr;
     QLabel* m_rungLabel = nullptr;
     QLabel* m_throughputLabel = nullptr;
+    QLabel* m_viewerLabel = nullptr;
     QLabel* m_positionLabel = nullptr;
     QLabel* m_errorLabel = nullptr;
     AbrTimeline* m_timeline = nullptr;
     QTimer* m_tick = nullptr;
     int m_lockedRung = -1;
-    double m_measuredKbps = 0; // smoothed over segments
     bool m_seeking = false;
-    qint64 m_pendingResumeMs = -1;
 };
 
 } // namespace hlsforge::gui

@@ -1,0 +1,275 @@
+#include "qoe/TimelinePainter.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QPainterPath>
+#include <QSaveFile>
+
+#include <algorithm>
+#include <cmath>
+
+namespace hlsforge::qoe {
+
+// Tableau-like hues far apart from each other (and for the colour-blind: orange/blue/green
+// differ in lightness too, and each series has its own shape).
+const QColor TimelinePainter::kLinkColour{0xe6, 0x6c, 0x00};
+const QColor TimelinePainter::kRungColour{0x1f, 0x5f, 0xbf};
+const QColor TimelinePainter::kMeasuredColour{0x2c, 0xa0, 0x2c};
+const QColor TimelinePainter::kSwitchColour{0x8e, 0x44, 0xad};
+const QColor TimelinePainter::kStallColour{0xd6, 0x27, 0x28, 70};
+const QColor TimelinePainter::kMarkerColour{0x70, 0x70, 0x70};
+
+namespace {
+
+QString kbpsLabel(double kbps) {
+    if (kbps >= 10000)
+        return QStringLiteral("%1 Mb/s").arg(kbps / 1000.0, 0, 'f', 0);
+    if (kbps >= 1000)
+        return QStringLiteral("%1 Mb/s").arg(kbps / 1000.0, 0, 'f', 1);
+    return QStringLiteral("%1 kb/s").arg(kbps, 0, 'f', 0);
+}
+
+} // namespace
+
+double TimelinePainter::niceCeiling(double value, double* tickStep, int ticks) {
+    value = std::max(value, 1e-6);
+    const double rawStep = value / ticks;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(rawStep)));
+    double step = magnitude;
+    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        step = m * magnitude;
+        if (step >= rawStep)
+            break;
+    }
+    if (tickStep)
+        *tickStep = step;
+    return std::ceil(value / step - 1e-9) * step;
+}
+
+void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording& r,
+                            double nowSeconds, const QString& title) {
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    p.fillRect(area, Qt::white);
+    const QFontMetricsF fm(p.font());
+    const double line = fm.height();
+
+    // Scales. y: the ladder and the limited link, plus measured values near them; a measured
+    // value far above (an unlimited loopback runs at Gb/s) is clipped and drawn as a triangle.
+    double ladderTop = 0;
+    for (const RungInfo& rung : r.rungs)
+        ladderTop = std::max(ladderTop, rung.bandwidthKbps);
+    double linkTop = 0;
+    for (const LinkSample& s : r.link)
+        linkTop = std::max(linkTop, s.kbps);
+    double basis = std::max({ladderTop, linkTop, 100.0});
+    double measuredTop = 0;
+    for (const SegmentRecord& s : r.segments)
+        if (s.measuredKbps() <= 2.5 * basis)
+            measuredTop = std::max(measuredTop, s.measuredKbps());
+    double yStep = 0;
+    const double yMax = niceCeiling(std::max(basis, measuredTop) * 1.1, &yStep);
+    double xStep = 0;
+    const double xMax = niceCeiling(std::max({nowSeconds, r.lastT(), 10.0}), &xStep, 8);
+
+    // Layout: title and legend on top, axis labels left and below.
+    const double left = area.left() + fm.horizontalAdvance(QStringLiteral("00000 ")) + line;
+    const double right = area.right() - fm.horizontalAdvance(QStringLiteral(" 1080p ")) - 4;
+    const double top = area.top() + line * 2.8;
+    const double bottom = area.bottom() - line * 2.4;
+    if (right - left < 50 || bottom - top < 30) {
+        p.restore();
+        return;
+    }
+    const QRectF plot(QPointF(left, top), QPointF(right, bottom));
+    auto X = [&](double t) { return plot.left() + plot.width() * std::clamp(t / xMax, 0.0, 1.0); };
+    auto Y = [&](double kbps) {
+        return plot.bottom() - plot.height() * std::clamp(kbps / yMax, 0.0, 1.0);
+    };
+
+    // Title and legend.
+    const QFont normal = p.font();
+    QFont bold = normal;
+    bold.setBold(true);
+    p.setFont(bold);
+    p.setPen(Qt::black);
+    p.drawText(QRectF(area.left() + 6, area.top() + 2, area.width() - 12, line), Qt::AlignLeft,
+               title);
+    p.setFont(normal);
+    double lx = area.left() + 6;
+    const double ly = area.top() + line * 1.35;
+    auto legend = [&](const QColor& colour, const QString& text, int shape) {
+        const QRectF swatch(lx, ly + line * 0.2, line * 1.4, line * 0.6);
+        if (shape == 0) {
+            p.setPen(QPen(colour, 3));
+            p.drawLine(QPointF(swatch.left(), swatch.center().y()),
+                       QPointF(swatch.right(), swatch.center().y()));
+        } else if (shape == 1) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(colour);
+            p.drawEllipse(swatch.center(), line * 0.25, line * 0.25);
+        } else if (shape == 2) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(colour);
+            QPolygonF diamond{{swatch.center().x(), swatch.top() - 2},
+                              {swatch.center().x() + 5, swatch.center().y()},
+                              {swatch.center().x(), swatch.bottom() + 2},
+                              {swatch.center().x() - 5, swatch.center().y()}};
+            p.drawPolygon(diamond);
+        } else {
+            p.fillRect(swatch.adjusted(0, -3, 0, 3), colour);
+        }
+        p.setBrush(Qt::NoBrush);
+        p.setPen(Qt::black);
+        const double w = fm.horizontalAdvance(text);
+        p.drawText(QPointF(swatch.right() + 4, ly + fm.ascent()), text);
+        lx = swatch.right() + 4 + w + line;
+    };
+    legend(kLinkColour, QObject::tr("Link (shaped)"), 0);
+    legend(kRungColour, QObject::tr("BANDWIDTH of fetched rung"), 0);
+    legend(kMeasuredColour, QObject::tr("Measured per segment"), 1);
+    legend(kSwitchColour, QObject::tr("Switch"), 2);
+    legend(kStallColour, QObject::tr("Stall"), 3);
+
+    // Grid and axes.
+    p.setPen(QPen(QColor(0xe4, 0xe4, 0xe4), 1));
+    for (double v = yStep; v <= yMax + 1e-9; v += yStep)
+        p.drawLine(QPointF(plot.left(), Y(v)), QPointF(plot.right(), Y(v)));
+    for (double t = xStep; t <= xMax + 1e-9; t += xStep)
+        p.drawLine(QPointF(X(t), plot.top()), QPointF(X(t), plot.bottom()));
+    p.setPen(Qt::black);
+    for (double v = 0; v <= yMax + 1e-9; v += yStep)
+        p.drawText(QRectF(area.left(), Y(v) - line / 2, left - area.left() - 4, line),
+                   Qt::AlignRight | Qt::AlignVCenter, QString::number(v, 'f', 0));
+    for (double t = 0; t <= xMax + 1e-9; t += xStep)
+        p.drawText(QRectF(X(t) - 40, plot.bottom() + 2, 80, line), Qt::AlignHCenter,
+                   QString::number(t, 'g', 4));
+    p.drawText(QRectF(plot.left(), plot.bottom() + line + 2, plot.width(), line), Qt::AlignHCenter,
+               QObject::tr("seconds of playback"));
+    p.save();
+    p.translate(area.left() + line * 0.2, plot.center().y());
+    p.rotate(-90);
+    p.drawText(QRectF(-60, 0, 120, line), Qt::AlignHCenter, QObject::tr("kb/s"));
+    p.restore();
+
+    // Each rung's BANDWIDTH as a faint line, named at the right.
+    for (const RungInfo& rung : r.rungs) {
+        p.setPen(QPen(QColor(0x1f, 0x5f, 0xbf, 60), 1, Qt::DotLine));
+        p.drawLine(QPointF(plot.left(), Y(rung.bandwidthKbps)),
+                   QPointF(plot.right(), Y(rung.bandwidthKbps)));
+        p.setPen(kRungColour);
+        p.drawText(QRectF(plot.right() + 4, Y(rung.bandwidthKbps) - line / 2,
+                          area.right() - plot.right(), line),
+                   Qt::AlignLeft | Qt::AlignVCenter, rung.name);
+    }
+
+    // Stalls as bands, under everything else.
+    for (const StallRecord& s : r.stalls)
+        p.fillRect(QRectF(QPointF(X(s.t), plot.top()),
+                          QPointF(std::max(X(s.t + s.seconds), X(s.t) + 2), plot.bottom())),
+                   kStallColour);
+
+    // Markers: restart, seek, network change.
+    for (const MarkerRecord& m : r.markers) {
+        p.setPen(QPen(kMarkerColour, 1, Qt::DashLine));
+        p.drawLine(QPointF(X(m.t), plot.top()), QPointF(X(m.t), plot.bottom()));
+        p.setPen(kMarkerColour);
+        p.drawText(QPointF(X(m.t) + 3, plot.top() + fm.ascent() + 1), m.label);
+    }
+
+    p.save();
+    p.setClipRect(plot.adjusted(-6, -6, 6, 2));
+    // Link: steps; 0 (unlimited) leaves a gap.
+    p.setPen(QPen(kLinkColour, 2));
+    for (int i = 0; i < r.link.size(); ++i) {
+        const LinkSample& s = r.link[i];
+        const double end = i + 1 < r.link.size() ? r.link[i + 1].t : std::max(nowSeconds, s.t);
+        if (s.kbps <= 0)
+            continue;
+        p.drawLine(QPointF(X(s.t), Y(s.kbps)), QPointF(X(end), Y(s.kbps)));
+        if (i + 1 < r.link.size() && r.link[i + 1].kbps > 0 && r.link[i + 1].kbps != s.kbps)
+            p.drawLine(QPointF(X(end), Y(s.kbps)), QPointF(X(end), Y(r.link[i + 1].kbps)));
+    }
+    // BANDWIDTH of the rung being fetched: from each fetch to the next.
+    p.setPen(QPen(kRungColour, 3));
+    for (int i = 0; i < r.segments.size(); ++i) {
+        const SegmentRecord& s = r.segments[i];
+        if (s.rung < 0 || s.rung >= r.rungs.size())
+            continue;
+        const double kbps = r.rungs[s.rung].bandwidthKbps;
+        const double end = i + 1 < r.segments.size() ? r.segments[i + 1].t : s.endT();
+        p.drawLine(QPointF(X(s.t), Y(kbps)), QPointF(X(std::max(end, s.endT())), Y(kbps)));
+        if (i + 1 < r.segments.size()) {
+            const int next = r.segments[i + 1].rung;
+            if (next >= 0 && next < r.rungs.size() && next != s.rung)
+                p.drawLine(QPointF(X(end), Y(kbps)),
+                           QPointF(X(end), Y(r.rungs[next].bandwidthKbps)));
+        }
+    }
+    // Measured throughput per segment, at the end of its transfer.
+    p.setPen(Qt::NoPen);
+    p.setBrush(kMeasuredColour);
+    for (const SegmentRecord& s : r.segments) {
+        const double kbps = s.measuredKbps();
+        const QPointF at(X(s.endT()), Y(kbps));
+        if (kbps > yMax) {
+            p.drawPolygon(QPolygonF{{at.x(), plot.top() - 5},
+                                    {at.x() + 5, plot.top() + 4},
+                                    {at.x() - 5, plot.top() + 4}});
+        } else {
+            p.drawEllipse(at, 3.5, 3.5);
+        }
+    }
+    // Switches.
+    p.setBrush(kSwitchColour);
+    for (const SwitchRecord& s : r.switches) {
+        if (s.toRung < 0 || s.toRung >= r.rungs.size())
+            continue;
+        const QPointF at(X(s.t), Y(r.rungs[s.toRung].bandwidthKbps));
+        p.drawPolygon(QPolygonF{{at.x(), at.y() - 7},
+                                {at.x() + 7, at.y()},
+                                {at.x(), at.y() + 7},
+                                {at.x() - 7, at.y()}});
+    }
+    p.restore();
+    // Values above the scale, said in words once, right of the title (clear of the legend).
+    double clippedMax = 0;
+    for (const SegmentRecord& s : r.segments)
+        if (s.measuredKbps() > yMax)
+            clippedMax = std::max(clippedMax, s.measuredKbps());
+    if (clippedMax > 0) {
+        p.setPen(kMeasuredColour.darker(130));
+        p.drawText(QRectF(area.left(), area.top() + 2, area.width() - 6, line), Qt::AlignRight,
+                   QObject::tr("▲ measured above the scale (up to %1)").arg(kbpsLabel(clippedMax)));
+    }
+    p.setPen(QPen(Qt::black, 1));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(plot);
+    p.restore();
+}
+
+QImage TimelinePainter::render(const QoeRecording& recording, double nowSeconds, const QSize& size,
+                               const QString& title) {
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    QFont font = painter.font();
+    font.setPixelSize(std::max(12, size.height() / 32));
+    painter.setFont(font);
+    paint(painter, QRectF(QPointF(0, 0), QSizeF(size)), recording, nowSeconds, title);
+    return image;
+}
+
+bool TimelinePainter::savePng(const QoeRecording& recording, double nowSeconds, const QString& path,
+                              const QString& title, QString* error, const QSize& size) {
+    const QImage image = render(recording, nowSeconds, size, title);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: cannot write the PNG (%2)").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace hlsforge::qoe

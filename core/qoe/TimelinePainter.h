@@ -1,0 +1,44 @@
+#pragma once
+// Draws a QoeRecording as the ABR timeline: x = session seconds (playback time), y = kb/s,
+// autoscaled to the ladder and the link. Link rate (orange steps), BANDWIDTH of the rung being
+// fetched (blue steps), measured throughput per segment (green dots; values above the scale,
+// e.g. an unlimited loopback, drawn as triangles at the top edge), switches (purple diamonds),
+// stalls (red bands), restart/seek/network markers (grey dashed lines), a faint line per rung.
+// The preview window paints it live, its PNG export and `hlsforge-cli qoe --chart` render the
+// same drawing into a QImage, so all three agree. QPainter only: works offscreen, no widgets.
+
+#include "qoe/QoeRecording.h"
+
+#include <QColor>
+#include <QImage>
+#include <QRectF>
+
+QT_BEGIN_NAMESPACE
+class QPainter;
+QT_END_NAMESPACE
+
+namespace hlsforge::qoe {
+
+class TimelinePainter {
+public:
+    static const QColor kLinkColour;
+    static const QColor kRungColour;
+    static const QColor kMeasuredColour;
+    static const QColor kSwitchColour;
+    static const QColor kStallColour;
+    static const QColor kMarkerColour;
+
+    // `nowSeconds`: the right end of the time axis at least (the session clock now).
+    static void paint(QPainter& painter, const QRectF& area, const QoeRecording& recording,
+                      double nowSeconds, const QString& title);
+    static QImage render(const QoeRecording& recording, double nowSeconds, const QSize& size,
+                         const QString& title);
+    // A PNG of `size` (default 1200x480); the error names the file.
+    static bool savePng(const QoeRecording& recording, double nowSeconds, const QString& path,
+                        const QString& title, QString* error, const QSize& size = {1200, 480});
+
+    // A round axis maximum >= value (1, 2, 2.5, 5 x 10^n) and its tick step.
+    static double niceCeiling(double value, double* tickStep = nullptr, int ticks = 5);
+};
+
+} // namespace hlsforge::qoe

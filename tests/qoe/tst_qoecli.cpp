@@ -1,0 +1,252 @@
+// `hlsforge-cli qoe` end to end: a 3-rung ladder made by hlsforge-cli transcode, played under
+// "Step down" and "3G" in one run (real playback: Qt Multimedia on GStreamer, offscreen, no
+// sound card). Checks what a creator would read: it switches down, reaches the end, stall time
+// stays bounded, the JSON has the documented fields, and the timeline's measured throughput
+// agrees with the server's own request log (within 10 %) and never exceeds the shaped link.
+// Bounds are generous: the machine running the tests may be loaded.
+
+#include "TestMedia.h"
+
+#include "playlist/MasterPlaylist.h"
+
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace hlsforge;
+
+namespace {
+
+// Step down steps from 8000 to 800 kb/s 20 s after the play request: the clip must outlast it.
+constexpr double kClipSeconds = 32;
+
+struct LogLine {
+    QString path;
+    qint64 bytes = 0;
+    double durationMs = 0;
+    QString profile;
+};
+
+QVector<LogLine> segmentLog(const QString& path) {
+    QVector<LogLine> lines;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return lines;
+    for (const QByteArray& raw : file.readAll().split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(raw).object();
+        if (o[QStringLiteral("kind")].toString() != QLatin1String("segment") ||
+            o[QStringLiteral("status")].toInt() >= 400 ||
+            o[QStringLiteral("rendition")].toInt() < 0)
+            continue;
+        lines.append(
+            {o[QStringLiteral("path")].toString(), qint64(o[QStringLiteral("bytes")].toDouble()),
+             o[QStringLiteral("durationMs")].toDouble(), o[QStringLiteral("profile")].toString()});
+    }
+    return lines;
+}
+
+struct CsvRow {
+    double linkKbps = 0;
+    QString rungName;
+    double measuredKbps = 0;
+    double recentKbps = 0;
+    QString path;
+};
+
+QVector<CsvRow> timelineCsv(const QString& path) {
+    QVector<CsvRow> rows;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return rows;
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    for (int i = 1; i < lines.size(); ++i) {
+        const QList<QByteArray> f = lines[i].split(',');
+        if (f.size() < 11)
+            continue;
+        rows.append({f[1].toDouble(), QString::fromUtf8(f[3]), f[7].toDouble(), f[8].toDouble(),
+                     QString::fromUtf8(f[10]).remove(QLatin1Char('"'))});
+    }
+    return rows;
+}
+
+} // namespace
+
+class TestQoeCli : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void stepDownAnd3G();
+    void shortRunReportsText();
+    void badInput();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_ladder;
+    QStringList m_rungNames; // master order, highest first
+};
+
+void TestQoeCli::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    const QString input = m_dir.filePath(QStringLiteral("input.mp4"));
+    QVERIFY(test::makeClip(input, kClipSeconds, QStringLiteral("testsrc2=size=640x360:rate=25")));
+    QFile ladder(m_dir.filePath(QStringLiteral("ladder.json")));
+    QVERIFY(ladder.open(QIODevice::WriteOnly));
+    ladder.write(R"({"segmentSeconds": 2, "x264Preset": "ultrafast", "audioKbps": 64,
+      "renditions": [{"name": "360p", "height": 360, "videoKbps": 1500},
+                     {"name": "240p", "height": 240, "videoKbps": 500},
+                     {"name": "144p", "height": 144, "videoKbps": 150}]})");
+    ladder.close();
+    m_ladder = m_dir.filePath(QStringLiteral("ladder"));
+    const test::ProcessResult r = test::runProcess(
+        test::cliPath(), {QStringLiteral("transcode"), input, QStringLiteral("--out"), m_ladder,
+                          QStringLiteral("--ladder"), ladder.fileName(),
+                          QStringLiteral("--progress"), QStringLiteral("none")});
+    QVERIFY2(r.ok(), r.err.constData());
+    const auto master = MasterPlaylist::load(m_ladder + QStringLiteral("/master.m3u8"));
+    QVERIFY(master.isOk());
+    for (const VariantStream& v : master->variants)
+        m_rungNames << v.uri.section(QLatin1Char('/'), 0, 0);
+    QCOMPARE(m_rungNames,
+             (QStringList{QStringLiteral("360p"), QStringLiteral("240p"), QStringLiteral("144p")}));
+}
+
+void TestQoeCli::stepDownAnd3G() {
+    const QString csv = m_dir.filePath(QStringLiteral("timeline.csv"));
+    const QString chart = m_dir.filePath(QStringLiteral("chart.png"));
+    const QString log = m_dir.filePath(QStringLiteral("requests.jsonl"));
+    const test::ProcessResult r = test::runProcess(
+        test::cliPath(),
+        {QStringLiteral("qoe"), m_ladder, QStringLiteral("--profile"), QStringLiteral("Step down"),
+         QStringLiteral("--profile"), QStringLiteral("3G"), QStringLiteral("--json"),
+         QStringLiteral("--timeline"), csv, QStringLiteral("--chart"), chart,
+         QStringLiteral("--log"), log},
+        600000);
+    QVERIFY2(r.ok(), r.err.constData());
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out, &parseError);
+    QVERIFY2(doc.isArray(), qPrintable(parseError.errorString() + QLatin1Char('\n') + r.out));
+    const QJsonArray reports = doc.array();
+    QCOMPARE(reports.size(), 2);
+    const QString context = QString::fromUtf8(r.out);
+
+    for (int i = 0; i < 2; ++i) {
+        const QJsonObject o = reports[i].toObject();
+        const QString profile = o[QStringLiteral("profile")].toString();
+        QCOMPARE(profile, i == 0 ? QStringLiteral("Step down") : QStringLiteral("3G"));
+        QVERIFY2(o[QStringLiteral("reachedEnd")].toBool(), qPrintable(context));
+        const double startup = o[QStringLiteral("startupSeconds")].toDouble(-1);
+        QVERIFY2(startup > 0 && startup < 30, qPrintable(context));
+        // Bounded stalls: well under half the clip on links that carry at least one rung.
+        QVERIFY2(o[QStringLiteral("stallSeconds")].toDouble() < kClipSeconds / 2,
+                 qPrintable(context));
+        QVERIFY(o[QStringLiteral("stallCount")].toInt() >= 0);
+        // Switched down: some switch goes to a rung lower in the master than where it came from.
+        bool down = false;
+        double firstDownT = -1;
+        for (const QJsonValue& v : o[QStringLiteral("switches")].toArray()) {
+            const QJsonObject s = v.toObject();
+            const int from = m_rungNames.indexOf(s[QStringLiteral("from")].toString());
+            const int to = m_rungNames.indexOf(s[QStringLiteral("to")].toString());
+            QVERIFY2(from >= 0 && to >= 0, qPrintable(context)); // folder names as in the master
+            QVERIFY(s[QStringLiteral("t")].toDouble() >= 0);
+            if (to > from && !down) {
+                down = true;
+                firstDownT = s[QStringLiteral("t")].toDouble();
+            }
+        }
+        QVERIFY2(down, qPrintable(profile + QLatin1Char('\n') + context));
+        // Step down keeps 8000 kb/s for 20 s (the trace's clock = seconds since the play request).
+        if (profile == QLatin1String("Step down"))
+            QVERIFY2(firstDownT >= 19.0, qPrintable(context));
+        // Seconds per rung cover the clip (it reached the end), named as in the master.
+        double seconds = 0;
+        const QJsonObject perRung = o[QStringLiteral("secondsPerRung")].toObject();
+        for (auto it = perRung.begin(); it != perRung.end(); ++it) {
+            QVERIFY2(m_rungNames.contains(it.key()), qPrintable(it.key()));
+            seconds += it.value().toDouble();
+        }
+        QVERIFY2(std::abs(seconds - kClipSeconds) < 2.5, qPrintable(context));
+    }
+
+    // The timeline (one CSV per profile) against the server's own request log.
+    const QVector<LogLine> served = segmentLog(log);
+    QVERIFY(!served.isEmpty());
+    for (const QString& profile : {QStringLiteral("step-down"), QStringLiteral("3g")}) {
+        const QVector<CsvRow> rows =
+            timelineCsv(m_dir.filePath(QStringLiteral("timeline-%1.csv").arg(profile)));
+        QVector<LogLine> logged;
+        for (const LogLine& l : served)
+            if (l.profile.toLower().replace(QLatin1Char(' '), QLatin1Char('-')) == profile)
+                logged.append(l);
+        QVERIFY2(rows.size() >= kClipSeconds / 2, qPrintable(profile));
+        QCOMPARE(rows.size(), logged.size());
+        for (int i = 0; i < rows.size(); ++i) {
+            QCOMPARE(rows[i].path, logged[i].path);
+            QVERIFY(logged[i].durationMs > 0);
+            const double fromLog = logged[i].bytes * 8.0 / logged[i].durationMs;
+            QVERIFY2(std::abs(rows[i].measuredKbps - fromLog) <= 0.1 * fromLog,
+                     qPrintable(QStringLiteral("%1 row %2: %3 vs log %4")
+                                    .arg(profile)
+                                    .arg(i)
+                                    .arg(rows[i].measuredKbps)
+                                    .arg(fromLog)));
+            // The readout: bytes over transfer time of the last 3 segments in the log.
+            qint64 bytes = 0;
+            double ms = 0;
+            for (int k = std::max(0, i - 2); k <= i; ++k) {
+                bytes += logged[k].bytes;
+                ms += logged[k].durationMs;
+            }
+            const double recentFromLog = bytes * 8.0 / ms;
+            QVERIFY2(std::abs(rows[i].recentKbps - recentFromLog) <= 0.1 * recentFromLog,
+                     qPrintable(QStringLiteral("%1 row %2: readout %3 vs log %4")
+                                    .arg(profile)
+                                    .arg(i)
+                                    .arg(rows[i].recentKbps)
+                                    .arg(recentFromLog)));
+            // On a shaped link the measured rate cannot beat the link (the issue's readout said
+            // 1929 Mb/s on a 1.6 Mb/s link). Rows after a rate change may straddle both rates.
+            if (rows[i].linkKbps > 0 && i > 0 && rows[i - 1].linkKbps == rows[i].linkKbps)
+                QVERIFY2(rows[i].measuredKbps <= rows[i].linkKbps * 1.1,
+                         qPrintable(QStringLiteral("%1 row %2: %3 kb/s on a %4 kb/s link")
+                                        .arg(profile)
+                                        .arg(i)
+                                        .arg(rows[i].measuredKbps)
+                                        .arg(rows[i].linkKbps)));
+        }
+        const QImage png(m_dir.filePath(QStringLiteral("chart-%1.png").arg(profile)));
+        QCOMPARE(png.size(), QSize(1200, 480));
+    }
+}
+
+void TestQoeCli::shortRunReportsText() {
+    // --duration stops early: still a report (exit 0), and it says it did not reach the end.
+    const test::ProcessResult r = test::runProcess(
+        test::cliPath(),
+        {QStringLiteral("qoe"), m_ladder + QStringLiteral("/master.m3u8"), QStringLiteral("--kbps"),
+         QStringLiteral("900"), QStringLiteral("--duration"), QStringLiteral("5")},
+        180000);
+    QVERIFY2(r.ok(), r.err.constData());
+    const QString out = QString::fromUtf8(r.out);
+    QVERIFY2(out.startsWith(QStringLiteral("900 kb/s: start ")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("stopped at")), qPrintable(out));
+}
+
+void TestQoeCli::badInput() {
+    const QString empty = m_dir.filePath(QStringLiteral("empty"));
+    QVERIFY(QDir().mkpath(empty));
+    test::ProcessResult r = test::runProcess(test::cliPath(), {QStringLiteral("qoe"), empty});
+    QVERIFY(!r.ok());
+    QVERIFY2(r.err.contains("master.m3u8") && r.err.contains(empty.toUtf8()), r.err.constData());
+    r = test::runProcess(test::cliPath(), {QStringLiteral("qoe"), m_ladder,
+                                           QStringLiteral("--profile"), QStringLiteral("Dial-up")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("Dial-up"), r.err.constData());
+}
+
+QTEST_GUILESS_MAIN(TestQoeCli)
+#include "tst_qoecli.moc"
