@@ -94,6 +94,18 @@ QString finishedText(const QueueItem& item) {
 
 // Wraps long status and error text onto a second line instead of cutting it: the row is tall
 // enough for two lines, and the full text stays in the tooltip and the details pane.
+// Rung lists read from the left ("web: 1080p, 720p, …"): cut at the end, not in the middle.
+class ElideRightDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        option->textElideMode = Qt::ElideRight;
+    }
+};
+
 class WrappingDelegate : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
@@ -143,6 +155,8 @@ MainWindow::MainWindow(QWidget* parent)
                                           new ProgressDelegate(m_queueView));
     m_queueView->setItemDelegateForColumn(QueueModel::StatusColumn,
                                           new WrappingDelegate(m_queueView));
+    m_queueView->setItemDelegateForColumn(QueueModel::LadderColumn,
+                                          new ElideRightDelegate(m_queueView));
     m_queueView->setToolTip(tr("Drop video files or folders here"));
     QHeaderView* header = m_queueView->horizontalHeader();
     // Every border can be dragged; fitColumns() shares the width until the user does.
@@ -899,10 +913,10 @@ void MainWindow::fitColumns() {
     const int available = m_queueView->viewport()->width();
     // Name and Ladder share what is left, 3:2, each with a readable minimum.
     const int flexible = std::max(0, available - fixedTotal);
-    const int nameWidth =
-        std::max(fm.horizontalAdvance(QStringLiteral("interview.mov")) + 14, flexible * 3 / 5);
     const int ladderWidth = std::max(fm.horizontalAdvance(QStringLiteral("web: 1080p, 7…")) + 14,
                                      flexible - flexible * 3 / 5);
+    const int nameWidth = std::max(fm.horizontalAdvance(QStringLiteral("interview.mov")) + 14,
+                                   flexible - ladderWidth);
     m_fittingColumns = true;
     QHeaderView* header = m_queueView->horizontalHeader();
     for (const Fixed& f : fixed)
@@ -1016,7 +1030,8 @@ void MainWindow::updateStatusBar() {
         }
     }
     QStringList parts;
-    parts << tr("%n file(s)", nullptr, int(m_model->items().size()));
+    const int files = int(m_model->items().size());
+    parts << (files == 1 ? tr("1 file") : tr("%1 files").arg(files));
     if (probing)
         parts << tr("%1 probing").arg(probing);
     if (running)
@@ -1033,6 +1048,8 @@ void MainWindow::updateStatusBar() {
         parts << tr("%1 ready").arg(ready);
     m_statusCounts->setText(parts.join(QStringLiteral(" · ")) + QStringLiteral("  "));
     m_overallProgress->setValue(int(m_controller->overallFraction() * 1000));
+    // Nothing asked to encode yet: an empty "0 % overall" bar would say nothing.
+    m_overallProgress->setVisible(done + queued + running > 0);
 }
 
 void MainWindow::updateDetails(bool force) {

@@ -193,7 +193,7 @@ void PublishWindow::buildUi() {
     m_poll->setInterval(250);
 
     connect(m_destinationKind, &QComboBox::currentIndexChanged, this, [this](int index) {
-        m_destinationPages->setCurrentIndex(index);
+        showDestinationPage(index);
         // The other target's messages and links say nothing about this one.
         if (!m_job) {
             m_status->clear();
@@ -250,6 +250,27 @@ void PublishWindow::buildUi() {
     connect(m_poll, &QTimer::timeout, this, &PublishWindow::updateProgress);
 }
 
+void PublishWindow::showDestinationPage(int index) {
+    // The box takes the height of the page shown, not of the tallest one: the one-line
+    // folder page would otherwise float in the S3 page's empty space.
+    m_destinationPages->setCurrentIndex(index);
+    for (int i = 0; i < m_destinationPages->count(); ++i)
+        m_destinationPages->widget(i)->setSizePolicy(
+            QSizePolicy::Preferred, i == index ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+    // Cached size hints sit in every layout up to the window: drop them all.
+    for (QWidget* w = m_destinationPages; w; w = w->parentWidget()) {
+        if (w->layout())
+            w->layout()->invalidate();
+        w->updateGeometry();
+        if (w == this)
+            break;
+    }
+    if (layout())
+        layout()->activate();
+    if (isVisible())
+        resize(width(), sizeHint().height());
+}
+
 void PublishWindow::loadSettings() {
     QSettings settings;
     settings.beginGroup(QStringLiteral("publish"));
@@ -267,7 +288,7 @@ void PublishWindow::loadSettings() {
     m_folder->setText(settings.value(QStringLiteral("folder")).toString());
     m_publicBaseUrl->setText(settings.value(QStringLiteral("publicBaseUrl")).toString());
     settings.endGroup();
-    m_destinationPages->setCurrentIndex(m_destinationKind->currentIndex());
+    showDestinationPage(m_destinationKind->currentIndex());
     loadStoredCredentials();
 }
 
@@ -313,6 +334,8 @@ void PublishWindow::showKeychainNote(const QString& problem) {
         text[0] = text[0].toUpper();
     m_keychainNote->setText(
         tr("%1. Keys typed here are used for this publish but not remembered.").arg(text));
+    // Two lines whatever the layout's width: a wrapped label in a form is otherwise clipped.
+    m_keychainNote->setMinimumHeight(m_keychainNote->fontMetrics().lineSpacing() * 2 + 2);
     m_keychainNote->show();
 }
 

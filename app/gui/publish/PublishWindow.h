@@ -53,6 +53,7 @@ private:
     void saveSettings() const;
     void loadStoredCredentials();
     void showKeychainNote(const QString& problem);
+    void showDestinationPage(int index);
     void updateProgress();
     void onFinished(const publish::PublishResult& result);
     void setRunning(bool running);
