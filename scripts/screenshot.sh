@@ -29,8 +29,8 @@ echo "not a video" > "$WORK/in/notes-final.mp4"
 # A private settings folder: the screenshot never depends on (or changes) the user's.
 export XDG_CONFIG_HOME="$WORK/config"
 export QT_QPA_PLATFORMTHEME=""
-xvfb-run -a -s "-screen 0 1440x900x24" bash -c '
-  "$1" -geometry 1440x900+0+0 --output "$2/out" --ladder web --concurrency 2 --start --select 0 \
+xvfb-run -a -s "-screen 0 1280x760x24" bash -c '
+  "$1" -geometry 1280x760+0+0 --output "$2/out" --ladder web --concurrency 2 --start --select 0 \
        "$3/in/city-walk.mp4" "$3/in/interview.mov" "$3/in/drone-shot.mkv" "$3/in/phone-clip.mp4" \
        "$3/in/teaser.m4v" "$3/in/notes-final.mp4" &
   app=$!

@@ -140,7 +140,18 @@ QString jobDetailsHtml(const QueueItem& item, const Ladder& ladder) {
             html += QStringLiteral("<p style='color:#666'>%1</p>")
                         .arg(item.errorDetail.toHtmlEscaped());
     }
-    if (item.probed) {
+    if (item.openedLadder) {
+        // Opened from disk: what the master playlist lists; the editor's ladder and the
+        // source facts do not apply to it.
+        html += QStringLiteral("<h3>%1</h3><p>%2</p>")
+                    .arg(tr("Finished ladder on disk"),
+                         tr("Renditions: %1. Top: %2×%3, %4.")
+                             .arg(item.openedRungs.join(QStringLiteral(", ")))
+                             .arg(item.media.video.displayWidth)
+                             .arg(item.media.video.displayHeight)
+                             .arg(formatDuration(item.media.durationSeconds))
+                             .toHtmlEscaped());
+    } else if (item.probed) {
         html += sourceFacts(item.media);
         if (item.media.hasVideo)
             html += plannedLadder(item, ladder);

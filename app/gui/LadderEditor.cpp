@@ -14,6 +14,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QTableView>
@@ -78,11 +79,16 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
                              QAbstractItemView::AnyKeyPressed);
     m_table->setToolTip(tr("Double-click or press F2 to edit a value"));
     layout->addWidget(m_table, 1);
+    // Room for a usual ladder (header and five rungs) before the table scrolls; the dock
+    // scrolls as a whole when the window is smaller than that.
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() +
+                              5 * m_table->verticalHeader()->defaultSectionSize() +
+                              2 * m_table->frameWidth());
     setMinimumWidth(400); // every rung column visible without scrolling
 
     auto* rungRow = new QHBoxLayout;
     auto* addButton = toolButton(QStringLiteral(":/icons/rung-add.svg"), tr("Add"),
-                                 tr("Add a smaller rung"), this);
+                                 tr("Add a rung between the selected one and the next"), this);
     auto* duplicateButton =
         toolButton(QStringLiteral(":/icons/rung-duplicate.svg"), tr("Duplicate"),
                    tr("Copy the selected rung (e.g. the same size at another bitrate)"), this);
@@ -165,7 +171,9 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     connect(m_presetCombo, &QComboBox::activated, this, [this](int index) {
         const QString name = m_presetCombo->itemData(index).toString();
         if (name != kCustomName)
-            applyPreset(name);
+            choosePreset(name);
+        else
+            m_presetCombo->setCurrentIndex(m_presetCombo->findData(m_name));
     });
     connect(loadButton, &QToolButton::clicked, this, &LadderEditor::loadWithDialog);
     connect(saveButton, &QToolButton::clicked, this, &LadderEditor::saveWithDialog);
@@ -232,6 +240,38 @@ bool LadderEditor::applyPreset(const QString& presetName) {
     const LadderPreset* preset = findLadderPreset(presetName);
     if (!preset)
         return false;
+    setLadder(preset->ladder, preset->name);
+    return true;
+}
+
+bool LadderEditor::choosePreset(const QString& presetName) {
+    const LadderPreset* preset = findLadderPreset(presetName);
+    if (!preset)
+        return false;
+    if (m_name == kCustomName && ladder().toJson() != preset->ladder.toJson()) {
+        // Edited rungs are work; a preset replaces all of them.
+        bool replace = false;
+        if (m_confirmReplace) {
+            replace = m_confirmReplace(preset->name);
+        } else {
+            QMessageBox box(QMessageBox::Question, tr("Replace your ladder?"),
+                            tr("The \"%1\" preset replaces your custom ladder (%n rungs).", nullptr,
+                               int(ladder().renditions.size()))
+                                .arg(preset->name),
+                            QMessageBox::NoButton, this);
+            box.setInformativeText(tr("Save it first (Ladder > Save ladder…) to keep it."));
+            QPushButton* ok =
+                box.addButton(tr("Use %1").arg(preset->name), QMessageBox::AcceptRole);
+            box.addButton(QMessageBox::Cancel);
+            box.setDefaultButton(QMessageBox::Cancel);
+            box.exec();
+            replace = box.clickedButton() == ok;
+        }
+        if (!replace) {
+            m_presetCombo->setCurrentIndex(m_presetCombo->findData(kCustomName));
+            return false;
+        }
+    }
     setLadder(preset->ladder, preset->name);
     return true;
 }
@@ -372,7 +412,8 @@ void LadderEditor::saveWithDialog() {
 }
 
 void LadderEditor::addRung() {
-    const int row = m_model->addRung();
+    const QModelIndex current = m_table->currentIndex();
+    const int row = m_model->addRung(current.isValid() ? current.row() : -1);
     m_table->selectRow(row);
 }
 

@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -26,7 +28,13 @@ public:
     // The preset's name while unchanged, "custom" after any edit or for a loaded file.
     QString ladderName() const { return m_name; }
     void setLadder(const Ladder& ladder, const QString& name);
-    bool applyPreset(const QString& presetName);
+    bool applyPreset(const QString& presetName); // unconditionally
+    // What the preset menu and picker do: asks before replacing edited (custom) rungs.
+    bool choosePreset(const QString& presetName);
+    // Tests answer the question through this; null: a message box asks.
+    void setReplaceConfirmation(std::function<bool(const QString& presetName)> ask) {
+        m_confirmReplace = std::move(ask);
+    }
 
     Status validation() const;
     // The validation line's text: empty when the ladder is valid.
@@ -71,6 +79,7 @@ private:
     QComboBox* m_playerScripts;
     QLabel* m_referenceLabel;
     QLabel* m_validationLabel;
+    std::function<bool(const QString&)> m_confirmReplace;
 };
 
 } // namespace hlsforge::gui

@@ -219,24 +219,45 @@ void LadderModel::setPlayerScripts(const QString& scripts) {
     changed();
 }
 
-int LadderModel::addRung() {
+int LadderModel::addRung(int selectedRow) {
+    const QVector<Rendition>& rungs = m_ladder.renditions;
     Rendition r;
-    if (m_ladder.renditions.isEmpty()) {
+    int row = int(rungs.size());
+    if (rungs.isEmpty()) {
         r.height = 720;
         r.videoKbps = 3000;
-    } else {
-        const Rendition* smallest = &m_ladder.renditions.first();
-        for (const Rendition& candidate : m_ladder.renditions) {
-            if (candidate.height < smallest->height)
-                smallest = &candidate;
-        }
+    } else if (rungs.size() == 1) {
         // Half the pixels is about a step of 1/sqrt(2) in height: a usual ladder spacing.
-        r.height = std::max(64, int(std::lround(smallest->height / std::sqrt(2.0) / 2.0)) * 2);
-        r.videoKbps = std::max(50, smallest->videoKbps / 2);
+        r.height = std::max(64, int(std::lround(rungs[0].height / std::sqrt(2.0) / 2.0)) * 2);
+        r.videoKbps = std::max(50, rungs[0].videoKbps / 2);
+    } else {
+        // Between two neighbours: after the selected rung (before it when it is the last),
+        // or, with nothing selected, in the widest gap of the ladder.
+        int upper = 0;
+        if (selectedRow >= 0 && selectedRow < rungs.size()) {
+            upper = selectedRow + 1 < rungs.size() ? selectedRow : selectedRow - 1;
+        } else {
+            double widest = 0;
+            for (int i = 0; i + 1 < rungs.size(); ++i) {
+                const double gap = double(std::max(rungs[i].height, rungs[i + 1].height)) /
+                                   std::max(1, std::min(rungs[i].height, rungs[i + 1].height));
+                if (gap > widest + 1e-9) {
+                    widest = gap;
+                    upper = i;
+                }
+            }
+        }
+        const Rendition& a = rungs[upper];
+        const Rendition& b = rungs[upper + 1];
+        // Geometric means: the middle of a ladder step in pixels and in bits.
+        const double height = std::sqrt(double(a.height) * b.height);
+        const double kbps = std::sqrt(double(a.videoKbps) * b.videoKbps);
+        r.height = std::max(64, int(std::lround(height / 2.0)) * 2);
+        r.videoKbps = std::max(50, int(std::lround(kbps / 50.0)) * 50);
+        row = upper + 1;
     }
-    const int row = int(m_ladder.renditions.size());
     beginInsertRows({}, row, row);
-    m_ladder.renditions.append(r);
+    m_ladder.renditions.insert(row, r);
     endInsertRows();
     changed();
     return row;

@@ -44,7 +44,9 @@ public:
     void setPlayerPage(bool enabled);
     void setPlayerScripts(const QString& scripts); // "cdn" or "self-contained"
 
-    int addRung();              // a rung half the size of the smallest; returns its row
+    // A rung between two neighbours (after `selectedRow`, or in the widest gap when -1),
+    // size and bitrate at their geometric mean; returns its row.
+    int addRung(int selectedRow = -1);
     int duplicateRung(int row); // returns the new row
     void removeRung(int row);
 

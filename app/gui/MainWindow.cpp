@@ -3,6 +3,8 @@
 #include "JobDetails.h"
 #include "LadderEditor.h"
 #include "LadderModel.h"
+#include "NotificationBar.h"
+#include "OpenOrCopy.h"
 #include "ProgressDelegate.h"
 #include "QueueController.h"
 #include "QueueModel.h"
@@ -24,11 +26,13 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDesktopServices>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -39,16 +43,26 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScreen>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QStyledItemDelegate>
+#include <QSystemTrayIcon>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QToolBar>
 #include <QToolButton>
 #include <QUrl>
+#include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace hlsforge::gui {
 
@@ -78,7 +92,42 @@ QString finishedText(const QueueItem& item) {
     }
 }
 
+// Wraps long status and error text onto a second line instead of cutting it: the row is tall
+// enough for two lines, and the full text stays in the tooltip and the details pane.
+// Rung lists read from the left ("web: 1080p, 720p, …"): cut at the end, not in the middle.
+class ElideRightDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        option->textElideMode = Qt::ElideRight;
+    }
+};
+
+class WrappingDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        option->features |= QStyleOptionViewItem::WrapText;
+        option->textElideMode = Qt::ElideRight;
+    }
+};
+
+constexpr int kRowHeightPx = 50;
+const QSize kThumbnailIconSize(72, 40);
+
 } // namespace
+
+QSize MainWindow::defaultSize(const QRect& availableGeometry) {
+    // Leave room for the window frame the window manager adds around the client area.
+    const QSize room = availableGeometry.size() - QSize(16, 40);
+    return QSize(std::min(1280, room.width()), std::min(760, room.height()));
+}
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_model(new QueueModel(this)),
@@ -97,33 +146,91 @@ MainWindow::MainWindow(QWidget* parent)
     m_queueView->setAlternatingRowColors(true);
     m_queueView->setShowGrid(false);
     m_queueView->setWordWrap(false);
-    m_queueView->setIconSize(QSize(86, 48));
+    m_queueView->setTextElideMode(Qt::ElideMiddle); // "My Vlog – d…(final).mp4" keeps the end
+    m_queueView->setIconSize(kThumbnailIconSize);
     m_queueView->verticalHeader()->hide();
-    m_queueView->verticalHeader()->setDefaultSectionSize(56);
+    m_queueView->verticalHeader()->setDefaultSectionSize(kRowHeightPx);
     m_queueView->setContextMenuPolicy(Qt::CustomContextMenu);
     m_queueView->setItemDelegateForColumn(QueueModel::ProgressColumn,
                                           new ProgressDelegate(m_queueView));
+    m_queueView->setItemDelegateForColumn(QueueModel::StatusColumn,
+                                          new WrappingDelegate(m_queueView));
+    m_queueView->setItemDelegateForColumn(QueueModel::LadderColumn,
+                                          new ElideRightDelegate(m_queueView));
     m_queueView->setToolTip(tr("Drop video files or folders here"));
     QHeaderView* header = m_queueView->horizontalHeader();
+    // Every border can be dragged; fitColumns() shares the width until the user does.
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setStretchLastSection(false);
-    header->setSectionResizeMode(QueueModel::LadderColumn, QHeaderView::Stretch);
-    const QList<QPair<int, int>> widths = {
-        {QueueModel::ThumbnailColumn, 92}, {QueueModel::NameColumn, 130},
-        {QueueModel::DurationColumn, 62},  {QueueModel::ResolutionColumn, 84},
-        {QueueModel::OutputColumn, 100},   {QueueModel::StatusColumn, 150},
-        {QueueModel::ProgressColumn, 120}, {QueueModel::SpeedColumn, 56},
-        {QueueModel::EtaColumn, 56}};
-    for (const auto& [column, width] : widths)
-        header->resizeSection(column, width);
-    setCentralWidget(m_queueView);
+    header->setMinimumSectionSize(36);
+    header->hideSection(QueueModel::SpeedColumn); // the progress bar shows the speed
+    connect(header, &QHeaderView::sectionResized, this, [this] {
+        if (!m_fittingColumns)
+            m_userSizedColumns = true;
+    });
+    m_queueView->viewport()->installEventFilter(this);
+
+    // The empty queue is a drop area with one line of help; the table replaces it once a
+    // file is added. Drops land on the window either way.
+    m_dropArea = new QFrame(this);
+    m_dropArea->setObjectName(QStringLiteral("dropArea"));
+    static_cast<QFrame*>(m_dropArea)->setFrameShape(QFrame::StyledPanel);
+    auto* dropLayout = new QVBoxLayout(m_dropArea);
+    dropLayout->addStretch(1);
+    auto* dropIcon = new QLabel(m_dropArea);
+    dropIcon->setPixmap(icon("add-folder").pixmap(QSize(64, 64)));
+    dropIcon->setAlignment(Qt::AlignCenter);
+    auto* dropHint =
+        new QLabel(tr("Drop video files or folders here, or a finished ladder folder to preview or "
+                      "publish it"),
+                   m_dropArea);
+    dropHint->setObjectName(QStringLiteral("dropHint"));
+    dropHint->setAlignment(Qt::AlignCenter);
+    dropHint->setWordWrap(true);
+    QFont hintFont = dropHint->font();
+    hintFont.setPointSizeF(hintFont.pointSizeF() * 1.2);
+    dropHint->setFont(hintFont);
+    auto* dropButtons = new QHBoxLayout;
+    auto* dropAddFiles = new QPushButton(icon("add-files"), tr("Add files…"), m_dropArea);
+    auto* dropOpenLadder = new QPushButton(icon("open"), tr("Open ladder…"), m_dropArea);
+    dropButtons->addStretch(1);
+    dropButtons->addWidget(dropAddFiles);
+    dropButtons->addWidget(dropOpenLadder);
+    dropButtons->addStretch(1);
+    dropLayout->addWidget(dropIcon);
+    dropLayout->addWidget(dropHint);
+    dropLayout->addSpacing(8);
+    dropLayout->addLayout(dropButtons);
+    dropLayout->addStretch(1);
+    connect(dropAddFiles, &QPushButton::clicked, this, &MainWindow::addFilesWithDialog);
+    connect(dropOpenLadder, &QPushButton::clicked, this, &MainWindow::openLadderWithDialog);
+
+    // The drop area hands drops to the window, whichever widget the cursor is over.
+    m_dropArea->setAcceptDrops(true);
+    m_dropArea->installEventFilter(this);
+    m_queueStack = new QStackedWidget(this);
+    m_queueStack->addWidget(m_dropArea);
+    m_queueStack->addWidget(m_queueView);
+    m_notification = new NotificationBar(this);
+    auto* central = new QWidget(this);
+    auto* centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(2);
+    centralLayout->addWidget(m_notification);
+    centralLayout->addWidget(m_queueStack, 1);
+    setCentralWidget(central);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateEmptyState);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateEmptyState);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateEmptyState);
 
     createActions();
     createDocks();
     createMenusAndToolBars();
 
     m_statusCounts = new QLabel(this);
+    m_statusCounts->setObjectName(QStringLiteral("statusCounts"));
     m_overallProgress = new QProgressBar(this);
+    m_overallProgress->setObjectName(QStringLiteral("overallProgress"));
     m_overallProgress->setRange(0, 1000);
     m_overallProgress->setMaximumWidth(240);
     m_overallProgress->setFormat(tr("%p % overall"));
@@ -137,6 +244,38 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_controller, &QueueController::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     connect(m_controller, &QueueController::itemFinished, this, &MainWindow::onItemFinished);
+    connect(m_controller, &QueueController::batchFinished, this, &MainWindow::onBatchFinished);
+    connect(m_controller, &QueueController::filesSkipped, this,
+            [this](const QStringList& folders, const QList<QueueController::SkippedFile>& skipped) {
+                QStringList shortList, longList;
+                for (const QueueController::SkippedFile& file : skipped) {
+                    const QString line =
+                        tr("%1 (%2)").arg(QFileInfo(file.path).fileName(), file.reason);
+                    if (shortList.size() < 3)
+                        shortList << line;
+                    longList << tr("%1: %2").arg(QDir::toNativeSeparators(file.path), file.reason);
+                }
+                const QString where = QDir(folders.value(0)).dirName();
+                QString text =
+                    (skipped.size() == 1
+                         ? tr("Skipped 1 file in %1: ").arg(where)
+                         : tr("Skipped %1 files in %2: ").arg(skipped.size()).arg(where)) +
+                    shortList.join(QStringLiteral(", "));
+                if (skipped.size() > shortList.size())
+                    text += tr(", and %1 more").arg(skipped.size() - shortList.size());
+                const QString details = longList.join(QLatin1Char('\n'));
+                m_notification->showMessage(
+                    text, tr("Details…"),
+                    [this, details] {
+                        QMessageBox box(QMessageBox::Information, tr("Files left out"),
+                                        tr("These files were not added to the queue:"),
+                                        QMessageBox::Ok, this);
+                        box.setDetailedText(details);
+                        box.setInformativeText(details.section(QLatin1Char('\n'), 0, 9));
+                        box.exec();
+                    },
+                    details);
+            });
     connect(m_model, &QueueModel::itemChanged, this, [this](quint64 id) {
         if (id == m_detailsId)
             updateDetails(false);
@@ -170,11 +309,11 @@ MainWindow::MainWindow(QWidget* parent)
     m_controller->setGlobalLadder(m_ladderEditor->ladder(), m_ladderEditor->ladderName());
 
     setOutputRoot(defaultOutputRoot());
-    resize(1280, 760);
+    const QScreen* screen = QGuiApplication::primaryScreen();
+    resize(defaultSize(screen ? screen->availableGeometry() : QRect(0, 0, 1280, 800)));
     updateActions();
     updateStatusBar();
-    statusBar()->showMessage(
-        tr("Drop video files or folders onto the window, or use File > Add files… (Ctrl+O)"));
+    updateEmptyState();
 }
 
 MainWindow::~MainWindow() = default;
@@ -230,7 +369,8 @@ void MainWindow::createActions() {
     m_preview = make("preview", tr("&Preview"), QKeySequence(tr("Ctrl+P")),
                      tr("Play the finished ladder"), &MainWindow::openPreview);
     m_publish = make("publish", tr("P&ublish…"), QKeySequence(tr("Ctrl+U")),
-                     tr("Upload the finished ladder"), &MainWindow::openPublish);
+                     tr("Upload the finished ladder to S3 or copy it to a folder"),
+                     &MainWindow::openPublish);
 #ifndef HLSFORGE_PREVIEW_WINDOW
     m_preview->setVisible(false);
 #endif
@@ -243,8 +383,14 @@ void MainWindow::createActions() {
     m_clearOverride = make("retry", tr("Use the editor's ladder &again"), {},
                            tr("Drop the selected files' own ladder"),
                            &MainWindow::clearLadderOverrideForSelected);
-    m_about = make("about", tr("&About HLS Forge"), QKeySequence(tr("F1")),
-                   tr("Versions of HLS Forge, Qt and FFmpeg"), &MainWindow::showAbout);
+    m_about = make("about", tr("&About HLS Forge"), {}, tr("Versions of HLS Forge, Qt and FFmpeg"),
+                   &MainWindow::showAbout);
+    m_help = make("log", tr("HLS Forge &help"), QKeySequence::HelpContents,
+                  tr("How to use HLS Forge"), &MainWindow::showHelp);
+    m_openLadder = make("open", tr("Open &ladder…"), QKeySequence(tr("Ctrl+Shift+K")),
+                        tr("Open a finished ladder folder (with master.m3u8) to preview or "
+                           "publish it"),
+                        &MainWindow::openLadderWithDialog);
     m_quit =
         make("quit", tr("&Quit"), QKeySequence::Quit, tr("Close HLS Forge"), &MainWindow::close);
     m_quit->setMenuRole(QAction::QuitRole);
@@ -254,7 +400,19 @@ void MainWindow::createDocks() {
     m_ladderEditor = new LadderEditor(this);
     auto* ladderDock = new QDockWidget(tr("Ladder"), this);
     ladderDock->setObjectName(QStringLiteral("ladderDock"));
-    ladderDock->setWidget(m_ladderEditor);
+    // Scrolls rather than forcing its height on the window: on a small or scaled screen the
+    // window still fits.
+    auto* ladderScroll = new QScrollArea(ladderDock);
+    ladderScroll->setObjectName(QStringLiteral("ladderScroll"));
+    ladderScroll->setWidget(m_ladderEditor);
+    ladderScroll->setWidgetResizable(true);
+    ladderScroll->setFrameShape(QFrame::NoFrame);
+    ladderScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    ladderScroll->setMinimumWidth(m_ladderEditor->minimumSizeHint().width() +
+                                  ladderScroll->verticalScrollBar()->sizeHint().width());
+    ladderDock->setWidget(ladderScroll);
+    // The ladder takes the full height on the right; the details pane sits under the queue.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     addDockWidget(Qt::RightDockWidgetArea, ladderDock);
 
     m_details = new QTextBrowser(this);
@@ -266,6 +424,7 @@ void MainWindow::createDocks() {
     detailsDock->setObjectName(QStringLiteral("detailsDock"));
     detailsDock->setWidget(m_details);
     addDockWidget(Qt::BottomDockWidgetArea, detailsDock);
+    resizeDocks({detailsDock}, {170}, Qt::Vertical);
 
     m_loadLadder = new QAction(icon("open"), tr("&Load ladder…"), this);
     m_loadLadder->setShortcut(QKeySequence(tr("Ctrl+Shift+L")));
@@ -278,7 +437,7 @@ void MainWindow::createDocks() {
 
 void MainWindow::createMenusAndToolBars() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addActions({m_addFiles, m_addFolder});
+    file->addActions({m_addFiles, m_addFolder, m_openLadder});
     file->addSeparator();
     file->addAction(m_chooseOutput);
     file->addSeparator();
@@ -300,7 +459,7 @@ void MainWindow::createMenusAndToolBars() {
         QAction* action = presets->addAction(preset.name);
         action->setToolTip(preset.description);
         connect(action, &QAction::triggered, this,
-                [this, name = preset.name] { m_ladderEditor->applyPreset(name); });
+                [this, name = preset.name] { m_ladderEditor->choosePreset(name); });
     }
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -308,7 +467,7 @@ void MainWindow::createMenusAndToolBars() {
         view->addAction(dock->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(m_about);
+    help->addActions({m_help, m_about});
 
     QToolBar* tools = addToolBar(tr("Queue"));
     tools->setObjectName(QStringLiteral("queueToolBar"));
@@ -504,7 +663,45 @@ void MainWindow::reportStart(const Status& status) {
 }
 
 void MainWindow::startSelected() {
-    reportStart(m_controller->start(selectedIds()));
+    QList<quint64> ids = selectedIds();
+    // A finished file encoded again goes into a new folder next to the first; ask before
+    // spending the time, and keep the earlier ladder reachable (the controller does).
+    QStringList finished;
+    for (quint64 id : std::as_const(ids)) {
+        const QueueItem* item = m_model->find(id);
+        if (item && item->state == JobState::Done && !item->openedLadder)
+            finished << QFileInfo(item->inputPath).fileName();
+    }
+    if (!finished.isEmpty()) {
+        bool again = false;
+        if (m_confirmRerun) {
+            again = m_confirmRerun(finished);
+        } else {
+            QMessageBox box(QMessageBox::Question, tr("Encode again?"),
+                            tr("%1 already has a finished ladder.", nullptr, int(finished.size()))
+                                .arg(finished.join(QStringLiteral(", "))),
+                            QMessageBox::NoButton, this);
+            box.setInformativeText(
+                tr("Encoding again writes a new folder next to the first one. The finished "
+                   "ladder stays, and stays in the queue if the new run is cancelled."));
+            QPushButton* encode = box.addButton(tr("Encode again"), QMessageBox::AcceptRole);
+            box.addButton(QMessageBox::Cancel);
+            box.setDefaultButton(QMessageBox::Cancel);
+            box.exec();
+            again = box.clickedButton() == encode;
+        }
+        if (!again) {
+            ids.erase(std::remove_if(ids.begin(), ids.end(),
+                                     [this](quint64 id) {
+                                         const QueueItem* item = m_model->find(id);
+                                         return item && item->state == JobState::Done;
+                                     }),
+                      ids.end());
+            if (ids.isEmpty())
+                return;
+        }
+    }
+    reportStart(m_controller->start(ids));
 }
 void MainWindow::cancelSelected() {
     m_controller->cancel(selectedIds());
@@ -534,13 +731,21 @@ void MainWindow::removeSelected() {
     m_controller->remove(ids);
 }
 
-void MainWindow::revealSelectedOutput() {
+QString MainWindow::selectedFinishedOutput() const {
     const QueueItem* item = m_model->find(currentId());
-    QString folder = item ? item->outputDir : QString();
+    return item ? item->finishedOutputDir() : QString();
+}
+
+void MainWindow::revealSelectedOutput() {
+    QString folder = selectedFinishedOutput();
+    if (folder.isEmpty()) {
+        const QueueItem* item = m_model->find(currentId());
+        folder = item ? item->outputDir : QString();
+    }
     if (folder.isEmpty() || !QFileInfo::exists(folder))
         folder = m_controller->outputRoot(); // not written yet: show where it will land
     QDir().mkpath(folder);
-    QDesktopServices::openUrl(QUrl::fromLocalFile(folder));
+    openOrCopy(this, QUrl::fromLocalFile(folder), tr("the output folder"));
 }
 
 void MainWindow::showSelectedLog() {
@@ -553,11 +758,11 @@ void MainWindow::showSelectedLog() {
 }
 
 void MainWindow::openPreview() {
-    const QueueItem* item = m_model->find(currentId());
-    if (!item || item->state != JobState::Done)
+    const QString folder = selectedFinishedOutput();
+    if (folder.isEmpty())
         return;
 #ifdef HLSFORGE_PREVIEW_WINDOW
-    auto* window = new PreviewWindow(item->outputDir, this);
+    auto* window = new PreviewWindow(folder, this);
     window->setWindowFlag(Qt::Window); // its own top-level window, owned by ours
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->show();
@@ -565,11 +770,11 @@ void MainWindow::openPreview() {
 }
 
 void MainWindow::openPublish() {
-    const QueueItem* item = m_model->find(currentId());
-    if (!item || item->state != JobState::Done)
+    const QString folder = selectedFinishedOutput();
+    if (folder.isEmpty())
         return;
 #ifdef HLSFORGE_PUBLISH_WINDOW
-    auto* window = new PublishWindow(item->outputDir, this);
+    auto* window = new PublishWindow(folder, this);
     window->setWindowFlag(Qt::Window);
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->show();
@@ -602,9 +807,162 @@ void MainWindow::showAbout() {
                  QStringLiteral(QT_VERSION_STR), ffmpeg));
 }
 
+void MainWindow::showHelp() {
+    // The user guide ships inside the app (docs/gui.md as a resource): it works offline and
+    // matches the installed version.
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("helpDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("HLS Forge help"));
+    auto* layout = new QVBoxLayout(dialog);
+    auto* text = new QTextBrowser(dialog);
+    text->setObjectName(QStringLiteral("helpText"));
+    text->setOpenLinks(false);
+    QFile guide(QStringLiteral(":/docs/gui.md"));
+    QString markdown = guide.open(QIODevice::ReadOnly)
+                           ? QString::fromUtf8(guide.readAll())
+                           : tr("# HLS Forge\n\nThe user guide is missing from this build.");
+    // The screenshot is not bundled; its line would show as a broken picture.
+    markdown.remove(QRegularExpression(QStringLiteral("!\\[[^\\]]*\\]\\([^)]*\\)\\n?")));
+    text->setMarkdown(markdown);
+    connect(text, &QTextBrowser::anchorClicked, dialog,
+            [dialog](const QUrl& url) { openOrCopy(dialog, url, tr("the link")); });
+    layout->addWidget(text);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    const QSize room = size();
+    dialog->resize(std::min(760, room.width()), std::min(640, room.height()));
+    dialog->show();
+}
+
+void MainWindow::openLadderWithDialog() {
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Open a finished ladder (the folder holding master.m3u8)"),
+        m_controller->outputRoot());
+    if (!folder.isEmpty())
+        openLadderFolder(folder);
+}
+
+void MainWindow::openLadderFolder(const QString& folder) {
+    const Status opened = m_controller->openLadder(folder);
+    if (!opened.isOk()) {
+        QMessageBox::warning(this, tr("Open ladder"), opened.message());
+        return;
+    }
+    // Select it, so Preview and Publish apply to it at once.
+    const QString dir = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+    for (const QueueItem& item : m_model->items()) {
+        if (item.openedLadder && item.outputDir == dir)
+            m_queueView->selectRow(m_model->rowOf(item.id));
+    }
+}
+
+void MainWindow::updateEmptyState() {
+    m_queueStack->setCurrentWidget(m_model->rowCount() == 0 ? m_dropArea : m_queueView);
+    fitColumns();
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_queueView->viewport() && event->type() == QEvent::Resize)
+        fitColumns();
+    if (watched == m_dropArea) {
+        if (event->type() == QEvent::DragEnter) {
+            dragEnterEvent(static_cast<QDragEnterEvent*>(event));
+            return true;
+        }
+        if (event->type() == QEvent::Drop) {
+            dropEvent(static_cast<QDropEvent*>(event));
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::fitColumns() {
+    if (m_userSizedColumns)
+        return;
+    const QFontMetrics fm(m_queueView->font());
+    const QFontMetrics headerFm(m_queueView->horizontalHeader()->font());
+    auto textWidth = [&](const QString& sample, int column) {
+        const QString title =
+            m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        return std::max(fm.horizontalAdvance(sample), headerFm.horizontalAdvance(title)) + 14;
+    };
+    struct Fixed {
+        int column;
+        int width;
+    };
+    const QList<Fixed> fixed = {
+        {QueueModel::ThumbnailColumn, kThumbnailIconSize.width() + 8},
+        {QueueModel::DurationColumn,
+         textWidth(QStringLiteral("0:00:00"), QueueModel::DurationColumn)},
+        {QueueModel::ResolutionColumn,
+         textWidth(QStringLiteral("1920×1080"), QueueModel::ResolutionColumn)},
+        {QueueModel::OutputColumn,
+         textWidth(QStringLiteral("clip (2)/"), QueueModel::OutputColumn)},
+        // Status text wraps onto a second line; room for one word and the state icon.
+        {QueueModel::StatusColumn,
+         textWidth(QStringLiteral("Cancelling…"), QueueModel::StatusColumn) + 24},
+        {QueueModel::ProgressColumn,
+         textWidth(QStringLiteral("100 % · 1.00×"), QueueModel::ProgressColumn)},
+        {QueueModel::EtaColumn, textWidth(QStringLiteral("took 0:00"), QueueModel::EtaColumn)}};
+    int fixedTotal = 0;
+    for (const Fixed& f : fixed)
+        fixedTotal += f.width;
+    const int available = m_queueView->viewport()->width();
+    // Name and Ladder share what is left, 3:2, each with a readable minimum.
+    const int flexible = std::max(0, available - fixedTotal);
+    const int ladderWidth = std::max(fm.horizontalAdvance(QStringLiteral("web: 1080p, 7…")) + 14,
+                                     flexible - flexible * 3 / 5);
+    const int nameWidth = std::max(fm.horizontalAdvance(QStringLiteral("interview.mov")) + 14,
+                                   flexible - ladderWidth);
+    m_fittingColumns = true;
+    QHeaderView* header = m_queueView->horizontalHeader();
+    for (const Fixed& f : fixed)
+        header->resizeSection(f.column, f.width);
+    header->resizeSection(QueueModel::NameColumn, nameWidth);
+    header->resizeSection(QueueModel::LadderColumn, ladderWidth);
+    m_fittingColumns = false;
+}
+
+void MainWindow::onBatchFinished(int done, int failed, int cancelled) {
+    QStringList parts;
+    if (done)
+        parts << tr("%n done", nullptr, done);
+    if (failed)
+        parts << tr("%n failed", nullptr, failed);
+    if (cancelled)
+        parts << tr("%n cancelled", nullptr, cancelled);
+    const QString text = tr("Queue finished: %1.").arg(parts.join(QStringLiteral(", ")));
+    // The folder to open: the one finished ladder, or the output folder holding several.
+    const QString folder =
+        done == 1 && !m_lastBatchFolder.isEmpty() ? m_lastBatchFolder : m_controller->outputRoot();
+    m_lastBatchFolder = folder;
+    m_notification->showMessage(text, tr("Open folder"), [this, folder] {
+        openOrCopy(this, QUrl::fromLocalFile(folder), tr("the output folder"));
+    });
+    // A desktop notification too, for whoever is in another window meanwhile.
+    if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages()) {
+        if (!m_tray) {
+            m_tray = new QSystemTrayIcon(windowIcon(), this);
+            connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+                openOrCopy(this, QUrl::fromLocalFile(m_lastBatchFolder), tr("the output folder"));
+            });
+        }
+        m_tray->show();
+        m_tray->showMessage(tr("HLS Forge"),
+                            text + QLatin1Char(' ') + tr("Click to open the folder."),
+                            QSystemTrayIcon::Information, 10000);
+    }
+}
+
 void MainWindow::onItemFinished(quint64 id) {
-    if (const QueueItem* item = m_model->find(id))
+    if (const QueueItem* item = m_model->find(id)) {
         statusBar()->showMessage(finishedText(*item), 10000);
+        if (item->state == JobState::Done)
+            m_lastBatchFolder = item->outputDir;
+    }
     updateActions();
 }
 
@@ -615,11 +973,12 @@ void MainWindow::updateActions() {
         const QueueItem* item = m_model->find(id);
         if (!item)
             continue;
-        anyStartable |= item->state == JobState::Ready || item->state == JobState::Done;
+        anyStartable |= !item->openedLadder &&
+                        (item->state == JobState::Ready || item->state == JobState::Done);
         anyCancellable |= item->state == JobState::Queued || item->state == JobState::Running;
         anyRetryable |= item->state == JobState::Failed || item->state == JobState::Cancelled ||
                         item->state == JobState::Invalid;
-        anyDone |= item->state == JobState::Done;
+        anyDone |= !item->finishedOutputDir().isEmpty();
     }
     m_start->setEnabled(anyStartable);
     m_cancel->setEnabled(anyCancellable);
@@ -642,7 +1001,7 @@ void MainWindow::updateActions() {
 }
 
 void MainWindow::updateStatusBar() {
-    int probing = 0, ready = 0, queued = 0, running = 0, done = 0, failed = 0;
+    int probing = 0, ready = 0, queued = 0, running = 0, done = 0, failed = 0, cancelled = 0;
     for (const QueueItem& item : m_model->items()) {
         switch (item.state) {
         case JobState::Probing:
@@ -666,12 +1025,13 @@ void MainWindow::updateStatusBar() {
             ++failed;
             break;
         case JobState::Cancelled:
-            ++ready;
+            ++cancelled;
             break;
         }
     }
     QStringList parts;
-    parts << tr("%n file(s)", nullptr, int(m_model->items().size()));
+    const int files = int(m_model->items().size());
+    parts << (files == 1 ? tr("1 file") : tr("%1 files").arg(files));
     if (probing)
         parts << tr("%1 probing").arg(probing);
     if (running)
@@ -682,8 +1042,14 @@ void MainWindow::updateStatusBar() {
         parts << tr("%1 done").arg(done);
     if (failed)
         parts << tr("%1 failed").arg(failed);
+    if (cancelled)
+        parts << tr("%1 cancelled").arg(cancelled);
+    if (ready)
+        parts << tr("%1 ready").arg(ready);
     m_statusCounts->setText(parts.join(QStringLiteral(" · ")) + QStringLiteral("  "));
     m_overallProgress->setValue(int(m_controller->overallFraction() * 1000));
+    // Nothing asked to encode yet: an empty "0 % overall" bar would say nothing.
+    m_overallProgress->setVisible(done + queued + running > 0);
 }
 
 void MainWindow::updateDetails(bool force) {

@@ -6,11 +6,15 @@
 
 #include <QMainWindow>
 
+#include <functional>
+
 class QAction;
 class QLabel;
 class QMimeData;
 class QProgressBar;
 class QSpinBox;
+class QStackedWidget;
+class QSystemTrayIcon;
 class QTableView;
 class QTextBrowser;
 class QToolButton;
@@ -18,6 +22,7 @@ class QToolButton;
 namespace hlsforge::gui {
 
 class LadderEditor;
+class NotificationBar;
 class QueueController;
 class QueueModel;
 
@@ -31,6 +36,11 @@ public:
     QueueController* controller() const { return m_controller; }
     LadderEditor* ladderEditor() const { return m_ladderEditor; }
     QTableView* queueView() const { return m_queueView; }
+    NotificationBar* notificationBar() const { return m_notification; }
+    // The empty queue's drop area, shown instead of the table while the queue is empty.
+    QWidget* dropArea() const { return m_dropArea; }
+    // The first window's size: 1280×760 or less, always inside the screen's available area.
+    static QSize defaultSize(const QRect& availableGeometry);
 
     // Accepts what a drop or the command line hands over; returns the number of local paths.
     int addDroppedData(const QMimeData* mime);
@@ -40,6 +50,14 @@ public:
     void setAutoStart(bool autoStart);
     // Closing with running jobs asks first; tests and scripted runs turn the question off.
     void setConfirmClose(bool confirm) { m_confirmClose = confirm; }
+    // Start on a finished file asks before encoding it again; tests answer through this.
+    // Returns true to go ahead. Null: a message box asks.
+    void setRerunConfirmation(std::function<bool(const QStringList& names)> ask) {
+        m_confirmRerun = std::move(ask);
+    }
+    // Adds a finished ladder folder (holding master.m3u8) as a Done row and selects it;
+    // a folder that is not a ladder gets a message box naming it.
+    void openLadderFolder(const QString& folder);
 
     void restoreSettings();
     void saveSettings() const;
@@ -47,6 +65,7 @@ public:
 public slots:
     void addFilesWithDialog();
     void addFolderWithDialog();
+    void openLadderWithDialog();
     void chooseOutputRoot();
     void startSelected();
     void cancelSelected();
@@ -61,11 +80,13 @@ public slots:
     void overrideLadderForSelected();
     void clearLadderOverrideForSelected();
     void showAbout();
+    void showHelp();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void createActions();
@@ -78,6 +99,10 @@ private:
     void updateDetails(bool force);
     void reportStart(const Status& status);
     void onItemFinished(quint64 id);
+    void onBatchFinished(int done, int failed, int cancelled);
+    void updateEmptyState();
+    void fitColumns();
+    QString selectedFinishedOutput() const;
 
     QueueModel* m_model;
     QueueController* m_controller;
@@ -88,6 +113,14 @@ private:
     QProgressBar* m_overallProgress;
     QToolButton* m_outputButton;
     QSpinBox* m_concurrency;
+    QStackedWidget* m_queueStack = nullptr;
+    QWidget* m_dropArea = nullptr;
+    NotificationBar* m_notification = nullptr;
+    QSystemTrayIcon* m_tray = nullptr;
+    QString m_lastBatchFolder;
+    bool m_userSizedColumns = false; // once the user drags a border, the widths are theirs
+    bool m_fittingColumns = false;
+    std::function<bool(const QStringList&)> m_confirmRerun;
     bool m_confirmClose = true;
     bool m_autoStart = false;
     quint64 m_detailsId = 0;
@@ -112,6 +145,8 @@ private:
     QAction* m_loadLadder = nullptr;
     QAction* m_saveLadder = nullptr;
     QAction* m_about = nullptr;
+    QAction* m_help = nullptr;
+    QAction* m_openLadder = nullptr;
     QAction* m_quit = nullptr;
 };
 

@@ -33,6 +33,10 @@ void ProgressDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
     bar.maximum = 1000;
     bar.progress = int(std::lround(fraction * 1000));
     bar.text = QStringLiteral("%1 %").arg(int(std::floor(fraction * 100)));
+    // The speed rides along in the bar: one column less to fit in a 1280-pixel window.
+    const QVariant speed = index.siblingAtColumn(QueueModel::SpeedColumn).data();
+    if (state == JobState::Running && !speed.toString().isEmpty())
+        bar.text += QStringLiteral(" · ") + speed.toString();
     bar.textVisible = true;
     bar.textAlignment = Qt::AlignCenter;
     bar.state = option.state | QStyle::State_Horizontal;

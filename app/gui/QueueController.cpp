@@ -3,6 +3,8 @@
 #include "OutputNaming.h"
 
 #include "job/TranscodeJob.h"
+#include "playlist/MasterPlaylist.h"
+#include "playlist/MediaPlaylist.h"
 #ifdef HLSFORGE_HAVE_THUMBNAIL
 #include "probe/Thumbnail.h"
 #endif
@@ -11,6 +13,7 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QImage>
 
 #include <algorithm>
 
@@ -52,9 +55,61 @@ QueueController::~QueueController() {
 }
 
 QStringList QueueController::videoExtensions() {
-    return {QStringLiteral("mp4"), QStringLiteral("mov"), QStringLiteral("mkv"),
-            QStringLiteral("m4v"), QStringLiteral("webm")};
+    // What cameras, phones, screen recorders and older tools write: AVCHD (.mts/.m2ts),
+    // DV/MPEG-2 (.mpg, .vob, .dv), Windows (.avi, .wmv, .asf), Flash (.flv), phones (.3gp).
+    return {QStringLiteral("mp4"),  QStringLiteral("mov"),  QStringLiteral("mkv"),
+            QStringLiteral("m4v"),  QStringLiteral("webm"), QStringLiteral("mts"),
+            QStringLiteral("m2ts"), QStringLiteral("ts"),   QStringLiteral("avi"),
+            QStringLiteral("mpg"),  QStringLiteral("mpeg"), QStringLiteral("m2v"),
+            QStringLiteral("vob"),  QStringLiteral("wmv"),  QStringLiteral("asf"),
+            QStringLiteral("flv"),  QStringLiteral("f4v"),  QStringLiteral("3gp"),
+            QStringLiteral("3g2"),  QStringLiteral("mxf"),  QStringLiteral("dv"),
+            QStringLiteral("ogv"),  QStringLiteral("qt"),   QStringLiteral("divx"),
+            QStringLiteral("y4m"),  QStringLiteral("nut")};
 }
+
+bool QueueController::isLadderFolder(const QString& folder) {
+    return QFileInfo(QDir(folder).filePath(QStringLiteral("master.m3u8"))).isFile();
+}
+
+namespace {
+
+// Why a file in a scanned folder is left out without probing it; empty: look inside.
+// FFmpeg opens pictures as one-frame "video", so they are named here rather than probed.
+QString skipReasonByName(const QFileInfo& file) {
+    static const QStringList pictures = {
+        QStringLiteral("jpg"),  QStringLiteral("jpeg"), QStringLiteral("png"),
+        QStringLiteral("gif"),  QStringLiteral("heic"), QStringLiteral("heif"),
+        QStringLiteral("webp"), QStringLiteral("tif"),  QStringLiteral("tiff"),
+        QStringLiteral("bmp"),  QStringLiteral("dng"),  QStringLiteral("cr2"),
+        QStringLiteral("cr3"),  QStringLiteral("nef"),  QStringLiteral("arw"),
+        QStringLiteral("raf"),  QStringLiteral("thm"),  QStringLiteral("svg")};
+    static const QStringList sounds = {QStringLiteral("mp3"),  QStringLiteral("wav"),
+                                       QStringLiteral("m4a"),  QStringLiteral("aac"),
+                                       QStringLiteral("flac"), QStringLiteral("ogg"),
+                                       QStringLiteral("opus"), QStringLiteral("aif"),
+                                       QStringLiteral("aiff"), QStringLiteral("wma")};
+    static const QStringList documents = {
+        QStringLiteral("txt"), QStringLiteral("md"),   QStringLiteral("pdf"),
+        QStringLiteral("doc"), QStringLiteral("docx"), QStringLiteral("json"),
+        QStringLiteral("xml"), QStringLiteral("srt"),  QStringLiteral("vtt"),
+        QStringLiteral("csv"), QStringLiteral("log"),  QStringLiteral("html"),
+        QStringLiteral("htm"), QStringLiteral("m3u8"), QStringLiteral("xmp"),
+        QStringLiteral("ini"), QStringLiteral("db"),   QStringLiteral("zip"),
+        QStringLiteral("lnk"), QStringLiteral("url"),  QStringLiteral("ds_store")};
+    const QString suffix = file.suffix().toLower();
+    if (pictures.contains(suffix))
+        return QObject::tr("a picture, not a video");
+    if (sounds.contains(suffix))
+        return QObject::tr("a sound file, no picture");
+    if (documents.contains(suffix))
+        return QObject::tr("not a video file (.%1)").arg(suffix);
+    if (suffix == QLatin1String("lrv"))
+        return QObject::tr("a camera's low-resolution proxy of another clip");
+    return {};
+}
+
+} // namespace
 
 void QueueController::runInBackground(std::function<void()> task, int priority) {
     ++m_pendingTasks;
@@ -76,10 +131,17 @@ void QueueController::runInBackground(std::function<void()> task, int priority) 
 void QueueController::addPaths(const QStringList& paths) {
     QStringList folders;
     for (const QString& path : paths) {
-        if (QFileInfo(path).isDir())
-            folders << absolute(path);
-        else
+        if (QFileInfo(path).isDir()) {
+            if (isLadderFolder(path)) {
+                const Status opened = openLadder(path);
+                if (!opened.isOk())
+                    emit message(opened.message());
+            } else {
+                folders << absolute(path);
+            }
+        } else {
             addFile(path);
+        }
     }
     if (folders.isEmpty())
         return;
@@ -88,30 +150,138 @@ void QueueController::addPaths(const QStringList& paths) {
         [this, folders] {
             const QStringList extensions = videoExtensions();
             QStringList found;
+            QList<SkippedFile> skipped;
             for (const QString& folder : folders) {
                 QStringList inFolder;
+                QStringList ladders; // finished ladders inside: ours, not inputs
                 QDirIterator it(folder, QDir::Files | QDir::Readable, QDirIterator::Subdirectories);
                 while (it.hasNext()) {
                     const QString file = it.next();
-                    if (extensions.contains(QFileInfo(file).suffix().toLower()))
+                    const QFileInfo info(file);
+                    const QString dir = info.absolutePath();
+                    if (std::any_of(ladders.cbegin(), ladders.cend(), [&](const QString& l) {
+                            return dir == l || dir.startsWith(l + QLatin1Char('/'));
+                        }))
+                        continue;
+                    if (info.fileName() == QLatin1String("master.m3u8")) {
+                        ladders << dir;
+                        skipped.append(
+                            {dir, tr("a finished ladder; File > Open ladder… opens it")});
+                        inFolder.erase(std::remove_if(inFolder.begin(), inFolder.end(),
+                                                      [&](const QString& f) {
+                                                          return f.startsWith(dir +
+                                                                              QLatin1Char('/'));
+                                                      }),
+                                       inFolder.end());
+                        continue;
+                    }
+                    if (extensions.contains(info.suffix().toLower())) {
                         inFolder << file;
+                        continue;
+                    }
+                    const QString byName = skipReasonByName(info);
+                    if (!byName.isEmpty()) {
+                        skipped.append({file, byName});
+                        continue;
+                    }
+                    // An unknown name: let FFmpeg look inside (reads the header only).
+                    StatusOr<MediaInfo> media = probeFile(file);
+                    if (media.isOk() && media->hasVideo)
+                        inFolder << file;
+                    else if (media.isOk())
+                        skipped.append({file, tr("no video stream")});
+                    else
+                        skipped.append({file, tr("not a video FFmpeg can read")});
                 }
+                // Segments of a ladder found after some of its files were already listed.
+                skipped.erase(
+                    std::remove_if(skipped.begin(), skipped.end(),
+                                   [&](const SkippedFile& f) {
+                                       return std::any_of(
+                                           ladders.cbegin(), ladders.cend(), [&](const QString& l) {
+                                               return f.path.startsWith(l + QLatin1Char('/'));
+                                           });
+                                   }),
+                    skipped.end());
                 std::sort(inFolder.begin(), inFolder.end());
                 found += inFolder;
             }
             QMetaObject::invokeMethod(
                 this,
-                [this, found, folders] {
+                [this, found, folders, skipped] {
                     if (found.isEmpty())
-                        emit message(tr("No video files (%1) in %2")
-                                         .arg(videoExtensions().join(QStringLiteral(", ")),
-                                              folders.join(QStringLiteral(", "))));
+                        emit message(
+                            tr("No video files in %1").arg(folders.join(QStringLiteral(", "))));
                     for (const QString& file : found)
                         addFile(file);
+                    if (!skipped.isEmpty())
+                        emit filesSkipped(folders, skipped);
                 },
                 Qt::QueuedConnection);
         },
         kFolderScanPriority);
+}
+
+Status QueueController::openLadder(const QString& folder) {
+    const QString dir = QDir::cleanPath(absolute(folder));
+    const QString master = QDir(dir).filePath(QStringLiteral("master.m3u8"));
+    if (!QFileInfo(master).isFile())
+        return Status::error(Status::Code::InvalidArgument,
+                             tr("%1: not a ladder folder (no master.m3u8 in it)")
+                                 .arg(QDir::toNativeSeparators(dir)));
+    StatusOr<MasterPlaylist> playlist = MasterPlaylist::load(master);
+    if (!playlist.isOk())
+        return Status::error(Status::Code::InvalidArgument,
+                             tr("%1: the master playlist cannot be read: %2")
+                                 .arg(QDir::toNativeSeparators(dir), playlist.status().message()));
+    if (playlist->variants.isEmpty())
+        return Status::error(
+            Status::Code::InvalidArgument,
+            tr("%1: the master playlist lists no renditions").arg(QDir::toNativeSeparators(dir)));
+    for (const QueueItem& existing : m_model->items()) {
+        if (existing.openedLadder && existing.outputDir == dir) {
+            emit message(tr("Already in the queue: %1").arg(QDir::toNativeSeparators(dir)));
+            return Status::ok();
+        }
+    }
+    QueueItem item;
+    item.inputPath = dir;
+    item.outputDir = dir;
+    item.openedLadder = true;
+    item.state = JobState::Done;
+    item.progress.fraction = 1;
+    const VariantStream& top = playlist->variants.first();
+    item.media.path = master;
+    item.media.hasVideo = top.width > 0;
+    item.media.video.displayWidth = top.width;
+    item.media.video.displayHeight = top.height;
+    for (const VariantStream& variant : playlist->variants) {
+        const QString rung = variant.uri.section(QLatin1Char('/'), 0, 0);
+        item.openedRungs << (variant.uri.contains(QLatin1Char('/')) ? rung : variant.uri);
+    }
+    // The duration comes from the first rendition's playlist; a missing one only blanks it.
+    StatusOr<MediaPlaylist> media =
+        MediaPlaylist::load(QDir(dir).filePath(playlist->variants.first().uri));
+    if (media.isOk())
+        item.media.durationSeconds = media->totalSeconds();
+    item.probed = media.isOk() && item.media.hasVideo;
+    const QString poster = QDir(dir).filePath(QStringLiteral("poster.jpg"));
+    if (QFileInfo::exists(poster)) {
+        const qreal pixelRatio = qApp ? qApp->devicePixelRatio() : 1.0;
+        QImage image(poster);
+        if (!image.isNull()) {
+            QPixmap pixmap = QPixmap::fromImage(image.scaledToHeight(
+                int(kThumbnailHeightPx * pixelRatio), Qt::SmoothTransformation));
+            pixmap.setDevicePixelRatio(pixelRatio);
+            item.thumbnail = pixmap;
+        }
+    }
+    item.addLog(
+        tr("Opened the finished ladder %1 (%n renditions)", nullptr, int(playlist->variants.size()))
+            .arg(QDir::toNativeSeparators(dir)));
+    m_model->append(std::move(item));
+    emit activityChanged();
+    return Status::ok();
 }
 
 void QueueController::addFile(const QString& path) {
@@ -242,6 +412,8 @@ QSet<QString> QueueController::reservedOutputs(quint64 exceptId) const {
     for (const QueueItem& item : m_model->items()) {
         if (item.id != exceptId && !item.outputDir.isEmpty())
             reserved.insert(item.outputDir);
+        if (!item.earlierOutputDir.isEmpty())
+            reserved.insert(item.earlierOutputDir);
     }
     return reserved;
 }
@@ -256,12 +428,14 @@ void QueueController::replanOutputs() {
     };
     QSet<QString> reserved;
     for (const QueueItem& item : m_model->items()) {
-        if (settled(item.state) && !item.outputDir.isEmpty())
+        if ((settled(item.state) || item.openedLadder) && !item.outputDir.isEmpty())
             reserved.insert(item.outputDir);
+        if (!item.earlierOutputDir.isEmpty())
+            reserved.insert(item.earlierOutputDir);
     }
     const QVector<QueueItem> items = m_model->items();
     for (const QueueItem& item : items) {
-        if (settled(item.state))
+        if (settled(item.state) || item.openedLadder)
             continue;
         QString planned;
         if (item.state != JobState::Invalid && !m_outputRoot.isEmpty()) {
@@ -288,7 +462,7 @@ Status QueueController::start(const QList<quint64>& ids) {
             toProbe << id;
             continue;
         }
-        if (!isStartable(item->state))
+        if (!isStartable(*item))
             continue;
         const Status valid = m_model->ladderFor(*item).validate();
         if (!valid.isOk())
@@ -309,12 +483,21 @@ Status QueueController::start(const QList<quint64>& ids) {
         });
         probe(id, m_model->find(id)->inputPath);
     }
-    if (activeCount() == 0)
+    if (activeCount() == 0) {
         m_batch.clear();
+        m_batchOutcomes.clear();
+    }
     for (quint64 id : toStart) {
         m_model->update(id, [&](QueueItem& item) {
-            if (item.state == JobState::Done)
-                item.outputDir.clear(); // a second run goes next to the first, never over it
+            if (item.state == JobState::Done) {
+                // A second run goes next to the first, never over it, and the first stays
+                // reachable until the second one has succeeded.
+                item.earlierOutputDir = item.outputDir;
+                item.earlierResult = item.result;
+                item.outputDir.clear();
+                item.addLog(tr("Encoding again; the earlier ladder stays in %1")
+                                .arg(item.earlierOutputDir));
+            }
             item.state = JobState::Queued;
             item.progress = TranscodeProgress{};
             item.result.reset();
@@ -349,8 +532,9 @@ void QueueController::cancel(const QList<quint64>& ids) {
             continue;
         if (item->state == JobState::Queued) {
             m_model->update(id, [&](QueueItem& it) {
-                it.state = JobState::Ready;
                 it.addLog(tr("Taken off the queue before it started"));
+                if (!restoreEarlierResult(it))
+                    it.state = JobState::Ready;
             });
             m_batch.remove(id);
         } else if (item->state == JobState::Running) {
@@ -400,16 +584,20 @@ int QueueController::activeCount() const {
 }
 
 double QueueController::overallFraction() const {
-    if (m_batch.isEmpty())
-        return 0;
+    // Files asked to encode: finished ones count whole, running ones by their fraction.
+    // Files done in an earlier batch count too, so "2 of 3 done" never reads as 20 %.
     double sum = 0;
     int count = 0;
     for (const QueueItem& item : m_model->items()) {
-        if (!m_batch.contains(item.id))
+        if (item.openedLadder)
             continue;
-        ++count;
-        // Finished items count as whole, whatever the outcome: the bar shows work left.
-        sum += isActive(item.state) ? std::clamp(item.progress.fraction, 0.0, 1.0) : 1.0;
+        if (item.state == JobState::Done) {
+            sum += 1.0;
+            ++count;
+        } else if (isActive(item.state)) {
+            sum += std::clamp(item.progress.fraction, 0.0, 1.0);
+            ++count;
+        }
     }
     return count == 0 ? 0 : sum / count;
 }
@@ -499,9 +687,14 @@ void QueueController::onFinished(quint64 id, const TranscodeResult& result) {
                            int(result.renditions.size()))
                             .arg(result.elapsedSeconds, 0, 'f', 1)
                             .arg(result.masterPlaylist));
+            if (!item.earlierOutputDir.isEmpty())
+                item.addLog(tr("The earlier ladder is still in %1").arg(item.earlierOutputDir));
+            item.earlierOutputDir.clear();
+            item.earlierResult.reset();
         } else if (state == JobState::Cancelled) {
             item.error.clear();
             item.addLog(tr("Cancelled; nothing was written to %1").arg(item.outputDir));
+            restoreEarlierResult(item);
         } else {
             item.error = result.status.message();
             item.errorDetail = result.status.detail();
@@ -510,11 +703,38 @@ void QueueController::onFinished(quint64 id, const TranscodeResult& result) {
                 item.addLog(tr("Detail: %1").arg(item.errorDetail));
         }
     });
+    if (m_batch.contains(id))
+        m_batchOutcomes.insert(id, state);
     if (m_model->find(id))
         emit itemFinished(id, state);
     replanOutputs();
     schedule();
     emit activityChanged();
+    if (activeCount() == 0 && !m_batchOutcomes.isEmpty()) {
+        int done = 0, failed = 0, cancelled = 0;
+        for (JobState outcome : std::as_const(m_batchOutcomes)) {
+            done += outcome == JobState::Done ? 1 : 0;
+            failed += outcome == JobState::Failed ? 1 : 0;
+            cancelled += outcome == JobState::Cancelled ? 1 : 0;
+        }
+        m_batchOutcomes.clear();
+        emit batchFinished(done, failed, cancelled);
+    }
+}
+
+bool QueueController::restoreEarlierResult(QueueItem& item) {
+    if (item.earlierOutputDir.isEmpty())
+        return false;
+    item.addLog(tr("The earlier ladder in %1 is kept").arg(item.earlierOutputDir));
+    item.state = JobState::Done;
+    item.outputDir = item.earlierOutputDir;
+    item.result = item.earlierResult;
+    item.progress = TranscodeProgress{};
+    item.progress.fraction = 1;
+    item.progress.stage = QStringLiteral("done");
+    item.earlierOutputDir.clear();
+    item.earlierResult.reset();
+    return true;
 }
 
 } // namespace hlsforge::gui

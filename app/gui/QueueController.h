@@ -29,8 +29,16 @@ public:
 
     // Files become rows whatever they are (a bad file gets a row with its error); folders
     // are searched recursively for video files. Returns at once; rows appear as scanned.
+    // A folder holding master.m3u8 is a finished ladder and opens as one (openLadder).
     void addPaths(const QStringList& paths);
-    static QStringList videoExtensions(); // lower case, without dot
+    // Extensions taken from folder scans without a second look (lower case, no dot). Other
+    // files in a scanned folder are probed, and kept when FFmpeg finds a video stream.
+    static QStringList videoExtensions();
+
+    // Adds a finished ladder (a folder with master.m3u8) as a Done row, so Preview and
+    // Publish work on it after a restart. Refused with a message naming the folder.
+    Status openLadder(const QString& folder);
+    static bool isLadderFolder(const QString& folder);
 
     void setOutputRoot(const QString& folder);
     const QString& outputRoot() const { return m_outputRoot; }
@@ -53,11 +61,21 @@ public:
     int runningCount() const;
     int activeCount() const; // queued + running + cancelling
     int pendingBackgroundTasks() const { return m_pendingTasks; }
-    // 0..1 over the items started in this session that have not failed or been cancelled.
+    // 0..1 over the files asked to encode: done ones whole, running ones by their fraction.
     double overallFraction() const;
+
+    struct SkippedFile {
+        QString path;
+        QString reason; // plain words: "a picture", "not a video file (…)"
+    };
 
 signals:
     void itemFinished(quint64 id, JobState state);
+    // A folder scan left these files out; the window says which and why.
+    void filesSkipped(const QStringList& folders,
+                      const QList<hlsforge::gui::QueueController::SkippedFile>& skipped);
+    // Every started job has finished (the queue went idle): done, failed and cancelled counts.
+    void batchFinished(int done, int failed, int cancelled);
     void activityChanged();            // counts or overall progress changed: refresh the status bar
     void message(const QString& text); // for the status bar
 
@@ -71,6 +89,8 @@ private:
     void schedule();
     void startJob(quint64 id);
     void replanOutputs();
+    // A cancelled re-run of a finished file: back to Done with the earlier ladder.
+    bool restoreEarlierResult(QueueItem& item);
     QSet<QString> reservedOutputs(quint64 exceptId) const;
     void runInBackground(std::function<void()> task, int priority);
 
@@ -81,7 +101,8 @@ private:
     int m_concurrency = 1;
     bool m_autoStart = false;
     QHash<quint64, QPointer<TranscodeJob>> m_jobs;
-    QSet<quint64> m_batch; // items started since the queue was last idle: the overall bar
+    QSet<quint64> m_batch;                    // items started since the queue was last idle
+    QHash<quint64, JobState> m_batchOutcomes; // how each of them ended
 };
 
 } // namespace hlsforge::gui

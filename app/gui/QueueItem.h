@@ -31,7 +31,9 @@ enum class JobState {
 QString jobStateName(JobState state);
 // States from which Start makes sense (Retry for Failed/Cancelled).
 bool isStartable(JobState state);
-bool isActive(JobState state); // Queued, Running or Cancelling
+struct QueueItem;
+bool isStartable(const QueueItem& item); // and not an opened ladder (it has no source)
+bool isActive(JobState state);           // Queued, Running or Cancelling
 
 struct QueueItem {
     quint64 id = 0; // stable across row moves and removals; rows are not
@@ -44,6 +46,21 @@ struct QueueItem {
 
     std::optional<Ladder> ladderOverride; // per-file ladder; the global ladder otherwise
     QString outputDir;                    // planned before start, actual afterwards
+
+    // A finished ladder opened from disk (File > Open ladder…, or a dropped folder holding
+    // master.m3u8): inputPath and outputDir are that folder; there is nothing to encode.
+    bool openedLadder = false;
+    QStringList openedRungs; // rung folder names from its master playlist, highest first
+    // While a finished file is encoded again: the earlier result, so a cancelled or failed
+    // re-run never makes the good ladder unreachable from the queue.
+    QString earlierOutputDir;
+    std::optional<TranscodeResult> earlierResult;
+    // The folder Preview, Publish and Reveal act on: the newest finished ladder.
+    QString finishedOutputDir() const {
+        if (state == JobState::Done)
+            return outputDir;
+        return earlierOutputDir;
+    }
 
     TranscodeProgress progress;
     std::optional<TranscodeResult> result;

@@ -38,6 +38,10 @@ bool isStartable(JobState state) {
            state == JobState::Cancelled;
 }
 
+bool isStartable(const QueueItem& item) {
+    return !item.openedLadder && isStartable(item.state);
+}
+
 bool isActive(JobState state) {
     return state == JobState::Queued || state == JobState::Running || state == JobState::Cancelling;
 }
@@ -95,8 +99,14 @@ QString statusText(const QueueItem& item) {
             if (text.startsWith(prefix + QStringLiteral(": ")))
                 return text.mid(prefix.size() + 2);
         }
+        if (!item.earlierOutputDir.isEmpty())
+            text += QObject::tr(" (the earlier ladder is kept)");
         return text;
     }
+    case JobState::Done:
+        if (item.openedLadder)
+            return QObject::tr("Done (opened from disk)");
+        return jobStateName(item.state);
     default:
         return jobStateName(item.state);
     }
@@ -117,6 +127,8 @@ int QueueModel::columnCount(const QModelIndex& parent) const {
 QString QueueModel::ladderText(const QueueItem& item) const {
     if (item.state == JobState::Invalid)
         return {};
+    if (item.openedLadder)
+        return tr("on disk: %1").arg(item.openedRungs.join(QStringLiteral(", ")));
     const Ladder& ladder = ladderFor(item);
     const QString source = item.ladderOverride ? tr("custom") : m_globalLadderName;
     if (!item.probed || !item.media.hasVideo)
@@ -146,6 +158,8 @@ QVariant QueueModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole) {
         switch (column) {
         case NameColumn:
+            if (item.openedLadder)
+                return tr("%1/ (finished ladder)").arg(QFileInfo(item.inputPath).fileName());
             return QFileInfo(item.inputPath).fileName();
         case DurationColumn:
             return item.probed ? formatDuration(item.media.durationSeconds) : QString();
@@ -202,6 +216,10 @@ QVariant QueueModel::data(const QModelIndex& index, int role) const {
             return item.outputDir.isEmpty() ? QString()
                                             : tr("The ladder lands in %1").arg(item.outputDir);
         case StatusColumn:
+            if (item.openedLadder)
+                return tr("A finished ladder opened from %1: Preview and Publish work on it; "
+                          "there is no source file to encode again")
+                    .arg(item.outputDir);
             if (!item.error.isEmpty())
                 return item.errorDetail.isEmpty()
                            ? item.error
@@ -238,7 +256,7 @@ QVariant QueueModel::headerData(int section, Qt::Orientation orientation, int ro
     case LadderColumn:
         return tr("Ladder");
     case OutputColumn:
-        return tr("Output folder");
+        return tr("Output");
     case StatusColumn:
         return tr("Status");
     case ProgressColumn:

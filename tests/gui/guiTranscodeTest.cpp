@@ -6,6 +6,7 @@
 #include "JobDetails.h"
 #include "LadderEditor.h"
 #include "MainWindow.h"
+#include "NotificationBar.h"
 #include "QueueController.h"
 #include "QueueModel.h"
 #include "TestMedia.h"
@@ -139,12 +140,93 @@ private slots:
             previewWindow->close();
         }
 
-        // Starting the finished file again never overwrites: the second run gets "clip (2)".
-        QVERIFY(window.controller()->start({model->idAt(0)}).isOk());
+        // The queue went idle: the window says so and offers the folder (tray or not).
+        QTRY_VERIFY(window.notificationBar()->isVisible());
+        QVERIFY2(window.notificationBar()->text().contains(QStringLiteral("1 done")),
+                 qPrintable(window.notificationBar()->text()));
+
+        // Start on a finished file asks first; "no" changes nothing.
+        QStringList asked;
+        bool answer = false;
+        window.setRerunConfirmation([&](const QStringList& names) {
+            asked = names;
+            return answer;
+        });
+        window.queueView()->selectRow(0);
+        window.startSelected();
+        QCOMPARE(asked, QStringList{QStringLiteral("clip.mp4")});
+        QCOMPARE(model->at(0).state, JobState::Done);
+        QCOMPARE(model->at(0).outputDir, out + QStringLiteral("/clip"));
+
+        // "Encode again" never overwrites: the second run gets "clip (2)"…
+        answer = true;
+        window.startSelected();
+        QVERIFY(isActive(model->at(0).state));
         QCOMPARE(model->at(0).outputDir, out + QStringLiteral("/clip (2)"));
+        // …and while it runs, the finished ladder is still what Preview and Publish open.
+        QCOMPARE(model->at(0).finishedOutputDir(), out + QStringLiteral("/clip"));
+        // Cancelling the re-run brings the row back to the finished ladder, not "Cancelled".
         window.controller()->cancelAll();
         QTRY_VERIFY_WITH_TIMEOUT(window.controller()->activeCount() == 0, 30000);
+        QCOMPARE(model->at(0).state, JobState::Done);
+        QCOMPARE(model->at(0).outputDir, out + QStringLiteral("/clip"));
+        QVERIFY(model->at(0).result && model->at(0).result->status.isOk());
         QVERIFY(QFileInfo::exists(master));
+        QVERIFY(!QFileInfo::exists(out + QStringLiteral("/clip (2)")));
+        window.queueView()->clearSelection();
+        window.queueView()->selectRow(0);
+        for (QAction* action : window.actions()) {
+            if (action->text() == QStringLiteral("P&ublish…") ||
+                action->text() == QStringLiteral("&Preview"))
+                QVERIFY2(action->isEnabled(), qPrintable(action->text()));
+        }
+
+        // After a restart the ladder opens from disk (File > Open ladder…, or a drop of the
+        // folder) as a finished row that Publish and Preview work on.
+        MainWindow again;
+        again.setConfirmClose(false);
+        again.setOutputRoot(dir.filePath(QStringLiteral("elsewhere")));
+        again.show();
+        again.openLadderFolder(out + QStringLiteral("/clip"));
+        QCOMPARE(again.queueModel()->rowCount(), 1);
+        const QueueItem& opened = again.queueModel()->at(0);
+        QVERIFY(opened.openedLadder);
+        QCOMPARE(opened.state, JobState::Done);
+        QCOMPARE(opened.finishedOutputDir(), out + QStringLiteral("/clip"));
+        QCOMPARE(opened.openedRungs, (QStringList{QStringLiteral("240p"), QStringLiteral("144p")}));
+        QCOMPARE(opened.media.video.displayHeight, 240);
+        QVERIFY2(qAbs(opened.media.durationSeconds - 2.0) < 0.3,
+                 qPrintable(QString::number(opened.media.durationSeconds)));
+        QCOMPARE(again.queueView()->currentIndex().row(), 0);
+        QAction* publish = nullptr;
+        QAction* start = nullptr;
+        for (QAction* action : again.actions()) {
+            if (action->text() == QStringLiteral("P&ublish…"))
+                publish = action;
+            if (action->text() == QStringLiteral("&Start"))
+                start = action;
+        }
+        QVERIFY(publish && start);
+        QVERIFY(!start->isEnabled()); // nothing to encode: there is no source
+        if (publish->isVisible()) {
+            QVERIFY(publish->isEnabled());
+            publish->trigger();
+            QWidget* publishWindow = nullptr;
+            for (QWidget* w : QApplication::topLevelWidgets()) {
+                if (QByteArray(w->metaObject()->className()).endsWith("PublishWindow") &&
+                    w->windowTitle().contains(QStringLiteral("clip")))
+                    publishWindow = w;
+            }
+            QVERIFY(publishWindow);
+            publishWindow->close();
+        }
+        // Opening it twice does not add a second row; a folder without a ladder is refused.
+        QVERIFY(again.controller()->openLadder(out + QStringLiteral("/clip")).isOk());
+        QCOMPARE(again.queueModel()->rowCount(), 1);
+        const Status refused = again.controller()->openLadder(dir.path());
+        QVERIFY(!refused.isOk());
+        QVERIFY2(refused.message().contains(QStringLiteral("master.m3u8")),
+                 qPrintable(refused.message()));
     }
 
     void cancelFromWindowLeavesNoOutput() {

@@ -8,6 +8,7 @@
 #include "ladder/Presets.h"
 
 #include <QJsonDocument>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -80,13 +81,63 @@ private slots:
         QCOMPARE(second.model()->rowCount(), 4);
     }
 
+    // Add puts the rung next to the selected one, between it and its neighbour.
+    void newRungGoesBetweenNeighbours() {
+        LadderEditor editor;
+        editor.applyPreset(QStringLiteral("web")); // 1080p 5000, 720p 3000, 480p 1200, 360p 600
+        QTableView* table = editor.rungTable();
+        table->setCurrentIndex(editor.model()->index(3, 0)); // the smallest: goes above it
+        editor.addRung();
+        const QVector<Rendition>& rungs = editor.ladder().renditions;
+        QCOMPARE(rungs.size(), 5);
+        QCOMPARE(rungs[3].height, 416);
+        QCOMPARE(rungs[3].videoKbps, 850);
+        QCOMPARE(table->currentIndex().row(), 3);
+        table->setCurrentIndex(editor.model()->index(0, 0)); // the largest: goes below it
+        editor.addRung();
+        QCOMPARE(editor.ladder().renditions[1].height, 882);
+        QCOMPARE(editor.ladder().renditions[1].videoKbps, 3850);
+        QVERIFY2(editor.validationMessage().isEmpty(), qPrintable(editor.validationMessage()));
+    }
+
+    // A preset over edited rungs asks first; "no" keeps the edits.
+    void presetAsksBeforeReplacingCustomRungs() {
+        LadderEditor editor;
+        int asked = 0;
+        bool answer = false;
+        editor.setReplaceConfirmation([&](const QString& preset) {
+            ++asked;
+            return preset == QStringLiteral("mobile") && answer;
+        });
+        editor.applyPreset(QStringLiteral("web"));
+        QVERIFY(editor.choosePreset(QStringLiteral("mobile"))); // untouched preset: no question
+        QCOMPARE(asked, 0);
+        LadderModel* model = editor.model();
+        QVERIFY(model->setData(model->index(0, LadderModel::VideoKbpsColumn), 2000, Qt::EditRole));
+        const QJsonObject edited = editor.ladder().toJson();
+        QCOMPARE(editor.ladderName(), QStringLiteral("custom"));
+        QVERIFY(!editor.choosePreset(QStringLiteral("mobile")));
+        QCOMPARE(asked, 1);
+        QCOMPARE(editor.ladder().toJson(), edited);
+        QCOMPARE(editor.ladderName(), QStringLiteral("custom"));
+        answer = true;
+        QVERIFY(editor.choosePreset(QStringLiteral("mobile")));
+        QCOMPARE(asked, 2);
+        QCOMPARE(editor.ladderName(), QStringLiteral("mobile"));
+        QCOMPARE(editor.ladder().toJson(),
+                 findLadderPreset(QStringLiteral("mobile"))->ladder.toJson());
+    }
+
     void addDuplicateRemove() {
         LadderEditor editor;
         editor.applyPreset(QStringLiteral("mobile"));
         LadderModel* model = editor.model();
+        // Nothing selected: the new rung goes into the widest step (720p → 480p), at the
+        // geometric middle of size and bitrate, not below the smallest rung.
         const int added = model->addRung();
-        QCOMPARE(added, 4);
-        QVERIFY(model->ladder().renditions[added].height < 240);
+        QCOMPARE(added, 1);
+        QCOMPARE(model->ladder().renditions[added].height, 588);
+        QCOMPARE(model->ladder().renditions[added].videoKbps, 1250);
         const int copy = model->duplicateRung(0);
         QCOMPARE(copy, 1);
         QCOMPARE(model->ladder().renditions[copy].name, QStringLiteral("720p-2"));

@@ -6,14 +6,23 @@
 #include "LadderEditor.h"
 #include "LadderModel.h"
 #include "MainWindow.h"
+#include "NotificationBar.h"
+#include "OpenOrCopy.h"
 #include "QueueController.h"
 #include "QueueModel.h"
 #include "TestMedia.h"
 
 #include "ladder/Presets.h"
 
+#include <QClipboard>
+#include <QDialog>
 #include <QElapsedTimer>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTableView>
@@ -274,6 +283,211 @@ private slots:
         QTest::keyClick(window.queueView(), Qt::Key_Delete);
         QCOMPARE(model->rowCount(), 0);
         QCOMPARE(window.ladderEditor()->model()->rowCount(), rungs - 1);
+    }
+
+    // The empty queue is a drop area with a hint; the table replaces it once a file is in,
+    // and comes back when the queue is empty again. A drop on the drop area itself works.
+    void emptyQueueIsADropArea() {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.setConfirmClose(false);
+        window.setOutputRoot(dir.filePath(QStringLiteral("out")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.dropArea()->isVisible());
+        QVERIFY(!window.queueView()->isVisible());
+        auto* hint = window.dropArea()->findChild<QLabel*>(QStringLiteral("dropHint"));
+        QVERIFY(hint);
+        QVERIFY2(hint->text().contains(QStringLiteral("Drop video files")),
+                 qPrintable(hint->text()));
+        QVERIFY(simulateDrop(window.dropArea(), {m_clip}));
+        QCOMPARE(window.queueModel()->rowCount(), 1);
+        QTRY_VERIFY(window.queueView()->isVisible());
+        QVERIFY(!window.dropArea()->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(allProbed(window.queueModel()), 30000);
+        window.controller()->remove({window.queueModel()->idAt(0)});
+        QTRY_VERIFY(window.dropArea()->isVisible());
+    }
+
+    // What AVCHD cameras, old tools and phones write is taken; anything else in the folder
+    // is either probed (an unknown name holding video is taken) or reported with a reason.
+    void folderScanTakesEveryVideoAndSaysWhatItSkipped() {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("card"));
+        QVERIFY(QDir().mkpath(folder + QStringLiteral("/PRIVATE/AVCHD/BDMV/STREAM")));
+        // Real files in those containers, made the way the devices write them.
+        QVERIFY(
+            test::ffmpeg({QStringLiteral("-i"), m_clip, QStringLiteral("-c"),
+                          QStringLiteral("copy"), QStringLiteral("-f"), QStringLiteral("mpegts"),
+                          folder + QStringLiteral("/PRIVATE/AVCHD/BDMV/STREAM/00001.MTS")}));
+        QVERIFY(test::ffmpeg({QStringLiteral("-i"), m_clip, QStringLiteral("-c:v"),
+                              QStringLiteral("mpeg4"), QStringLiteral("-c:a"),
+                              QStringLiteral("mp3"), folder + QStringLiteral("/old.avi")}));
+        QVERIFY(test::ffmpeg({QStringLiteral("-i"), m_clip, QStringLiteral("-c:v"),
+                              QStringLiteral("mpeg2video"), QStringLiteral("-c:a"),
+                              QStringLiteral("mp2"), QStringLiteral("-f"), QStringLiteral("vob"),
+                              folder + QStringLiteral("/dvd.mpg")}));
+        QVERIFY(QFile::copy(m_clip, folder + QStringLiteral("/export.video"))); // unknown name
+        writeFile(folder + QStringLiteral("/notes.txt"), "shot list");
+        writeFile(folder + QStringLiteral("/cover.jpg"), "\xff\xd8\xff not really");
+        writeFile(folder + QStringLiteral("/mystery.bin"), QByteArray(2048, '\x01'));
+        // A finished ladder inside the folder: ours, not an input; its segments are not rows.
+        writeFile(folder + QStringLiteral("/done/master.m3u8"),
+                  "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=500000,RESOLUTION=320x240\n"
+                  "240p/index.m3u8\n");
+        QVERIFY(QDir().mkpath(folder + QStringLiteral("/done/240p")));
+        QVERIFY(QFile::copy(m_clip, folder + QStringLiteral("/done/240p/seg_000.ts")));
+
+        MainWindow window;
+        window.setConfirmClose(false);
+        window.setOutputRoot(dir.filePath(QStringLiteral("out")));
+        window.show();
+        QSignalSpy skippedSpy(window.controller(), &QueueController::filesSkipped);
+        QVERIFY(simulateDrop(&window, {folder}));
+        QueueModel* model = window.queueModel();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 4, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(allProbed(model), 30000);
+        for (const QString& name : {QStringLiteral("00001.MTS"), QStringLiteral("old.avi"),
+                                    QStringLiteral("dvd.mpg"), QStringLiteral("export.video")}) {
+            const QueueItem* item = itemNamed(model, name);
+            QVERIFY2(item, qPrintable(name));
+            QVERIFY2(item->state == JobState::Ready,
+                     qPrintable(name + QLatin1Char(' ') + item->error));
+        }
+        QCOMPARE(skippedSpy.count(), 1);
+        const auto skipped = skippedSpy.at(0).at(1).value<QList<QueueController::SkippedFile>>();
+        QHash<QString, QString> reasons;
+        for (const QueueController::SkippedFile& file : skipped)
+            reasons.insert(QFileInfo(file.path).fileName(), file.reason);
+        QCOMPARE(reasons.size(), 4);
+        QVERIFY2(reasons.value(QStringLiteral("notes.txt")).contains(QStringLiteral("not a video")),
+                 qPrintable(reasons.value(QStringLiteral("notes.txt"))));
+        QVERIFY2(reasons.value(QStringLiteral("cover.jpg")).contains(QStringLiteral("picture")),
+                 qPrintable(reasons.value(QStringLiteral("cover.jpg"))));
+        QVERIFY2(reasons.value(QStringLiteral("mystery.bin")).contains(QStringLiteral("FFmpeg")),
+                 qPrintable(reasons.value(QStringLiteral("mystery.bin"))));
+        QVERIFY2(reasons.value(QStringLiteral("done")).contains(QStringLiteral("ladder")),
+                 qPrintable(reasons.value(QStringLiteral("done"))));
+        // The window says it where it stays until dismissed.
+        QVERIFY(window.notificationBar()->isVisible());
+        const QString text = window.notificationBar()->text();
+        QVERIFY2(text.contains(QStringLiteral("Skipped 4 files")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("cover.jpg")), qPrintable(text));
+    }
+
+    // The first window fits 1280×760 with every column readable, and a 1.5× scaled screen.
+    void windowFitsTheScreen() {
+        QCOMPARE(MainWindow::defaultSize(QRect(0, 0, 1280, 800)), QSize(1264, 760));
+        // 1280×760 at 1.5× is 853×506 logical pixels: the window must fit inside.
+        const QSize scaled = MainWindow::defaultSize(QRect(0, 0, 853, 506));
+        QVERIFY(scaled.width() <= 853 && scaled.height() <= 506);
+        MainWindow small;
+        small.setConfirmClose(false);
+        QVERIFY2(small.minimumSizeHint().width() <= 853 && small.minimumSizeHint().height() <= 506,
+                 qPrintable(QStringLiteral("%1x%2")
+                                .arg(small.minimumSizeHint().width())
+                                .arg(small.minimumSizeHint().height())));
+
+        QTemporaryDir dir;
+        MainWindow window;
+        window.setConfirmClose(false);
+        window.setOutputRoot(dir.filePath(QStringLiteral("out")));
+        window.resize(1280, 760);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->addPaths({m_clip});
+        QTRY_VERIFY_WITH_TIMEOUT(allProbed(window.queueModel()), 30000);
+        QTableView* view = window.queueView();
+        QTRY_VERIFY(view->isVisible());
+        QHeaderView* header = view->horizontalHeader();
+        // No horizontal scrolling, and the Ladder and Name columns keep readable widths.
+        auto widths = [header] {
+            QStringList list;
+            for (int i = 0; i < header->count(); ++i)
+                list << QString::number(header->isSectionHidden(i) ? 0 : header->sectionSize(i));
+            return list.join(QLatin1Char(' '));
+        };
+        QTRY_VERIFY2(header->length() <= view->viewport()->width(),
+                     qPrintable(QStringLiteral("%1 > %2: %3")
+                                    .arg(header->length())
+                                    .arg(view->viewport()->width())
+                                    .arg(widths())));
+        QVERIFY2(header->sectionSize(QueueModel::LadderColumn) >= 100,
+                 qPrintable(QString::number(header->sectionSize(QueueModel::LadderColumn))));
+        QVERIFY(header->sectionSize(QueueModel::NameColumn) >= 100);
+        // Borders can be dragged, and what the user sets stays.
+        QCOMPARE(header->sectionResizeMode(QueueModel::LadderColumn), QHeaderView::Interactive);
+        header->resizeSection(QueueModel::LadderColumn, 260);
+        window.resize(1200, 700);
+        QTRY_COMPARE(header->sectionSize(QueueModel::LadderColumn), 260);
+        // The web preset's four rungs are all visible in the rung table.
+        QTableView* rungs = window.ladderEditor()->rungTable();
+        QCOMPARE(rungs->model()->rowCount(), 4);
+        QVERIFY2(rungs->viewport()->height() >= 4 * rungs->rowHeight(0),
+                 qPrintable(QString::number(rungs->viewport()->height())));
+    }
+
+    // Status bar: cancelled files are counted, and overall progress counts done files whole
+    // (two of three done and the third at 20 % is 73 %, not 20 %).
+    void statusBarCountsEveryState() {
+        QTemporaryDir dir;
+        const QString second = dir.filePath(QStringLiteral("second.mp4"));
+        const QString third = dir.filePath(QStringLiteral("third.mp4"));
+        const QString fourth = dir.filePath(QStringLiteral("fourth.mp4"));
+        for (const QString& copy : {second, third, fourth})
+            QVERIFY(QFile::copy(m_clip, copy));
+        MainWindow window;
+        window.setConfirmClose(false);
+        window.setOutputRoot(dir.filePath(QStringLiteral("out")));
+        window.controller()->addPaths({m_clip, second, third, fourth});
+        QueueModel* model = window.queueModel();
+        QTRY_VERIFY_WITH_TIMEOUT(allProbed(model), 30000);
+        QTRY_COMPARE(window.controller()->pendingBackgroundTasks(), 0);
+        model->update(model->idAt(0), [](QueueItem& item) { item.state = JobState::Done; });
+        model->update(model->idAt(1), [](QueueItem& item) { item.state = JobState::Done; });
+        model->update(model->idAt(2), [](QueueItem& item) {
+            item.state = JobState::Running;
+            item.progress.fraction = 0.2;
+        });
+        model->update(model->idAt(3), [](QueueItem& item) { item.state = JobState::Cancelled; });
+        QVERIFY(qAbs(window.controller()->overallFraction() - 2.2 / 3) < 1e-9);
+        emit window.controller()->activityChanged();
+        auto* counts = window.findChild<QLabel*>(QStringLiteral("statusCounts"));
+        QVERIFY(counts);
+        QVERIFY2(counts->text().contains(QStringLiteral("1 cancelled")),
+                 qPrintable(counts->text()));
+        QVERIFY2(counts->text().contains(QStringLiteral("2 done")), qPrintable(counts->text()));
+        QCOMPARE(window.findChild<QProgressBar*>(QStringLiteral("overallProgress"))->value(), 733);
+        // Back to a state the destructor can clean up (no job behind "Running").
+        model->update(model->idAt(2), [](QueueItem& item) { item.state = JobState::Ready; });
+    }
+
+    // When no program can open the output folder, its path is shown with a Copy button.
+    void revealFallsBackToCopy() {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.setConfirmClose(false);
+        const QString out = dir.filePath(QStringLiteral("out"));
+        window.setOutputRoot(out);
+        window.show();
+        QUrl asked;
+        setUrlOpener([&](const QUrl& url, std::function<void(bool, QString)> done) {
+            asked = url;
+            done(false, QStringLiteral("No program could open it (test)."));
+        });
+        window.revealSelectedOutput();
+        setUrlOpener(nullptr);
+        QCOMPARE(asked, QUrl::fromLocalFile(out));
+        QDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = window.findChild<QDialog*>(QStringLiteral("openOrCopyDialog"))));
+        auto* address = dialog->findChild<QLineEdit*>(QStringLiteral("address"));
+        QVERIFY(address);
+        QCOMPARE(address->text(), QDir::toNativeSeparators(out));
+        auto* copy = dialog->findChild<QPushButton*>(QStringLiteral("copy"));
+        QVERIFY(copy);
+        copy->click();
+        QCOMPARE(QApplication::clipboard()->text(), QDir::toNativeSeparators(out));
+        dialog->close();
     }
 
     void settingsPersist() {

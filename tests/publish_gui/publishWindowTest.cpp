@@ -8,9 +8,12 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMouseEvent>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -18,6 +21,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace hlsforge;
 using namespace hlsforge::gui;
@@ -30,6 +34,62 @@ bool writeFile(const QString& path, const QByteArray& bytes) {
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
+// Like the desktop keychain (KeychainCredentialStore): every call waits for an answer in a
+// local event loop, during which other events (a click's release) are delivered.
+class KeychainLikeStore : public publish::CredentialStore {
+public:
+    explicit KeychainLikeStore(Status::Code failure = Status::Code::InvalidArgument)
+        : m_failure(failure) {}
+    StatusOr<publish::AwsCredentials> load(const QString& account) override {
+        wait();
+        ++loads;
+        if (m_failure == Status::Code::IoError)
+            return unavailable();
+        return m_memory.load(account);
+    }
+    Status save(const QString& account, const publish::AwsCredentials& credentials) override {
+        wait();
+        if (m_failure == Status::Code::IoError)
+            return unavailable();
+        return m_memory.save(account, credentials);
+    }
+    Status remove(const QString& account) override {
+        wait();
+        return m_memory.remove(account);
+    }
+    int loads = 0;
+
+private:
+    static void wait() {
+        QEventLoop loop;
+        QTimer::singleShot(60, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    static Status unavailable() {
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("the system keychain is not available (The name "
+                                            "org.freedesktop.secrets was not provided)"));
+    }
+    Status::Code m_failure;
+    publish::MemoryCredentialStore m_memory;
+};
+
+// One click as the window system delivers it: press and release are both queued, so the
+// release is already waiting while the press is handled (and while anything the press
+// triggers, such as a focus change, runs a local event loop).
+void clickOnceLikeAUser(QWidget* widget) {
+    const QPoint pos = widget->rect().center();
+    QCoreApplication::postEvent(widget, new QMouseEvent(QEvent::MouseButtonRelease, pos,
+                                                        widget->mapToGlobal(pos), Qt::LeftButton,
+                                                        Qt::NoButton, Qt::NoModifier));
+    QTest::mousePress(widget, Qt::LeftButton, Qt::NoModifier, pos);
+    QTest::qWait(300);
+}
+
+QString statusText(QWidget& window) {
+    return window.findChild<QLabel*>(QStringLiteral("status"))->text();
+}
+
 } // namespace
 
 class PublishWindowTest : public QObject {
@@ -39,6 +99,10 @@ private slots:
     void folderPublishShowsUrls();
     void credentialsGoToTheStoreOnly();
     void cancelIsPrompt();
+    void firstClickOnPublishCounts();
+    void validationOrderAndMessages();
+    void folderPublishSaysCopiedAndRemembersOnlyAcceptedFolders();
+    void keychainUnavailableIsSaid();
 
 private:
     QTemporaryDir m_work;
@@ -151,6 +215,137 @@ void PublishWindowTest::cancelIsPrompt() {
     QVERIFY(window.findChild<QLabel*>(QStringLiteral("status"))
                 ->text()
                 .contains(QStringLiteral("Cancelled")));
+}
+
+void PublishWindowTest::firstClickOnPublishCounts() {
+    QSettings().remove(QStringLiteral("publish"));
+    auto store = std::make_shared<KeychainLikeStore>();
+    PublishWindow window(m_ladder, nullptr, store);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    auto* bucket = window.findChild<QLineEdit*>(QStringLiteral("s3Uri"));
+    bucket->setFocus();
+    QTest::keyClicks(bucket, QStringLiteral("s3://bucket/show"));
+    // Straight to Publish, before anything else happens: the click must be taken.
+    clickOnceLikeAUser(window.findChild<QPushButton*>(QStringLiteral("start")));
+    // No keys anywhere: the one click gets the credentials message.
+    QVERIFY2(statusText(window).contains(QStringLiteral("access key")),
+             qPrintable(statusText(window)));
+    QVERIFY(store->loads >= 1); // the stored keys were looked up for that bucket
+    QVERIFY(!window.findChild<QPushButton*>(QStringLiteral("start"))->isDown());
+}
+
+void PublishWindowTest::validationOrderAndMessages() {
+    QSettings().remove(QStringLiteral("publish"));
+    PublishWindow window(m_ladder, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* kind = window.findChild<QComboBox*>(QStringLiteral("destinationKind"));
+    auto* bucket = window.findChild<QLineEdit*>(QStringLiteral("s3Uri"));
+    auto* accessKey = window.findChild<QLineEdit*>(QStringLiteral("accessKey"));
+    auto* start = window.findChild<QPushButton*>(QStringLiteral("start"));
+    kind->setCurrentIndex(0);
+    // Nothing shown before a publish: no empty, unlabeled progress bar.
+    QVERIFY(!window.findChild<QProgressBar*>(QStringLiteral("progress"))->isVisible());
+    const int height = window.height();
+
+    // An empty bucket says what to type, not ": not an s3:// address".
+    QTest::mouseClick(start, Qt::LeftButton);
+    QVERIFY2(statusText(window).startsWith(QStringLiteral("Enter the bucket")),
+             qPrintable(statusText(window)));
+    // A bad bucket name is reported before the missing credentials, as the CLI does.
+    bucket->setFocus();
+    QTest::keyClicks(bucket, QStringLiteral("s3://My_Bucket/show"));
+    QVERIFY2(statusText(window).isEmpty(), qPrintable(statusText(window))); // stale: gone
+    QTest::mouseClick(start, Qt::LeftButton);
+    QVERIFY2(statusText(window).contains(QStringLiteral("not a valid bucket name")),
+             qPrintable(statusText(window)));
+    bucket->selectAll();
+    QTest::keyClicks(bucket, QStringLiteral("s3://my-bucket/show"));
+    QTest::mouseClick(start, Qt::LeftButton);
+    QVERIFY2(statusText(window).contains(QStringLiteral("access key")),
+             qPrintable(statusText(window)));
+    // Fixing the input clears the message at once.
+    accessKey->setFocus();
+    QTest::keyClicks(accessKey, QStringLiteral("AK"));
+    QVERIFY2(statusText(window).isEmpty(), qPrintable(statusText(window)));
+    QTest::mouseClick(start, Qt::LeftButton);
+    QVERIFY(!statusText(window).isEmpty());
+    QCoreApplication::processEvents();
+    QCOMPARE(window.height(), height); // messages never change the window's height
+    // Switching the target drops the other target's message; the box fits the folder page.
+    kind->setCurrentIndex(1);
+    QVERIFY2(statusText(window).isEmpty(), qPrintable(statusText(window)));
+    QCoreApplication::processEvents();
+    QVERIFY2(window.height() < height, qPrintable(QString::number(window.height())));
+    const int folderHeight = window.height();
+    window.findChild<QLineEdit*>(QStringLiteral("folder"))->clear();
+    QTest::mouseClick(start, Qt::LeftButton);
+    QCOMPARE(statusText(window), QStringLiteral("Choose a destination folder."));
+    QCoreApplication::processEvents();
+    QCOMPARE(window.height(), folderHeight);
+}
+
+void PublishWindowTest::folderPublishSaysCopiedAndRemembersOnlyAcceptedFolders() {
+    QSettings().remove(QStringLiteral("publish"));
+    const QString accepted = m_work.filePath(QStringLiteral("copied-here"));
+    const QString refused = m_work.filePath(QStringLiteral("a-file"));
+    QVERIFY(writeFile(refused, "not a folder"));
+    {
+        PublishWindow window(m_ladder, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+        window.show();
+        window.findChild<QComboBox*>(QStringLiteral("destinationKind"))->setCurrentIndex(1);
+        auto* folder = window.findChild<QLineEdit*>(QStringLiteral("folder"));
+        folder->setText(accepted);
+        QSignalSpy finished(&window, &PublishWindow::finished);
+        QTest::mouseClick(window.findChild<QPushButton*>(QStringLiteral("start")), Qt::LeftButton);
+        QVERIFY(finished.wait(20000));
+        QVERIFY(window.lastResult().status.isOk());
+        QVERIFY2(statusText(window).startsWith(QStringLiteral("Copied in")),
+                 qPrintable(statusText(window)));
+        QVERIFY(!statusText(window).contains(QStringLiteral("upload")));
+
+        folder->setText(refused); // a file, not a folder: the publish fails
+        QTest::mouseClick(window.findChild<QPushButton*>(QStringLiteral("start")), Qt::LeftButton);
+        QVERIFY(finished.wait(20000));
+        QVERIFY(!window.lastResult().status.isOk());
+        QVERIFY2(statusText(window).startsWith(QStringLiteral("Failed")),
+                 qPrintable(statusText(window)));
+    }
+    PublishWindow again(m_ladder, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+    QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("folder"))->text(), accepted);
+}
+
+void PublishWindowTest::keychainUnavailableIsSaid() {
+    QSettings().remove(QStringLiteral("publish"));
+    PublishWindow window(m_ladder, nullptr,
+                         std::make_shared<KeychainLikeStore>(Status::Code::IoError));
+    window.show();
+    auto* note = window.findChild<QLabel*>(QStringLiteral("keychainNote"));
+    QVERIFY(note);
+    // Looking for stored keys already found no keychain: said next to the checkbox.
+    QTRY_VERIFY(note->isVisible());
+    QVERIFY2(note->text().contains(QStringLiteral("keychain is not available")),
+             qPrintable(note->text()));
+    QVERIFY2(note->text().contains(QStringLiteral("org.freedesktop.secrets")),
+             qPrintable(note->text()));
+    note->hide();
+    window.findChild<QComboBox*>(QStringLiteral("destinationKind"))->setCurrentIndex(0);
+    window.findChild<QLineEdit*>(QStringLiteral("s3Uri"))
+        ->setText(QStringLiteral("s3://bucket/show"));
+    window.findChild<QLineEdit*>(QStringLiteral("endpoint"))
+        ->setText(QStringLiteral("http://127.0.0.1:9"));
+    window.findChild<QLineEdit*>(QStringLiteral("accessKey"))->setText(QStringLiteral("AKTEST"));
+    window.findChild<QLineEdit*>(QStringLiteral("secretKey"))->setText(QStringLiteral("secret"));
+    window.findChild<QCheckBox*>(QStringLiteral("remember"))->setChecked(true);
+    QSignalSpy finished(&window, &PublishWindow::finished);
+    window.startPublish();
+    QVERIFY(window.isPublishing());
+    window.cancelPublish();
+    QVERIFY(finished.wait(10000));
+    // Still there after the publish ended: the keys were not remembered, and it says why.
+    QVERIFY(note->isVisible());
+    QVERIFY2(note->text().contains(QStringLiteral("not remembered")), qPrintable(note->text()));
 }
 
 QTEST_MAIN(PublishWindowTest)

@@ -4,11 +4,14 @@
 #include "LadderCheck.h"
 #include "TestMedia.h"
 
+#include <QDeadlineTimer>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -51,6 +54,36 @@ private slots:
                  path(QStringLiteral("x")), QStringLiteral("--segments"), QStringLiteral("mkv")})
                 .exitCode,
             2);
+    }
+
+    // Ctrl+C mid-encode: exit 130, "cancelled" — never "FAILED" or "error:" — and nothing left.
+    void interruptIsCancelledNotFailed() {
+        const QString longClip = path(QStringLiteral("long.mp4"));
+        QVERIFY(makeClip(longClip, 30, QStringLiteral("testsrc2=size=640x360:rate=30")));
+        const QString out = path(QStringLiteral("interrupted"));
+        QProcess cliProcess;
+        cliProcess.setProgram(cliPath());
+        cliProcess.setArguments({QStringLiteral("transcode"), longClip, QStringLiteral("--out"),
+                                 out, QStringLiteral("--progress"), QStringLiteral("bar")});
+        cliProcess.start();
+        QVERIFY(cliProcess.waitForStarted());
+        // Interrupt once it is encoding (the bar has shown progress).
+        QByteArray err;
+        QDeadlineTimer deadline(60000);
+        while (!err.contains("%") && !deadline.hasExpired() &&
+               cliProcess.state() == QProcess::Running) {
+            cliProcess.waitForReadyRead(200);
+            err += cliProcess.readAllStandardError();
+        }
+        QVERIFY2(cliProcess.state() == QProcess::Running, err.constData());
+        ::kill(pid_t(cliProcess.processId()), SIGINT);
+        QVERIFY(cliProcess.waitForFinished(30000));
+        err += cliProcess.readAllStandardError();
+        QCOMPARE(cliProcess.exitCode(), 130);
+        QVERIFY2(err.contains("cancelled"), err.constData());
+        QVERIFY2(!err.contains("FAILED"), err.constData());
+        QVERIFY2(!err.contains("error:"), err.constData());
+        QVERIFY(!QFileInfo::exists(out + QStringLiteral("/master.m3u8")));
     }
 
     void presetsAreListed() {

@@ -135,6 +135,10 @@ public:
                 for (const QString& w : r.warnings)
                     printErr(QStringLiteral("warning: %1: %2\n")
                                  .arg(QFileInfo(r.inputPath).fileName(), w));
+            } else if (r.status.isCancelled()) {
+                // Cancelled is not failed: the user asked for it and nothing was written.
+                printErr(QStringLiteral("cancelled: %1 (nothing was written)\n")
+                             .arg(QFileInfo(r.inputPath).fileName()));
             } else {
                 ++failures;
                 printErr(QStringLiteral("error: %1\n").arg(r.status.message()));
@@ -166,10 +170,11 @@ private:
                     printErr(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) +
                              QLatin1Char('\n'));
                 } else if (m_mode == QLatin1String("bar")) {
+                    const QString outcome = r.status.isOk()          ? QStringLiteral("done     ")
+                                            : r.status.isCancelled() ? QStringLiteral("cancelled")
+                                                                     : QStringLiteral("FAILED   ");
                     printErr(QStringLiteral("\r\033[K%1 %2\n")
-                                 .arg(r.status.isOk() ? QStringLiteral("done ")
-                                                      : QStringLiteral("FAILED"),
-                                      QFileInfo(r.inputPath).fileName()));
+                                 .arg(outcome, QFileInfo(r.inputPath).fileName()));
                 }
                 job->deleteLater();
                 startMore();

@@ -24,10 +24,15 @@ StatusOr<publish::AwsCredentials> KeychainCredentialStore::load(const QString& a
     job.setInsecureFallback(false);
     job.setKey(account);
     waitFor(job);
-    if (job.error() != QKeychain::NoError)
+    if (job.error() == QKeychain::EntryNotFound)
         return Status::error(Status::Code::InvalidArgument,
-                             QStringLiteral("no credentials in the keychain for %1 (%2)")
-                                 .arg(account, job.errorString()));
+                             QStringLiteral("no credentials in the keychain for %1").arg(account));
+    // Anything else means there is no working keychain (no keyring service, access denied):
+    // an IoError, so the window can say so instead of looking as if nothing was stored.
+    if (job.error() != QKeychain::NoError)
+        return Status::error(
+            Status::Code::IoError,
+            QStringLiteral("the system keychain is not available (%1)").arg(job.errorString()));
     return publish::decodeCredentialsSecret(job.binaryData().isEmpty() ? job.textData().toUtf8()
                                                                        : job.binaryData());
 }
@@ -41,9 +46,9 @@ Status KeychainCredentialStore::save(const QString& account,
     job.setBinaryData(publish::encodeCredentialsSecret(credentials));
     waitFor(job);
     if (job.error() != QKeychain::NoError)
-        return Status::error(Status::Code::IoError,
-                             QStringLiteral("the keychain refused to store the credentials (%1)")
-                                 .arg(job.errorString()));
+        return Status::error(
+            Status::Code::IoError,
+            QStringLiteral("the system keychain is not available (%1)").arg(job.errorString()));
     return Status::ok();
 }
 

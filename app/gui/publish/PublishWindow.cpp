@@ -1,6 +1,7 @@
 #include "PublishWindow.h"
 
 #include "KeychainCredentialStore.h"
+#include "OpenOrCopy.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -108,15 +109,33 @@ void PublishWindow::buildUi() {
     s3Form->addRow(tr("Access key ID:"), m_accessKey);
     s3Form->addRow(tr("Secret access key:"), m_secretKey);
     s3Form->addRow(QString(), m_remember);
+    // Stays visible: a keychain that cannot keep the keys is worth knowing before the next
+    // session finds them gone.
+    m_keychainNote = new QLabel;
+    m_keychainNote->setObjectName(QStringLiteral("keychainNote"));
+    m_keychainNote->setWordWrap(true);
+    m_keychainNote->setStyleSheet(QStringLiteral("color: #b35c00;"));
+    m_keychainNote->hide();
+    s3Form->addRow(QString(), m_keychainNote);
     m_destinationPages->addWidget(s3Page);
 
     auto* folderPage = new QWidget;
-    auto* folderLayout = new QHBoxLayout(folderPage);
+    auto* folderForm = new QFormLayout(folderPage);
     m_folder = new QLineEdit;
     m_folder->setObjectName(QStringLiteral("folder"));
+    m_folder->setPlaceholderText(tr("e.g. /var/www/videos/show or a mounted share"));
     auto* browse = new QPushButton(tr("Browse…"));
-    folderLayout->addWidget(m_folder);
-    folderLayout->addWidget(browse);
+    auto* folderRow = new QHBoxLayout;
+    folderRow->addWidget(m_folder, 1);
+    folderRow->addWidget(browse);
+    auto* folderLabel = new QLabel(tr("&Folder:"));
+    folderLabel->setBuddy(m_folder);
+    folderForm->addRow(folderLabel, folderRow);
+    auto* folderHelp = new QLabel(
+        tr("The ladder is copied into this folder: files already there and identical are "
+           "skipped, and master.m3u8 is written last, so players never see half a ladder."));
+    folderHelp->setWordWrap(true);
+    folderForm->addRow(QString(), folderHelp);
     m_destinationPages->addWidget(folderPage);
     layout->addWidget(destinationBox);
 
@@ -127,17 +146,32 @@ void PublishWindow::buildUi() {
     urlForm->addRow(tr("Public URL of the folder:"), m_publicBaseUrl);
     layout->addLayout(urlForm);
 
+    // Shown only while something is published (an empty bar without a label says nothing),
+    // but its room is kept so the window does not change height.
     m_progress = new QProgressBar;
     m_progress->setObjectName(QStringLiteral("progress"));
     m_progress->setRange(0, 1000);
+    m_progress->setFormat(tr("%p % published"));
+    QSizePolicy keepRoom = m_progress->sizePolicy();
+    keepRoom.setRetainSizeWhenHidden(true);
+    m_progress->setSizePolicy(keepRoom);
+    m_progress->hide();
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("status"));
     m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Room for two lines of message and two of links, whether or not they are there yet.
+    m_status->setMinimumHeight(m_status->fontMetrics().lineSpacing() * 2 + 4);
+    m_status->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_resultUrl = new QLabel;
     m_resultUrl->setObjectName(QStringLiteral("resultUrl"));
     m_resultUrl->setTextInteractionFlags(Qt::TextBrowserInteraction);
-    m_resultUrl->setOpenExternalLinks(true);
+    m_resultUrl->setOpenExternalLinks(false);
     m_resultUrl->setWordWrap(true);
+    m_resultUrl->setMinimumHeight(m_resultUrl->fontMetrics().lineSpacing() * 2 + 4);
+    m_resultUrl->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    connect(m_resultUrl, &QLabel::linkActivated, this,
+            [this](const QString& link) { openOrCopy(this, QUrl(link), tr("the link")); });
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
     layout->addWidget(m_resultUrl);
@@ -158,8 +192,28 @@ void PublishWindow::buildUi() {
     m_poll = new QTimer(this);
     m_poll->setInterval(250);
 
-    connect(m_destinationKind, &QComboBox::currentIndexChanged, m_destinationPages,
-            &QStackedWidget::setCurrentIndex);
+    connect(m_destinationKind, &QComboBox::currentIndexChanged, this, [this](int index) {
+        showDestinationPage(index);
+        // The other target's messages and links say nothing about this one.
+        if (!m_job) {
+            m_status->clear();
+            m_resultUrl->clear();
+            m_progress->hide();
+            m_statusIsValidation = false;
+        }
+    });
+    // A message about a field goes as soon as the user changes the input it was about.
+    auto clearValidation = [this] {
+        if (m_statusIsValidation && !m_job) {
+            m_status->clear();
+            m_statusIsValidation = false;
+        }
+    };
+    for (QLineEdit* field :
+         {m_s3Uri, m_endpoint, m_region, m_accessKey, m_secretKey, m_folder, m_publicBaseUrl})
+        connect(field, &QLineEdit::textEdited, this, clearValidation);
+    connect(m_folder, &QLineEdit::textChanged, this, clearValidation);
+    connect(m_credentialSource, &QComboBox::currentIndexChanged, this, clearValidation);
     connect(m_credentialSource, &QComboBox::currentIndexChanged, this, [this](int index) {
         const bool typed = index == TypedCredentials;
         m_accessKey->setEnabled(typed);
@@ -172,8 +226,16 @@ void PublishWindow::buildUi() {
         if (!dir.isEmpty())
             m_folder->setText(dir);
     });
-    connect(m_s3Uri, &QLineEdit::editingFinished, this, &PublishWindow::loadStoredCredentials);
-    connect(m_endpoint, &QLineEdit::editingFinished, this, &PublishWindow::loadStoredCredentials);
+    // Stored keys are looked up a moment after the bucket or endpoint was typed. Not on
+    // editingFinished: that fires while a click on Publish moves the focus, and the keychain
+    // lookup waits in a local event loop, where the click's release was delivered before its
+    // press, so the first click on Publish was lost.
+    m_credentialLookup = new QTimer(this);
+    m_credentialLookup->setSingleShot(true);
+    m_credentialLookup->setInterval(600);
+    connect(m_credentialLookup, &QTimer::timeout, this, &PublishWindow::loadStoredCredentials);
+    connect(m_s3Uri, &QLineEdit::textEdited, m_credentialLookup, qOverload<>(&QTimer::start));
+    connect(m_endpoint, &QLineEdit::textEdited, m_credentialLookup, qOverload<>(&QTimer::start));
     connect(m_start, &QPushButton::clicked, this, &PublishWindow::startPublish);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_job)
@@ -186,6 +248,27 @@ void PublishWindow::buildUi() {
             QApplication::clipboard()->setText(m_lastResult.playbackUrl);
     });
     connect(m_poll, &QTimer::timeout, this, &PublishWindow::updateProgress);
+}
+
+void PublishWindow::showDestinationPage(int index) {
+    // The box takes the height of the page shown, not of the tallest one: the one-line
+    // folder page would otherwise float in the S3 page's empty space.
+    m_destinationPages->setCurrentIndex(index);
+    for (int i = 0; i < m_destinationPages->count(); ++i)
+        m_destinationPages->widget(i)->setSizePolicy(
+            QSizePolicy::Preferred, i == index ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+    // Cached size hints sit in every layout up to the window: drop them all.
+    for (QWidget* w = m_destinationPages; w; w = w->parentWidget()) {
+        if (w->layout())
+            w->layout()->invalidate();
+        w->updateGeometry();
+        if (w == this)
+            break;
+    }
+    if (layout())
+        layout()->activate();
+    if (isVisible())
+        resize(width(), sizeHint().height());
 }
 
 void PublishWindow::loadSettings() {
@@ -205,7 +288,7 @@ void PublishWindow::loadSettings() {
     m_folder->setText(settings.value(QStringLiteral("folder")).toString());
     m_publicBaseUrl->setText(settings.value(QStringLiteral("publicBaseUrl")).toString());
     settings.endGroup();
-    m_destinationPages->setCurrentIndex(m_destinationKind->currentIndex());
+    showDestinationPage(m_destinationKind->currentIndex());
     loadStoredCredentials();
 }
 
@@ -222,7 +305,6 @@ void PublishWindow::saveSettings() const {
     settings.setValue(QStringLiteral("parallel"), m_parallel->value());
     settings.setValue(QStringLiteral("credentialSource"), m_credentialSource->currentIndex());
     settings.setValue(QStringLiteral("remember"), m_remember->isChecked());
-    settings.setValue(QStringLiteral("folder"), m_folder->text());
     settings.setValue(QStringLiteral("publicBaseUrl"), m_publicBaseUrl->text());
     settings.endGroup();
 }
@@ -234,13 +316,27 @@ QString PublishWindow::credentialAccount() const {
 }
 
 void PublishWindow::loadStoredCredentials() {
+    m_credentialLookup->stop();
     if (m_credentialSource->currentIndex() != TypedCredentials || !m_secretKey->text().isEmpty())
         return;
     StatusOr<AwsCredentials> stored = m_store->load(credentialAccount());
     if (stored.isOk()) {
         m_accessKey->setText(stored->accessKeyId);
         m_secretKey->setText(stored->secretAccessKey);
+    } else if (stored.status().code() == Status::Code::IoError) {
+        showKeychainNote(stored.status().message());
     }
+}
+
+void PublishWindow::showKeychainNote(const QString& problem) {
+    QString text = problem;
+    if (!text.isEmpty())
+        text[0] = text[0].toUpper();
+    m_keychainNote->setText(
+        tr("%1. Keys typed here are used for this publish but not remembered.").arg(text));
+    // Two lines whatever the layout's width: a wrapped label in a form is otherwise clipped.
+    m_keychainNote->setMinimumHeight(m_keychainNote->fontMetrics().lineSpacing() * 2 + 2);
+    m_keychainNote->show();
 }
 
 StatusOr<PublishOptions> PublishWindow::collectOptions() {
@@ -255,7 +351,14 @@ StatusOr<PublishOptions> PublishWindow::collectOptions() {
         return options;
     }
     options.destination = PublishOptions::Destination::S3;
-    StatusOr<S3Target> target = S3Target::fromUri(m_s3Uri->text().trimmed());
+    // The same order as hlsforge-cli publish: the bucket, the endpoint, then credentials.
+    QString uri = m_s3Uri->text().trimmed();
+    if (uri.isEmpty())
+        return Status::error(Status::Code::InvalidArgument,
+                             tr("Enter the bucket and prefix, e.g. s3://my-bucket/videos/show."));
+    if (!uri.contains(QStringLiteral("://")))
+        uri.prepend(QStringLiteral("s3://")); // "my-bucket/show" means what it says
+    StatusOr<S3Target> target = S3Target::fromUri(uri);
     if (!target.isOk())
         return target.status();
     options.s3 = target.value();
@@ -289,7 +392,9 @@ StatusOr<PublishOptions> PublishWindow::collectOptions() {
         if (m_remember->isChecked()) {
             const Status saved = m_store->save(credentialAccount(), options.credentials);
             if (!saved.isOk())
-                m_status->setText(tr("Not remembered: %1").arg(saved.message()));
+                showKeychainNote(saved.message());
+            else
+                m_keychainNote->hide();
         } else {
             m_store->remove(credentialAccount());
         }
@@ -303,15 +408,22 @@ void PublishWindow::startPublish() {
         return;
     m_resultUrl->clear();
     m_status->clear();
+    m_statusIsValidation = false;
+    // Typed straight after the bucket: the delayed keychain lookup has not run yet.
+    if (m_credentialLookup->isActive())
+        loadStoredCredentials();
     StatusOr<PublishOptions> options = collectOptions();
     if (!options.isOk()) {
         m_status->setText(options.status().message());
+        m_statusIsValidation = true;
         return;
     }
     saveSettings();
+    m_runningToFolder = options->destination == PublishOptions::Destination::Folder;
     m_job = std::make_unique<PublishJob>(options.value());
     connect(m_job.get(), &PublishJob::finished, this, &PublishWindow::onFinished);
     m_progress->setValue(0);
+    m_progress->show();
     setRunning(true);
     m_job->start();
     m_poll->start();
@@ -353,9 +465,16 @@ void PublishWindow::onFinished(const PublishResult& result) {
     m_lastResult = result;
     m_job.reset();
     setRunning(false);
+    // Only a folder the publish accepted is offered again next time.
+    if (m_runningToFolder && (result.status.isOk() || result.status.isCancelled())) {
+        QSettings settings;
+        settings.setValue(QStringLiteral("publish/folder"), m_folder->text().trimmed());
+    }
     if (result.status.isOk()) {
         m_progress->setValue(1000);
-        m_status->setText(tr("Published in %1 s: %2 files uploaded, %3 already there.")
+        m_status->setText((m_runningToFolder
+                               ? tr("Copied in %1 s: %2 files copied, %3 already there.")
+                               : tr("Published in %1 s: %2 files uploaded, %3 already there."))
                               .arg(result.seconds, 0, 'f', 1)
                               .arg(result.filesUploaded)
                               .arg(result.filesSkipped));
@@ -366,7 +485,9 @@ void PublishWindow::onFinished(const PublishResult& result) {
             links += tr("<br>Page: <a href=\"%1\">%1</a>").arg(result.pageUrl.toHtmlEscaped());
         m_resultUrl->setText(links);
     } else if (result.status.isCancelled()) {
-        m_status->setText(tr("Cancelled. Publish again to upload what is still missing."));
+        m_status->setText(m_runningToFolder
+                              ? tr("Cancelled. Publish again to copy what is still missing.")
+                              : tr("Cancelled. Publish again to upload what is still missing."));
     } else {
         m_status->setText(tr("Failed: %1").arg(result.status.message()));
     }

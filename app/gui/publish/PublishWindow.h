@@ -52,6 +52,8 @@ private:
     void loadSettings();
     void saveSettings() const;
     void loadStoredCredentials();
+    void showKeychainNote(const QString& problem);
+    void showDestinationPage(int index);
     void updateProgress();
     void onFinished(const publish::PublishResult& result);
     void setRunning(bool running);
@@ -84,6 +86,10 @@ private:
     QPushButton* m_cancel = nullptr;
     QPushButton* m_copyUrl = nullptr;
     QTimer* m_poll = nullptr;
+    QTimer* m_credentialLookup = nullptr;
+    QLabel* m_keychainNote = nullptr;
+    bool m_statusIsValidation = false; // the status line holds a message about an input
+    bool m_runningToFolder = false;
 };
 
 } // namespace hlsforge::gui
