@@ -13,6 +13,15 @@ QString tr(const char* text) {
     return QCoreApplication::translate("JobDetails", text);
 }
 
+// "HLG (BT.2020, arib-std-b67, bt2020nc, limited range)".
+QString colourText(const VideoInfo& v) {
+    const QString range = v.colorRange == QLatin1String("pc")   ? tr("full range")
+                          : v.colorRange == QLatin1String("tv") ? tr("limited range")
+                                                                : tr("range untagged");
+    return tr("%1 (primaries %2, transfer %3, matrix %4, %5)")
+        .arg(v.hdrFormat, v.colorPrimaries, v.colorTransfer, v.colorMatrix, range);
+}
+
 QString row(const QString& label, const QString& value) {
     return QStringLiteral("<tr><td style='color:#666;padding-right:12px'>%1</td><td>%2</td></tr>")
         .arg(label.toHtmlEscaped(), value.toHtmlEscaped());
@@ -56,6 +65,8 @@ QString sourceFacts(const MediaInfo& m) {
     } else {
         html += row(tr("Audio"), tr("none (the ladder will be video only)"));
     }
+    if (m.hasVideo)
+        html += row(tr("Colour"), colourText(m.video));
     return html + QStringLiteral("</table>");
 }
 
@@ -117,6 +128,12 @@ QString resultSummary(const TranscodeResult& r) {
                 .arg(rr.codecs.toHtmlEscaped());
     html += QStringLiteral("</table><p>%1</p>")
                 .arg(tr("Encoded in %1 s.").arg(r.elapsedSeconds, 0, 'f', 1));
+    if (!r.conversions.isEmpty()) {
+        html += QStringLiteral("<h3>%1</h3><ul>").arg(tr("Conversions"));
+        for (const QString& line : r.conversions)
+            html += QStringLiteral("<li>%1</li>").arg(line.toHtmlEscaped());
+        html += QStringLiteral("</ul>");
+    }
     return html;
 }
 

@@ -64,6 +64,11 @@ QStringList x264PresetNames() {
             QStringLiteral("placebo")};
 }
 
+QStringList toneMapNames() {
+    return {QStringLiteral("auto"), QStringLiteral("fast"), QStringLiteral("mobius"),
+            QStringLiteral("hable")};
+}
+
 double Ladder::gopSeconds() const {
     const double groups = std::ceil(segmentSeconds / 2.0 - 1e-9);
     return segmentSeconds / std::max(1.0, groups);
@@ -126,6 +131,10 @@ Status Ladder::validate() const {
     if (playerScripts != QLatin1String("cdn") && playerScripts != QLatin1String("self-contained"))
         return fieldError(QStringLiteral("playerScripts"),
                           QStringLiteral("must be \"cdn\" or \"self-contained\""));
+    if (!toneMapNames().contains(toneMap))
+        return fieldError(QStringLiteral("toneMap"),
+                          QStringLiteral("unknown tone map \"%1\" (one of %2)")
+                              .arg(toneMap, toneMapNames().join(QStringLiteral(", "))));
     return Status::ok();
 }
 
@@ -154,6 +163,8 @@ QJsonObject Ladder::toJson() const {
         root[QStringLiteral("playerPage")] = false;
     if (playerScripts != QLatin1String("cdn"))
         root[QStringLiteral("playerScripts")] = playerScripts;
+    if (toneMap != QLatin1String("auto"))
+        root[QStringLiteral("toneMap")] = toneMap;
     return root;
 }
 
@@ -163,7 +174,8 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
         QStringLiteral("x264Preset"),     QStringLiteral("audioKbps"),
         QStringLiteral("renditions"),     QStringLiteral("name"),
         QStringLiteral("description"),    QStringLiteral("progressive"),
-        QStringLiteral("playerPage"),     QStringLiteral("playerScripts")};
+        QStringLiteral("playerPage"),     QStringLiteral("playerScripts"),
+        QStringLiteral("toneMap")};
     static const QSet<QString> knownRung = {QStringLiteral("name"), QStringLiteral("height"),
                                             QStringLiteral("videoKbps"), QStringLiteral("maxKbps")};
     Ladder ladder;
@@ -214,6 +226,11 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
     }
     if (json.contains(QStringLiteral("playerScripts")))
         ladder.playerScripts = json.value(QStringLiteral("playerScripts")).toString();
+    if (json.contains(QStringLiteral("toneMap"))) {
+        if (!json.value(QStringLiteral("toneMap")).isString())
+            return fieldError(QStringLiteral("toneMap"), QStringLiteral("must be a string"));
+        ladder.toneMap = json.value(QStringLiteral("toneMap")).toString();
+    }
 
     const QJsonValue rungsValue = json.value(QStringLiteral("renditions"));
     if (!rungsValue.isArray())

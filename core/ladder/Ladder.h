@@ -49,6 +49,9 @@ struct Ladder {
     // The web player page (index.html) and where its scripts come from: "cdn" or "self-contained".
     bool playerPage = true;
     QString playerScripts = QStringLiteral("cdn");
+    // HDR (HLG/PQ) to SDR: "auto" (HLG: fast, PQ: mobius), "fast", "mobius" or "hable"
+    // (see transcode/ColourPipeline.h).
+    QString toneMap = QStringLiteral("auto");
 
     // Keyframe interval: the largest divisor of segmentSeconds not above 2 s (Apple 1.13),
     // so every segment boundary is also a keyframe.
@@ -78,5 +81,6 @@ QVector<ResolvedRendition> resolveRenditions(const Ladder& ladder, int sourceDis
                                              int sourceDisplayHeight);
 
 QStringList x264PresetNames();
+QStringList toneMapNames();
 
 } // namespace hlsforge

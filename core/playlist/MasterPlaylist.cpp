@@ -36,6 +36,8 @@ QByteArray MasterPlaylist::toText() const {
                 ",RESOLUTION=" + QByteArray::number(v.width) + "x" + QByteArray::number(v.height);
         if (v.frameRate > 0)
             out += ",FRAME-RATE=" + QByteArray::number(v.frameRate, 'f', 3);
+        if (!v.videoRange.isEmpty())
+            out += ",VIDEO-RANGE=" + v.videoRange.toUtf8();
         out += "\n" + v.uri.toUtf8() + "\n";
     }
     if (!iframeStreams.isEmpty())
@@ -92,6 +94,8 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
                     parseResolution(value, &variant.width, &variant.height);
                 else if (key == QLatin1String("FRAME-RATE"))
                     variant.frameRate = value.toDouble();
+                else if (key == QLatin1String("VIDEO-RANGE"))
+                    variant.videoRange = value;
             }
             pendingVariant = true;
         } else if (line.startsWith(QLatin1String("#EXT-X-I-FRAME-STREAM-INF:"))) {

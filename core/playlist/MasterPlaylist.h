@@ -17,6 +17,7 @@ struct VariantStream {
     int width = 0;
     int height = 0;
     double frameRate = 0;
+    QString videoRange; // "SDR", "PQ" or "HLG"; empty: not written
 };
 
 struct IFrameStream {

@@ -4,10 +4,13 @@
 #include "util/FfmpegLog.h"
 #include "util/FfmpegPtr.h"
 
+#include <QFile>
 #include <QFileInfo>
 
 extern "C" {
 #include <libavutil/display.h>
+#include <libavutil/dovi_meta.h>
+#include <libavutil/mastering_display_metadata.h>
 #include <libavutil/pixdesc.h>
 }
 
@@ -17,8 +20,28 @@ namespace hlsforge {
 
 namespace {
 
+// Whether FFmpeg recognises the file's first bytes as media of any kind, ignoring its name:
+// a text file renamed .mp4 is "not a video file", a real MP4 cut short is "truncated".
+bool looksLikeMedia(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    QByteArray head = file.read(64 * 1024);
+    if (head.isEmpty())
+        return false;
+    const int size = head.size();
+    head.append(QByteArray(AVPROBE_PADDING_SIZE, '\0'));
+    AVProbeData probe{};
+    probe.filename = "";
+    probe.buf = reinterpret_cast<unsigned char*>(head.data());
+    probe.buf_size = size;
+    int score = 0;
+    const AVInputFormat* format = av_probe_input_format3(&probe, 1, &score);
+    return format && score > AVPROBE_SCORE_RETRY;
+}
+
 // Maps FFmpeg's open/read errors to words a user understands; the raw text is the detail.
-QString describeOpenError(int averror) {
+QString describeOpenError(const QString& path, int averror) {
     if (averror == AVERROR(ENOENT))
         return QStringLiteral("file not found");
     if (averror == AVERROR(EACCES))
@@ -26,13 +49,49 @@ QString describeOpenError(int averror) {
     // FFmpeg's last log line says more than the code ("moov atom not found").
     const QString logged = av::lastError();
     if (averror == AVERROR_INVALIDDATA) {
+        if (QFileInfo(path).size() == 0)
+            return QStringLiteral("not a video file (the file is empty)");
+        if (!looksLikeMedia(path))
+            return QStringLiteral("not a video file (FFmpeg does not recognise its data as "
+                                  "audio or video)");
         if (logged.contains(QLatin1String("moov atom not found")))
-            return QStringLiteral("not a readable media file (moov atom not found: the file is "
-                                  "truncated or was not finalised)");
-        return QStringLiteral("not a readable media file (unrecognised or corrupt data%1)")
-            .arg(logged.isEmpty() ? QString() : QStringLiteral(": ") + logged);
+            return QStringLiteral("truncated: the file was cut short or never finalised (moov "
+                                  "atom not found)");
+        return QStringLiteral("damaged media file (%1)")
+            .arg(logged.isEmpty() ? av::errorString(averror) : logged);
     }
     return QStringLiteral("cannot open (%1)").arg(av::errorString(averror));
+}
+
+// "MP4" rather than "mov,mp4,m4a,3gp,3g2,mj2": the demuxer covers a family; the major brand
+// (or else the file name) tells which member this is.
+QString containerName(const AVFormatContext* format, const QString& path) {
+    const QString demuxer = QString::fromUtf8(format->iformat->name);
+    const QString ext = QFileInfo(path).suffix().toLower();
+    if (demuxer.startsWith(QLatin1String("mov,"))) {
+        const AVDictionaryEntry* brand = av_dict_get(format->metadata, "major_brand", nullptr, 0);
+        const QString b = brand ? QString::fromLatin1(brand->value).trimmed().toLower() : QString();
+        if (b == QLatin1String("qt") || (b.isEmpty() && ext == QLatin1String("mov")))
+            return QStringLiteral("QuickTime");
+        if (b.startsWith(QLatin1String("3g")) ||
+            (b.isEmpty() && ext.startsWith(QLatin1String("3g"))))
+            return QStringLiteral("3GP");
+        if (b == QLatin1String("m4a") || (b.isEmpty() && ext == QLatin1String("m4a")))
+            return QStringLiteral("MP4 (audio)");
+        return QStringLiteral("MP4");
+    }
+    if (demuxer == QLatin1String("matroska,webm"))
+        return ext == QLatin1String("webm") ? QStringLiteral("WebM") : QStringLiteral("Matroska");
+    static const std::pair<const char*, const char*> names[] = {
+        {"mpegts", "MPEG-TS"}, {"mpeg", "MPEG-PS"},  {"avi", "AVI"}, {"flv", "FLV"},
+        {"mxf", "MXF"},        {"asf", "ASF (WMV)"}, {"ogg", "Ogg"}, {"dv", "DV"},
+        {"mp3", "MP3"},        {"wav", "WAV"},       {"gif", "GIF"}, {"h264", "raw H.264"},
+        {"hevc", "raw HEVC"},  {"mjpeg", "MJPEG"},   {"hls", "HLS"}};
+    for (const auto& [ffName, words] : names) {
+        if (demuxer == QLatin1String(ffName))
+            return QString::fromUtf8(words);
+    }
+    return format->iformat->long_name ? QString::fromUtf8(format->iformat->long_name) : demuxer;
 }
 
 double toDouble(AVRational r) {
@@ -55,12 +114,60 @@ int rotationOf(const AVStream* stream) {
     return rounded;
 }
 
+// Colour tags, HDR format and Dolby Vision configuration of a video stream.
+void describeColour(const AVStream* stream, VideoInfo* v) {
+    const AVCodecParameters* par = stream->codecpar;
+    v->colorPrimaries = QString::fromUtf8(av_color_primaries_name(par->color_primaries));
+    v->colorTransfer = QString::fromUtf8(av_color_transfer_name(par->color_trc));
+    v->colorMatrix = QString::fromUtf8(av_color_space_name(par->color_space));
+    v->colorRange = QString::fromUtf8(av_color_range_name(par->color_range));
+    // yuvj* formats are full range whatever the tags say.
+    if (v->pixelFormat.startsWith(QLatin1String("yuvj")))
+        v->colorRange = QStringLiteral("pc");
+    if (const auto* dovi = reinterpret_cast<const AVDOVIDecoderConfigurationRecord*>(
+            av_stream_get_side_data(stream, AV_PKT_DATA_DOVI_CONF, nullptr))) {
+        v->dolbyVisionProfile = dovi->dv_profile;
+        v->dolbyVisionLevel = dovi->dv_level;
+        v->dolbyVisionCompatibility = dovi->dv_bl_signal_compatibility_id;
+    }
+    if (const auto* cll = reinterpret_cast<const AVContentLightMetadata*>(
+            av_stream_get_side_data(stream, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, nullptr));
+        cll && cll->MaxCLL > 0)
+        v->peakLuminanceNits = cll->MaxCLL;
+    else if (const auto* mdm = reinterpret_cast<const AVMasteringDisplayMetadata*>(
+                 av_stream_get_side_data(stream, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, nullptr));
+             mdm && mdm->has_luminance && mdm->max_luminance.den > 0)
+        v->peakLuminanceNits = av_q2d(mdm->max_luminance);
+
+    QString base;
+    if (v->colorTransfer == QLatin1String("arib-std-b67"))
+        base = QStringLiteral("HLG");
+    else if (v->colorTransfer == QLatin1String("smpte2084"))
+        base = QStringLiteral("PQ");
+    if (v->dolbyVisionProfile > 0) {
+        if (base.isEmpty()) {
+            const int c = v->dolbyVisionCompatibility;
+            base = c == 4             ? QStringLiteral("HLG")
+                   : c == 1 || c == 6 ? QStringLiteral("PQ")
+                   : c == 2           ? QStringLiteral("SDR")
+                                      : QStringLiteral("no compatible base layer");
+        }
+        v->hdrFormat = QStringLiteral("Dolby Vision profile %1.%2 (%3)")
+                           .arg(v->dolbyVisionProfile)
+                           .arg(v->dolbyVisionCompatibility)
+                           .arg(base);
+    } else {
+        v->hdrFormat = base.isEmpty() ? QStringLiteral("SDR") : base;
+    }
+}
+
 } // namespace
 
 QJsonObject MediaInfo::toJson() const {
     QJsonObject root;
     root[QStringLiteral("path")] = path;
     root[QStringLiteral("container")] = container;
+    root[QStringLiteral("demuxer")] = demuxer;
     root[QStringLiteral("durationSeconds")] = durationSeconds;
     root[QStringLiteral("bitRate")] = static_cast<double>(bitRate);
     root[QStringLiteral("sizeBytes")] = static_cast<double>(sizeBytes);
@@ -81,6 +188,19 @@ QJsonObject MediaInfo::toJson() const {
         v[QStringLiteral("bitDepth")] = video.bitDepth;
         v[QStringLiteral("chromaSubsampling")] = video.chromaSubsampling;
         v[QStringLiteral("bitRate")] = static_cast<double>(video.bitRate);
+        // Colour, one block: tags as FFmpeg names them, and the HDR format in words.
+        v[QStringLiteral("hdrFormat")] = video.hdrFormat;
+        v[QStringLiteral("colorPrimaries")] = video.colorPrimaries;
+        v[QStringLiteral("colorTransfer")] = video.colorTransfer;
+        v[QStringLiteral("colorMatrix")] = video.colorMatrix;
+        v[QStringLiteral("colorRange")] = video.colorRange;
+        if (video.dolbyVisionProfile > 0) {
+            v[QStringLiteral("dolbyVisionProfile")] = video.dolbyVisionProfile;
+            v[QStringLiteral("dolbyVisionLevel")] = video.dolbyVisionLevel;
+            v[QStringLiteral("dolbyVisionCompatibility")] = video.dolbyVisionCompatibility;
+        }
+        if (video.peakLuminanceNits > 0)
+            v[QStringLiteral("peakLuminanceNits")] = video.peakLuminanceNits;
         root[QStringLiteral("video")] = v;
     }
     if (hasAudio) {
@@ -111,7 +231,7 @@ StatusOr<MediaInfo> probeFile(const QString& path) {
     int rc = avformat_open_input(&raw, pathUtf8.constData(), nullptr, nullptr);
     if (rc < 0)
         return Status::error(Status::Code::InvalidInput,
-                             QStringLiteral("%1: %2").arg(path, describeOpenError(rc)),
+                             QStringLiteral("%1: %2").arg(path, describeOpenError(path, rc)),
                              av::errorString(rc));
     av::InputFormatPtr format(raw);
     rc = avformat_find_stream_info(format.get(), nullptr);
@@ -122,7 +242,8 @@ StatusOr<MediaInfo> probeFile(const QString& path) {
 
     MediaInfo info;
     info.path = path;
-    info.container = QString::fromUtf8(format->iformat->name);
+    info.demuxer = QString::fromUtf8(format->iformat->name);
+    info.container = containerName(format.get(), path);
     info.sizeBytes = fileInfo.size();
     if (format->duration != AV_NOPTS_VALUE && format->duration > 0)
         info.durationSeconds = format->duration / double(AV_TIME_BASE);
@@ -177,6 +298,7 @@ StatusOr<MediaInfo> probeFile(const QString& path) {
                 }
             }
             v.bitRate = par->bit_rate;
+            describeColour(stream, &v);
         }
     }
 

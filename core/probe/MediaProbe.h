@@ -26,6 +26,17 @@ struct VideoInfo {
     QString chromaSubsampling; // "4:2:0", "4:2:2", "4:4:4"
     qint64 bitRate = 0;        // bits per second, 0 when unknown
     int streamIndex = -1;
+
+    // Colour (MediaProbe.cpp, describeColour): FFmpeg's names, "unknown" when untagged.
+    QString colorPrimaries = QStringLiteral("unknown"); // "bt709", "bt2020", "smpte170m"...
+    QString colorTransfer = QStringLiteral("unknown");  // "bt709", "arib-std-b67", "smpte2084"...
+    QString colorMatrix = QStringLiteral("unknown");    // "bt709", "bt2020nc", "bt470bg"...
+    QString colorRange = QStringLiteral("unknown");     // "tv" (limited), "pc" (full)
+    QString hdrFormat = QStringLiteral("SDR"); // "HLG", "PQ", "Dolby Vision profile 8.4 (HLG)"
+    int dolbyVisionProfile = 0;                // 0: not Dolby Vision
+    int dolbyVisionLevel = 0;
+    int dolbyVisionCompatibility = 0; // base layer: 1 HDR10, 2 SDR, 4 HLG, 6 BT.2100 PQ
+    double peakLuminanceNits = 0;     // MaxCLL, else mastering display peak; 0: not signalled
 };
 
 struct AudioInfo {
@@ -39,7 +50,8 @@ struct AudioInfo {
 
 struct MediaInfo {
     QString path;
-    QString container; // e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+    QString container; // in words: "MP4", "QuickTime", "Matroska", "MPEG-TS"...
+    QString demuxer;   // FFmpeg's name, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
     double durationSeconds = 0;
     qint64 bitRate = 0; // overall bits per second
     qint64 sizeBytes = 0;

@@ -165,7 +165,12 @@ Status RenditionEncoder::open() {
     enc->gop_size = int(std::ceil(c.gopSeconds * fps)) + 1;
     enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     enc->thread_count = c.x264Threads;
+    // The frames arrive as BT.709 limited range (ColourPipeline); say so in the VUI, so
+    // players never have to guess from the picture size.
     enc->color_range = AVCOL_RANGE_MPEG;
+    enc->color_primaries = AVCOL_PRI_BT709;
+    enc->color_trc = AVCOL_TRC_BT709;
+    enc->colorspace = AVCOL_SPC_BT709;
     av_opt_set(enc->priv_data, "preset", c.x264Preset.toUtf8().constData(), 0);
     av_opt_set(enc->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
     av_opt_set_int(enc->priv_data, "forced-idr", 1, 0);

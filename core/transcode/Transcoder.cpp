@@ -7,6 +7,7 @@
 #ifdef HLSFORGE_HAVE_WEB
 #include "web/PlayerPage.h"
 #endif
+#include "transcode/ColourPipeline.h"
 #include "transcode/FilterGraph.h"
 #include "transcode/RenditionEncoder.h"
 #include "util/FfmpegError.h"
@@ -157,6 +158,7 @@ private:
     Decoder m_audio;
     int64_t m_startTimeUs = 0;
     AVRational m_frameRate{30, 1};
+    ColourPlan m_colour; // decided once per source; applied once, before the fan-out
     FilterGraph m_videoGraph;
     FilterGraph m_audioGraph;
     av::CodecContextPtr m_audioEncoder;
@@ -307,6 +309,9 @@ Status Pipeline::prepare() {
         return Status::error(s.code(), QStringLiteral("ladder: %1").arg(s.message()));
 
     const VideoInfo& v = m_result.source.video;
+    m_colour = planColour(v, m_request.ladder.toneMap);
+    m_result.conversions << m_colour.conversions;
+    m_result.warnings << m_colour.warnings;
     m_rungs = resolveRenditions(m_request.ladder, v.displayWidth, v.displayHeight);
     if (m_rungs.size() < m_request.ladder.renditions.size())
         m_result.warnings << QStringLiteral("%1 of %2 rungs are larger than the %3x%4 source and "
@@ -573,7 +578,9 @@ Status Pipeline::handleDecodedVideo(AVFrame* frame) {
         // it, and Apple's spec wants it) and upright orientation.
         char fps[64];
         snprintf(fps, sizeof fps, "fps=fps=%d/%d", m_frameRate.num, m_frameRate.den);
-        const std::string filters = fps + rotationFilter(m_result.source.video.rotationDegrees);
+        const std::string colour = m_colour.filter.empty() ? "" : "," + m_colour.filter;
+        const std::string filters =
+            fps + colour + rotationFilter(m_result.source.video.rotationDegrees);
         Status s = m_videoGraph.initVideo(frame, tb, m_frameRate, filters, 1);
         if (!s.isOk())
             return s;
@@ -833,6 +840,7 @@ Status Pipeline::writePlaylists() {
         variant.width = r.width;
         variant.height = r.height;
         variant.frameRate = r.frameRate;
+        variant.videoRange = QStringLiteral("SDR"); // every rung is SDR BT.709 (ColourPipeline)
         master.variants.append(variant);
 
         IFrameStream iframe;
@@ -928,6 +936,7 @@ QJsonObject TranscodeResult::toJson() const {
     for (const QString& s : warnings)
         w.append(s);
     root[QStringLiteral("warnings")] = w;
+    root[QStringLiteral("conversions")] = QJsonArray::fromStringList(conversions);
     return root;
 }
 

@@ -98,6 +98,10 @@ private slots:
             << QByteArray("{\"playerScripts\":\"maybe\"," + rung + "}") << "playerScripts:";
         QTest::newRow("unknown top")
             << QByteArray("{\"segmentSecs\":4," + rung + "}") << "segmentSecs:";
+        QTest::newRow("tone map") << QByteArray("{\"toneMap\":\"reinhard\"," + rung + "}")
+                                  << "toneMap: unknown tone map \"reinhard\"";
+        QTest::newRow("tone map type")
+            << QByteArray("{\"toneMap\":true," + rung + "}") << "toneMap: must be a string";
     }
     void invalidLaddersNameTheField() {
         QFETCH(QByteArray, json);
@@ -119,11 +123,13 @@ private slots:
         ladder.progressive = true;
         ladder.progressiveRung = QStringLiteral("720p");
         ladder.playerScripts = QStringLiteral("self-contained");
+        ladder.toneMap = QStringLiteral("hable");
         const QString path = dir.filePath(QStringLiteral("ladder.json"));
         QVERIFY(ladder.save(path).isOk());
         StatusOr<Ladder> loaded = Ladder::load(path);
         QVERIFY2(loaded.isOk(), qPrintable(loaded.status().message()));
         QCOMPARE(QJsonDocument(loaded->toJson()).toJson(), QJsonDocument(ladder.toJson()).toJson());
+        QCOMPARE(loaded->toneMap, QStringLiteral("hable"));
     }
 
     void presetsAreValid() {

@@ -17,18 +17,20 @@ private slots:
         MasterPlaylist m;
         m.version = 4;
         m.variants.append({QStringLiteral("720p/index.m3u8"), 3300000, 3100000,
-                           QStringLiteral("avc1.64001f,mp4a.40.2"), 1280, 720, 30});
+                           QStringLiteral("avc1.64001f,mp4a.40.2"), 1280, 720, 30,
+                           QStringLiteral("SDR")});
         m.variants.append({QStringLiteral("360p/index.m3u8"), 800000, 700000,
-                           QStringLiteral("avc1.64001e,mp4a.40.2"), 640, 360, 29.97});
+                           QStringLiteral("avc1.64001e,mp4a.40.2"), 640, 360, 29.97,
+                           QStringLiteral("SDR")});
         m.iframeStreams.append({QStringLiteral("720p/iframes.m3u8"), 150000,
                                 QStringLiteral("avc1.64001f"), 1280, 720});
         const QByteArray expected =
             "#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-INDEPENDENT-SEGMENTS\n"
             "\n#EXT-X-STREAM-INF:BANDWIDTH=3300000,AVERAGE-BANDWIDTH=3100000,CODECS=\"avc1.64001f,"
-            "mp4a.40.2\",RESOLUTION=1280x720,FRAME-RATE=30.000\n"
+            "mp4a.40.2\",RESOLUTION=1280x720,FRAME-RATE=30.000,VIDEO-RANGE=SDR\n"
             "720p/index.m3u8\n"
             "\n#EXT-X-STREAM-INF:BANDWIDTH=800000,AVERAGE-BANDWIDTH=700000,CODECS=\"avc1.64001e,"
-            "mp4a.40.2\",RESOLUTION=640x360,FRAME-RATE=29.970\n"
+            "mp4a.40.2\",RESOLUTION=640x360,FRAME-RATE=29.970,VIDEO-RANGE=SDR\n"
             "360p/index.m3u8\n"
             "\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=150000,CODECS=\"avc1.64001f\",RESOLUTION="
             "1280x720,URI=\"720p/iframes.m3u8\"\n";
@@ -40,6 +42,7 @@ private slots:
         QCOMPARE(parsed->variants[1].codecs, QStringLiteral("avc1.64001e,mp4a.40.2"));
         QCOMPARE(parsed->variants[1].height, 360);
         QCOMPARE(parsed->variants[0].bandwidth, 3300000);
+        QCOMPARE(parsed->variants[1].videoRange, QStringLiteral("SDR"));
         QCOMPARE(parsed->iframeStreams.size(), 1);
         QCOMPARE(parsed->iframeStreams[0].uri, QStringLiteral("720p/iframes.m3u8"));
     }

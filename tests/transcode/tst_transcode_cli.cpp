@@ -107,6 +107,11 @@ private slots:
         QCOMPARE(video.value(QStringLiteral("displayWidth")).toInt(), 320);
         QCOMPARE(video.value(QStringLiteral("frameRate")).toDouble(), 30.0);
         QCOMPARE(video.value(QStringLiteral("bitDepth")).toInt(), 8);
+        // A friendly container name, FFmpeg's demuxer name beside it.
+        QCOMPARE(o.value(QStringLiteral("container")).toString(), QStringLiteral("MP4"));
+        QCOMPARE(o.value(QStringLiteral("demuxer")).toString(),
+                 QStringLiteral("mov,mp4,m4a,3gp,3g2,mj2"));
+        QCOMPARE(video.value(QStringLiteral("hdrFormat")).toString(), QStringLiteral("SDR"));
         QCOMPARE(
             o.value(QStringLiteral("audio")).toObject().value(QStringLiteral("channels")).toInt(),
             1);
@@ -118,10 +123,11 @@ private slots:
         QTest::addColumn<QString>("cause");
         QTest::newRow("missing") << "missing"
                                  << "file not found";
+        // Not media at all vs a real MP4 cut short: two different causes, told apart.
         QTest::newRow("text named mp4") << "text"
-                                        << "not a readable media file";
+                                        << "not a video file";
         QTest::newRow("truncated mp4") << "truncated"
-                                       << "moov atom not found";
+                                       << "truncated: the file was cut short";
         QTest::newRow("audio only") << "audio"
                                     << "no video stream";
         QTest::newRow("folder") << "folder"
