@@ -10,16 +10,9 @@
 #include "ladder/Presets.h"
 #include "util/Version.h"
 
-#include "util/LibraryVersions.h"
-// The preview and publish windows come from app/gui/preview/ and app/gui/publish/ when built.
-#if defined(HLSFORGE_HAVE_PREVIEW) && __has_include("PreviewWindow.h")
 #include "PreviewWindow.h"
-#define HLSFORGE_PREVIEW_WINDOW 1
-#endif
-#if defined(HLSFORGE_HAVE_PUBLISH) && __has_include("PublishWindow.h")
 #include "PublishWindow.h"
-#define HLSFORGE_PUBLISH_WINDOW 1
-#endif
+#include "util/LibraryVersions.h"
 
 #include <QAction>
 #include <QApplication>
@@ -231,12 +224,6 @@ void MainWindow::createActions() {
                      tr("Play the finished ladder"), &MainWindow::openPreview);
     m_publish = make("publish", tr("P&ublish…"), QKeySequence(tr("Ctrl+U")),
                      tr("Upload the finished ladder"), &MainWindow::openPublish);
-#ifndef HLSFORGE_PREVIEW_WINDOW
-    m_preview->setVisible(false);
-#endif
-#ifndef HLSFORGE_PUBLISH_WINDOW
-    m_publish->setVisible(false);
-#endif
     m_override = make("rung-duplicate", tr("Give the selection its own &ladder"), {},
                       tr("Freeze the editor's current ladder for the selected files only"),
                       &MainWindow::overrideLadderForSelected);
@@ -556,24 +543,20 @@ void MainWindow::openPreview() {
     const QueueItem* item = m_model->find(currentId());
     if (!item || item->state != JobState::Done)
         return;
-#ifdef HLSFORGE_PREVIEW_WINDOW
     auto* window = new PreviewWindow(item->outputDir, this);
     window->setWindowFlag(Qt::Window); // its own top-level window, owned by ours
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->show();
-#endif
 }
 
 void MainWindow::openPublish() {
     const QueueItem* item = m_model->find(currentId());
     if (!item || item->state != JobState::Done)
         return;
-#ifdef HLSFORGE_PUBLISH_WINDOW
     auto* window = new PublishWindow(item->outputDir, this);
     window->setWindowFlag(Qt::Window);
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->show();
-#endif
 }
 
 void MainWindow::overrideLadderForSelected() {

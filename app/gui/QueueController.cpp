@@ -3,9 +3,7 @@
 #include "OutputNaming.h"
 
 #include "job/TranscodeJob.h"
-#ifdef HLSFORGE_HAVE_THUMBNAIL
 #include "probe/Thumbnail.h"
-#endif
 
 #include <QDir>
 #include <QDirIterator>
@@ -184,7 +182,6 @@ void QueueController::onProbed(quint64 id, const StatusOr<MediaInfo>& info) {
         if (!started.isOk())
             emit message(started.message());
     }
-#ifdef HLSFORGE_HAVE_THUMBNAIL
     const QString path =
         info.value().path.isEmpty() ? m_model->find(id)->inputPath : info.value().path;
     const qreal pixelRatio = qApp ? qApp->devicePixelRatio() : 1.0;
@@ -201,7 +198,6 @@ void QueueController::onProbed(quint64 id, const StatusOr<MediaInfo>& info) {
                 this, [this, id, image] { onThumbnail(id, image); }, Qt::QueuedConnection);
         },
         kThumbnailPriority);
-#endif
     emit activityChanged();
 }
 
