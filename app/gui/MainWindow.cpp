@@ -12,16 +12,9 @@
 #include "ladder/Presets.h"
 #include "util/Version.h"
 
-#include "util/LibraryVersions.h"
-// The preview and publish windows come from app/gui/preview/ and app/gui/publish/ when built.
-#if defined(HLSFORGE_HAVE_PREVIEW) && __has_include("PreviewWindow.h")
 #include "PreviewWindow.h"
-#define HLSFORGE_PREVIEW_WINDOW 1
-#endif
-#if defined(HLSFORGE_HAVE_PUBLISH) && __has_include("PublishWindow.h")
 #include "PublishWindow.h"
-#define HLSFORGE_PUBLISH_WINDOW 1
-#endif
+#include "util/LibraryVersions.h"
 
 #include <QAction>
 #include <QApplication>
@@ -371,12 +364,6 @@ void MainWindow::createActions() {
     m_publish = make("publish", tr("P&ublish…"), QKeySequence(tr("Ctrl+U")),
                      tr("Upload the finished ladder to S3 or copy it to a folder"),
                      &MainWindow::openPublish);
-#ifndef HLSFORGE_PREVIEW_WINDOW
-    m_preview->setVisible(false);
-#endif
-#ifndef HLSFORGE_PUBLISH_WINDOW
-    m_publish->setVisible(false);
-#endif
     m_override = make("rung-duplicate", tr("Give the selection its own &ladder"), {},
                       tr("Freeze the editor's current ladder for the selected files only"),
                       &MainWindow::overrideLadderForSelected);
@@ -761,24 +748,20 @@ void MainWindow::openPreview() {
     const QString folder = selectedFinishedOutput();
     if (folder.isEmpty())
         return;
-#ifdef HLSFORGE_PREVIEW_WINDOW
     auto* window = new PreviewWindow(folder, this);
     window->setWindowFlag(Qt::Window); // its own top-level window, owned by ours
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->show();
-#endif
 }
 
 void MainWindow::openPublish() {
     const QString folder = selectedFinishedOutput();
     if (folder.isEmpty())
         return;
-#ifdef HLSFORGE_PUBLISH_WINDOW
     auto* window = new PublishWindow(folder, this);
     window->setWindowFlag(Qt::Window);
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->show();
-#endif
 }
 
 void MainWindow::overrideLadderForSelected() {

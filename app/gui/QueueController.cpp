@@ -5,9 +5,7 @@
 #include "job/TranscodeJob.h"
 #include "playlist/MasterPlaylist.h"
 #include "playlist/MediaPlaylist.h"
-#ifdef HLSFORGE_HAVE_THUMBNAIL
 #include "probe/Thumbnail.h"
-#endif
 
 #include <QDir>
 #include <QDirIterator>
@@ -354,7 +352,6 @@ void QueueController::onProbed(quint64 id, const StatusOr<MediaInfo>& info) {
         if (!started.isOk())
             emit message(started.message());
     }
-#ifdef HLSFORGE_HAVE_THUMBNAIL
     const QString path =
         info.value().path.isEmpty() ? m_model->find(id)->inputPath : info.value().path;
     const qreal pixelRatio = qApp ? qApp->devicePixelRatio() : 1.0;
@@ -371,7 +368,6 @@ void QueueController::onProbed(quint64 id, const StatusOr<MediaInfo>& info) {
                 this, [this, id, image] { onThumbnail(id, image); }, Qt::QueuedConnection);
         },
         kThumbnailPriority);
-#endif
     emit activityChanged();
 }
 

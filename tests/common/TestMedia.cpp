@@ -86,6 +86,12 @@ QString cliPath() {
     return fromEnv.isEmpty() ? QStringLiteral("hlsforge-cli") : fromEnv;
 }
 
+qint64 timingBudgetMs(qint64 ms) {
+    bool ok = false;
+    const double scale = qEnvironmentVariable("HLSFORGE_TIMING_SCALE").toDouble(&ok);
+    return ok && scale >= 1.0 ? qint64(double(ms) * scale) : ms;
+}
+
 QString fixtureCacheDir() {
     const QString dir = QDir::tempPath() + QStringLiteral("/hlsforge-test-fixtures");
     QDir().mkpath(dir);

@@ -38,6 +38,11 @@ QJsonArray ffprobeVideoPackets(const QString& path);
 // Path of the built hlsforge-cli (from the HLSFORGE_CLI environment set by CTest).
 QString cliPath();
 
+// A bound for a timing assertion (tests labelled `timing`): the delay a user would accept on
+// an ordinary machine, times HLSFORGE_TIMING_SCALE (default 1). The sanitizer builds run 2-15x
+// slower and set the scale, so they keep the assertion instead of dropping it.
+qint64 timingBudgetMs(qint64 ms);
+
 // A scratch folder under the system temp dir, removed by the caller's QTemporaryDir.
 QString fixtureCacheDir();
 

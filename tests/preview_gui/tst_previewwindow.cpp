@@ -207,7 +207,8 @@ void TestPreviewWindow::exportsTimeline() {
     closing.start();
     m_window.reset(); // stops player and server
     // The player goes first, so the server need not wait out idle keep-alive connections.
-    QVERIFY2(closing.elapsed() < 800, qPrintable(QString::number(closing.elapsed())));
+    QVERIFY2(closing.elapsed() < test::timingBudgetMs(800),
+             qPrintable(QString::number(closing.elapsed())));
 }
 
 void TestPreviewWindow::openInBrowserServesThePage() {

@@ -1,6 +1,7 @@
 // SigV4SignerTest: every case of AWS's Signature V4 test suite (canonical request, string
-// to sign, Authorization) and the S3 examples, read from ../shared/aws-sig-v4-test-suite
-// beside the repository; plus the S3 path rule for keys with spaces, '+' and unicode.
+// to sign, Authorization) and the S3 examples, read from tests/publish/aws-sig-v4-test-suite
+// (in the repository, with AWS's licence and notice); plus the S3 path rule for keys with spaces,
+// '+' and unicode.
 
 #include "publish/SigV4Signer.h"
 
@@ -14,10 +15,10 @@ using namespace hlsforge::publish;
 
 namespace {
 
+// Set by tests/publish/CMakeLists.txt to the copy in the source tree, so the test passes
+// wherever the repository is cloned.
 QString suiteRoot() {
-    return QDir(qEnvironmentVariable("HLSFORGE_SOURCE_DIR") +
-                QStringLiteral("/../shared/aws-sig-v4-test-suite"))
-        .absolutePath();
+    return QStringLiteral(HLSFORGE_SIGV4_SUITE_DIR);
 }
 
 QByteArray readAll(const QString& path) {

@@ -1,7 +1,7 @@
 // The player page in a real browser: a 3-rung ladder made by `hlsforge-cli transcode`, the
-// page written by writePlayerPage, served over HTTP on 127.0.0.1 (`hlsforge-cli serve`, or
-// python's http.server in builds without the preview module), and played in headless Chromium
-// by tests/web/player-e2e.mjs (playwright-core). One row per way of loading the scripts.
+// page written by writePlayerPage, served over HTTP on 127.0.0.1 (`hlsforge-cli serve`), and played
+// in headless Chromium by tests/web/player-e2e.mjs (playwright-core). One row per way of loading
+// the scripts.
 
 #include "TestMedia.h"
 #include "web/PlayerPage.h"
@@ -43,25 +43,15 @@ public:
 
     // Returns the base URL ("http://127.0.0.1:PORT/") or an empty URL with `error` set.
     QUrl start(const QString& dir, QString* error) {
-        const bool python = qEnvironmentVariable("HLSFORGE_WEB_SERVER") == QLatin1String("python");
-        if (python) {
-            m_process.start(QStringLiteral("python3"),
-                            {QStringLiteral("-u"), QStringLiteral("-m"),
-                             QStringLiteral("http.server"), QStringLiteral("--bind"),
-                             QStringLiteral("127.0.0.1"), QStringLiteral("--directory"), dir,
-                             QStringLiteral("0")});
-        } else {
-            m_process.start(test::cliPath(), {QStringLiteral("serve"), dir,
-                                              QStringLiteral("--port"), QStringLiteral("0")});
-        }
-        // Both print where they listen on their first line of stdout.
+        m_process.start(test::cliPath(), {QStringLiteral("serve"), dir, QStringLiteral("--port"),
+                                          QStringLiteral("0")});
+        // It prints where it listens on its first line of stdout.
         static const QRegularExpression url(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)/"));
-        static const QRegularExpression port(QStringLiteral("127\\.0\\.0\\.1 port (\\d+)"));
         QByteArray out;
         for (int waitedMs = 0; waitedMs < 10000; waitedMs += 100) {
             m_process.waitForReadyRead(100);
             out += m_process.readAllStandardOutput();
-            const QRegularExpressionMatch m = (python ? port : url).match(QString::fromUtf8(out));
+            const QRegularExpressionMatch m = url.match(QString::fromUtf8(out));
             if (m.hasMatch())
                 return QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(m.captured(1)));
             if (m_process.state() == QProcess::NotRunning)
