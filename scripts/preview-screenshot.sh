@@ -30,7 +30,8 @@ xvfb-run -a -s "-screen 0 1280x760x24" bash -c '
   app=$!
   for i in $(seq 1 180); do [ -f "$2/out/city-walk/master.m3u8" ] && break; sleep 1; done
   sleep 4
-  xdotool mousemove 300 143 click 1     # the queue row (a plain click, no window manager)
+  row_y=$(awk -v s="${QT_SCALE_FACTOR:-1}" "BEGIN { print int(143 * s) }")
+  xdotool mousemove 300 "$row_y" click 1  # the queue row (a plain click, no window manager)
   xdotool key ctrl+p                    # Preview
   preview=$(xdotool search --sync --onlyvisible --name "^Preview" | head -1)
   xdotool windowfocus --sync "$preview"  # no window manager: give it the keyboard
