@@ -179,16 +179,21 @@ void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording&
 
     p.save();
     p.setClipRect(plot.adjusted(-6, -6, 6, 2));
-    // Link: steps; 0 (unlimited) leaves a gap.
+    // Link: steps, one line per run of equal samples; 0 (unlimited) leaves a gap.
     p.setPen(QPen(kLinkColour, 2));
-    for (int i = 0; i < r.link.size(); ++i) {
-        const LinkSample& s = r.link[i];
-        const double end = i + 1 < r.link.size() ? r.link[i + 1].t : std::max(nowSeconds, s.t);
-        if (s.kbps <= 0)
-            continue;
-        p.drawLine(QPointF(X(s.t), Y(s.kbps)), QPointF(X(end), Y(s.kbps)));
-        if (i + 1 < r.link.size() && r.link[i + 1].kbps > 0 && r.link[i + 1].kbps != s.kbps)
-            p.drawLine(QPointF(X(end), Y(s.kbps)), QPointF(X(end), Y(r.link[i + 1].kbps)));
+    for (int i = 0; i < r.link.size();) {
+        int next = i + 1;
+        while (next < r.link.size() && r.link[next].kbps == r.link[i].kbps)
+            ++next;
+        const double kbps = r.link[i].kbps;
+        const double end =
+            next < r.link.size() ? r.link[next].t : std::max(nowSeconds, r.link.last().t);
+        if (kbps > 0) {
+            p.drawLine(QPointF(X(r.link[i].t), Y(kbps)), QPointF(X(end), Y(kbps)));
+            if (next < r.link.size() && r.link[next].kbps > 0)
+                p.drawLine(QPointF(X(end), Y(kbps)), QPointF(X(end), Y(r.link[next].kbps)));
+        }
+        i = next;
     }
     // BANDWIDTH of the rung being fetched: from each fetch to the next.
     p.setPen(QPen(kRungColour, 3));

@@ -29,7 +29,7 @@ public:
     bool exportPng(const QString& path, QString* error = nullptr) const;
 
     QSize sizeHint() const override { return {900, 300}; }
-    QSize minimumSizeHint() const override { return {480, 240}; }
+    QSize minimumSizeHint() const override { return {360, 200}; }
 
 protected:
     void paintEvent(QPaintEvent* event) override;

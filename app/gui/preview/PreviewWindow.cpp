@@ -107,7 +107,7 @@ QMediaPlayer* PreviewWindow::player() const {
 
 void PreviewWindow::buildUi() {
     m_video = new VideoView(m_session->videoSink(), this);
-    m_video->setMinimumSize(480, 270);
+    m_video->setMinimumSize(320, 180);
 
     m_playPause = new QPushButton(tr("Pause"), this);
     m_playPause->setObjectName(QStringLiteral("playPause"));
@@ -120,6 +120,12 @@ void PreviewWindow::buildUi() {
         m_profiles->addItem(QStringLiteral("%1 — %2").arg(p.name, p.description), p.name);
     m_rungs = new QComboBox(this);
     m_rungs->setObjectName(QStringLiteral("rung"));
+    // Long entries ("Sawtooth — 6000 down to 600 kb/s over 30 s, repeating") must not set the
+    // window's minimum width: at 1.5x scale on a 1280x760 screen it would not fit.
+    for (QComboBox* combo : {m_profiles, m_rungs}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(16);
+    }
     m_rungs->addItem(tr("Auto (ABR)"), -1);
     m_rungLabel = new QLabel(tr("—"), this);
     m_rungLabel->setObjectName(QStringLiteral("rungReadout"));
@@ -159,8 +165,8 @@ void PreviewWindow::buildUi() {
     transport->addWidget(m_positionLabel);
 
     auto* controls = new QFormLayout;
-    controls->addRow(tr("Network"), m_profiles);
-    controls->addRow(tr("Rung"), m_rungs);
+    controls->addRow(tr("&Network"), m_profiles); // Alt+N: change the network while watching
+    controls->addRow(tr("R&ung"), m_rungs);
     controls->addRow(tr("Fetching"), m_rungLabel);
     controls->addRow(tr("Throughput"), m_throughputLabel);
     controls->addRow(tr("Viewer"), m_viewerLabel);
