@@ -158,8 +158,8 @@ QVariant QueueModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole) {
         switch (column) {
         case NameColumn:
-            if (item.openedLadder)
-                return tr("%1/ (finished ladder)").arg(QFileInfo(item.inputPath).fileName());
+            if (item.openedLadder) // the Status column says it was opened from disk
+                return QFileInfo(item.inputPath).fileName() + QLatin1Char('/');
             return QFileInfo(item.inputPath).fileName();
         case DurationColumn:
             return item.probed ? formatDuration(item.media.durationSeconds) : QString();
