@@ -915,10 +915,10 @@ void MainWindow::fitColumns() {
         {QueueModel::StatusColumn,
          textWidth(QStringLiteral("Cancelling…"), QueueModel::StatusColumn) + 24},
         {QueueModel::ProgressColumn,
-         textWidth(QStringLiteral("100 % · 1.00×"), QueueModel::ProgressColumn)},
+         textWidth(QStringLiteral("100 % · 1.0×"), QueueModel::ProgressColumn)},
         {QueueModel::EtaColumn, textWidth(QStringLiteral("took 0:00"), QueueModel::EtaColumn)}};
     const int available = m_queueView->viewport()->width();
-    const int ladderMin = fm.horizontalAdvance(QStringLiteral("web: 1080p, 7…")) + 14;
+    const int ladderMin = fm.horizontalAdvance(QStringLiteral("web: 1080p…")) + 14;
     const int nameMin = fm.horizontalAdvance(QStringLiteral("interview.mov")) + 14;
     // On a narrow queue (a small or scaled screen) the least needed columns step aside rather
     // than pushing the file name off screen; they come back when there is room.

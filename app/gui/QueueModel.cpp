@@ -105,7 +105,7 @@ QString statusText(const QueueItem& item) {
     }
     case JobState::Done:
         if (item.openedLadder)
-            return QObject::tr("Done (opened from disk)");
+            return QObject::tr("Done (opened)");
         return jobStateName(item.state);
     default:
         return jobStateName(item.state);
@@ -179,7 +179,7 @@ QVariant QueueModel::data(const QModelIndex& index, int role) const {
             return statusText(item);
         case SpeedColumn:
             if (item.state == JobState::Running && item.progress.speed > 0)
-                return QStringLiteral("%1×").arg(item.progress.speed, 0, 'f', 2);
+                return QStringLiteral("%1×").arg(item.progress.speed, 0, 'f', 1);
             return {};
         case EtaColumn:
             if (item.state == JobState::Running && item.progress.etaSeconds >= 0)
