@@ -937,10 +937,12 @@ void MainWindow::fitColumns() {
             break;
         dropped.insert(column);
     }
-    // Name and Ladder share what is left, 3:2, each with a readable minimum.
+    // What is left goes to Name and Ladder (2/5 each) and Status (1/5): status and error
+    // text wrap onto a second line, so a wider Status shows an error whole.
     const int flexible = std::max(0, available - fixedTotal());
-    const int ladderWidth = std::max(ladderMin, flexible - flexible * 3 / 5);
-    const int nameWidth = std::max(nameMin, flexible - ladderWidth);
+    const int ladderWidth = std::max(ladderMin, flexible * 2 / 5);
+    const int nameWidth = std::max(nameMin, flexible - ladderWidth - flexible / 5);
+    const int statusExtra = std::max(0, flexible - ladderWidth - nameWidth);
     m_fittingColumns = true;
     QHeaderView* header = m_queueView->horizontalHeader();
     for (const Fixed& f : fixed) {
@@ -950,6 +952,8 @@ void MainWindow::fitColumns() {
     }
     header->resizeSection(QueueModel::NameColumn, nameWidth);
     header->resizeSection(QueueModel::LadderColumn, ladderWidth);
+    header->resizeSection(QueueModel::StatusColumn,
+                          header->sectionSize(QueueModel::StatusColumn) + statusExtra);
     m_fittingColumns = false;
 }
 
