@@ -41,6 +41,7 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSet>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStackedWidget>
@@ -205,11 +206,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_queueStack->addWidget(m_dropArea);
     m_queueStack->addWidget(m_queueView);
     m_notification = new NotificationBar(this);
+    m_notification->setObjectName(QStringLiteral("batchNotification"));
+    // Scans get their own bar: a batch finishing must not hide which files were left out.
+    m_scanNotification = new NotificationBar(this);
+    m_scanNotification->setObjectName(QStringLiteral("scanNotification"));
     auto* central = new QWidget(this);
     auto* centralLayout = new QVBoxLayout(central);
     centralLayout->setContentsMargins(0, 0, 0, 0);
     centralLayout->setSpacing(2);
     centralLayout->addWidget(m_notification);
+    centralLayout->addWidget(m_scanNotification);
     centralLayout->addWidget(m_queueStack, 1);
     setCentralWidget(central);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateEmptyState);
@@ -257,7 +263,7 @@ MainWindow::MainWindow(QWidget* parent)
                 if (skipped.size() > shortList.size())
                     text += tr(", and %1 more").arg(skipped.size() - shortList.size());
                 const QString details = longList.join(QLatin1Char('\n'));
-                m_notification->showMessage(
+                m_scanNotification->showMessage(
                     text, tr("Details…"),
                     [this, details] {
                         QMessageBox box(QMessageBox::Information, tr("Files left out"),
@@ -303,7 +309,12 @@ MainWindow::MainWindow(QWidget* parent)
 
     setOutputRoot(defaultOutputRoot());
     const QScreen* screen = QGuiApplication::primaryScreen();
-    resize(defaultSize(screen ? screen->availableGeometry() : QRect(0, 0, 1280, 800)));
+    const QSize initial =
+        defaultSize(screen ? screen->availableGeometry() : QRect(0, 0, 1280, 800));
+    resize(initial);
+    // The details pane gets a fifth of the height: the queue is what people look at.
+    if (auto* detailsDock = findChild<QDockWidget*>(QStringLiteral("detailsDock")))
+        resizeDocks({detailsDock}, {std::clamp(initial.height() / 5, 90, 170)}, Qt::Vertical);
     updateActions();
     updateStatusBar();
     updateEmptyState();
@@ -411,7 +422,6 @@ void MainWindow::createDocks() {
     detailsDock->setObjectName(QStringLiteral("detailsDock"));
     detailsDock->setWidget(m_details);
     addDockWidget(Qt::BottomDockWidgetArea, detailsDock);
-    resizeDocks({detailsDock}, {170}, Qt::Vertical);
 
     m_loadLadder = new QAction(icon("open"), tr("&Load ladder…"), this);
     m_loadLadder->setShortcut(QKeySequence(tr("Ctrl+Shift+L")));
@@ -888,24 +898,45 @@ void MainWindow::fitColumns() {
         {QueueModel::StatusColumn,
          textWidth(QStringLiteral("Cancelling…"), QueueModel::StatusColumn) + 24},
         {QueueModel::ProgressColumn,
-         textWidth(QStringLiteral("100 % · 1.00×"), QueueModel::ProgressColumn)},
+         textWidth(QStringLiteral("100 % · 1.0×"), QueueModel::ProgressColumn)},
         {QueueModel::EtaColumn, textWidth(QStringLiteral("took 0:00"), QueueModel::EtaColumn)}};
-    int fixedTotal = 0;
-    for (const Fixed& f : fixed)
-        fixedTotal += f.width;
     const int available = m_queueView->viewport()->width();
-    // Name and Ladder share what is left, 3:2, each with a readable minimum.
-    const int flexible = std::max(0, available - fixedTotal);
-    const int ladderWidth = std::max(fm.horizontalAdvance(QStringLiteral("web: 1080p, 7…")) + 14,
-                                     flexible - flexible * 3 / 5);
-    const int nameWidth = std::max(fm.horizontalAdvance(QStringLiteral("interview.mov")) + 14,
-                                   flexible - ladderWidth);
+    const int ladderMin = fm.horizontalAdvance(QStringLiteral("web: 1080p…")) + 14;
+    const int nameMin = fm.horizontalAdvance(QStringLiteral("interview.mov")) + 14;
+    // On a narrow queue (a small or scaled screen) the least needed columns step aside rather
+    // than pushing the file name off screen; they come back when there is room.
+    const QList<int> dropOrder = {QueueModel::OutputColumn, QueueModel::ResolutionColumn,
+                                  QueueModel::EtaColumn, QueueModel::DurationColumn,
+                                  QueueModel::ThumbnailColumn};
+    QSet<int> dropped;
+    auto fixedTotal = [&] {
+        int total = 0;
+        for (const Fixed& f : fixed)
+            total += dropped.contains(f.column) ? 0 : f.width;
+        return total;
+    };
+    for (int column : dropOrder) {
+        if (fixedTotal() + nameMin + ladderMin <= available)
+            break;
+        dropped.insert(column);
+    }
+    // What is left goes to Name and Ladder (2/5 each) and Status (1/5): status and error
+    // text wrap onto a second line, so a wider Status shows an error whole.
+    const int flexible = std::max(0, available - fixedTotal());
+    const int ladderWidth = std::max(ladderMin, flexible * 2 / 5);
+    const int nameWidth = std::max(nameMin, flexible - ladderWidth - flexible / 5);
+    const int statusExtra = std::max(0, flexible - ladderWidth - nameWidth);
     m_fittingColumns = true;
     QHeaderView* header = m_queueView->horizontalHeader();
-    for (const Fixed& f : fixed)
-        header->resizeSection(f.column, f.width);
+    for (const Fixed& f : fixed) {
+        header->setSectionHidden(f.column, dropped.contains(f.column));
+        if (!dropped.contains(f.column))
+            header->resizeSection(f.column, f.width);
+    }
     header->resizeSection(QueueModel::NameColumn, nameWidth);
     header->resizeSection(QueueModel::LadderColumn, ladderWidth);
+    header->resizeSection(QueueModel::StatusColumn,
+                          header->sectionSize(QueueModel::StatusColumn) + statusExtra);
     m_fittingColumns = false;
 }
 
@@ -1032,7 +1063,10 @@ void MainWindow::updateStatusBar() {
     m_statusCounts->setText(parts.join(QStringLiteral(" · ")) + QStringLiteral("  "));
     m_overallProgress->setValue(int(m_controller->overallFraction() * 1000));
     // Nothing asked to encode yet: an empty "0 % overall" bar would say nothing.
-    m_overallProgress->setVisible(done + queued + running > 0);
+    bool anyEncoded = false;
+    for (const QueueItem& item : m_model->items())
+        anyEncoded |= !item.openedLadder && (item.state == JobState::Done || isActive(item.state));
+    m_overallProgress->setVisible(anyEncoded);
 }
 
 void MainWindow::updateDetails(bool force) {

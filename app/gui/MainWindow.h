@@ -36,7 +36,8 @@ public:
     QueueController* controller() const { return m_controller; }
     LadderEditor* ladderEditor() const { return m_ladderEditor; }
     QTableView* queueView() const { return m_queueView; }
-    NotificationBar* notificationBar() const { return m_notification; }
+    NotificationBar* notificationBar() const { return m_notification; }         // batches
+    NotificationBar* scanNotificationBar() const { return m_scanNotification; } // skipped files
     // The empty queue's drop area, shown instead of the table while the queue is empty.
     QWidget* dropArea() const { return m_dropArea; }
     // The first window's size: 1280×760 or less, always inside the screen's available area.
@@ -116,6 +117,7 @@ private:
     QStackedWidget* m_queueStack = nullptr;
     QWidget* m_dropArea = nullptr;
     NotificationBar* m_notification = nullptr;
+    NotificationBar* m_scanNotification = nullptr;
     QSystemTrayIcon* m_tray = nullptr;
     QString m_lastBatchFolder;
     bool m_userSizedColumns = false; // once the user drags a border, the widths are theirs

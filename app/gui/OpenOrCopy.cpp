@@ -55,9 +55,11 @@ void defaultOpen(const QUrl& url, std::function<void(bool, QString)> done) {
         QObject::connect(
             process, &QProcess::finished, process,
             [process, report](int exitCode, QProcess::ExitStatus status) {
+                // xdg-open's last line, without the (percent-encoded) address repeated.
                 const QString output = QString::fromLocal8Bit(process->readAll())
                                            .trimmed()
-                                           .section(QLatin1Char('\n'), -1);
+                                           .section(QLatin1Char('\n'), -1)
+                                           .section(QStringLiteral(" for opening"), 0, 0);
                 if (status == QProcess::NormalExit && exitCode == 0)
                     report(true, {});
                 else

@@ -151,26 +151,35 @@ void QueueController::addPaths(const QStringList& paths) {
             QList<SkippedFile> skipped;
             for (const QString& folder : folders) {
                 QStringList inFolder;
-                QStringList ladders; // finished ladders inside: ours, not inputs
+                // Finished ladders inside (ours, not inputs) are reported once and never
+                // looked into: their segments are not clips. One check per folder.
+                QHash<QString, bool> ladderFolders;
+                QSet<QString> reportedLadders;
+                auto ladderRootOf = [&](QString dir) -> QString {
+                    while (dir.size() >= folder.size()) {
+                        auto known = ladderFolders.constFind(dir);
+                        const bool ladder = known != ladderFolders.cend()
+                                                ? *known
+                                                : *ladderFolders.insert(dir, isLadderFolder(dir));
+                        if (ladder)
+                            return dir;
+                        if (dir == folder)
+                            break;
+                        dir = QFileInfo(dir).path();
+                    }
+                    return {};
+                };
                 QDirIterator it(folder, QDir::Files | QDir::Readable, QDirIterator::Subdirectories);
                 while (it.hasNext()) {
                     const QString file = it.next();
                     const QFileInfo info(file);
-                    const QString dir = info.absolutePath();
-                    if (std::any_of(ladders.cbegin(), ladders.cend(), [&](const QString& l) {
-                            return dir == l || dir.startsWith(l + QLatin1Char('/'));
-                        }))
-                        continue;
-                    if (info.fileName() == QLatin1String("master.m3u8")) {
-                        ladders << dir;
-                        skipped.append(
-                            {dir, tr("a finished ladder; File > Open ladder… opens it")});
-                        inFolder.erase(std::remove_if(inFolder.begin(), inFolder.end(),
-                                                      [&](const QString& f) {
-                                                          return f.startsWith(dir +
-                                                                              QLatin1Char('/'));
-                                                      }),
-                                       inFolder.end());
+                    const QString ladder = ladderRootOf(info.absolutePath());
+                    if (!ladder.isEmpty()) {
+                        if (!reportedLadders.contains(ladder)) {
+                            reportedLadders.insert(ladder);
+                            skipped.append(
+                                {ladder, tr("a finished ladder; File > Open ladder… opens it")});
+                        }
                         continue;
                     }
                     if (extensions.contains(info.suffix().toLower())) {
@@ -191,16 +200,6 @@ void QueueController::addPaths(const QStringList& paths) {
                     else
                         skipped.append({file, tr("not a video FFmpeg can read")});
                 }
-                // Segments of a ladder found after some of its files were already listed.
-                skipped.erase(
-                    std::remove_if(skipped.begin(), skipped.end(),
-                                   [&](const SkippedFile& f) {
-                                       return std::any_of(
-                                           ladders.cbegin(), ladders.cend(), [&](const QString& l) {
-                                               return f.path.startsWith(l + QLatin1Char('/'));
-                                           });
-                                   }),
-                    skipped.end());
                 std::sort(inFolder.begin(), inFolder.end());
                 found += inFolder;
             }

@@ -105,7 +105,7 @@ QString statusText(const QueueItem& item) {
     }
     case JobState::Done:
         if (item.openedLadder)
-            return QObject::tr("Done (opened from disk)");
+            return QObject::tr("Done (opened)");
         return jobStateName(item.state);
     default:
         return jobStateName(item.state);
@@ -158,8 +158,8 @@ QVariant QueueModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole) {
         switch (column) {
         case NameColumn:
-            if (item.openedLadder)
-                return tr("%1/ (finished ladder)").arg(QFileInfo(item.inputPath).fileName());
+            if (item.openedLadder) // the Status column says it was opened from disk
+                return QFileInfo(item.inputPath).fileName() + QLatin1Char('/');
             return QFileInfo(item.inputPath).fileName();
         case DurationColumn:
             return item.probed ? formatDuration(item.media.durationSeconds) : QString();
@@ -179,7 +179,7 @@ QVariant QueueModel::data(const QModelIndex& index, int role) const {
             return statusText(item);
         case SpeedColumn:
             if (item.state == JobState::Running && item.progress.speed > 0)
-                return QStringLiteral("%1×").arg(item.progress.speed, 0, 'f', 2);
+                return QStringLiteral("%1×").arg(item.progress.speed, 0, 'f', 1);
             return {};
         case EtaColumn:
             if (item.state == JobState::Running && item.progress.etaSeconds >= 0)

@@ -434,11 +434,17 @@ Status Pipeline::openInput() {
     raw->interrupt_callback.callback = interruptCallback;
     raw->interrupt_callback.opaque = const_cast<std::atomic<bool>*>(m_cancel);
     int rc = avformat_open_input(&raw, path.toUtf8().constData(), nullptr, nullptr);
+    // A cancel that arrives while the input opens interrupts it (AVERROR_EXIT): cancelled,
+    // not "cannot open".
+    if (rc < 0 && cancelled())
+        return Status::cancelled();
     if (rc < 0)
         return Status::error(Status::Code::InvalidInput,
                              QStringLiteral("%1: cannot open (%2)").arg(path, av::errorString(rc)));
     m_input.reset(raw);
     rc = avformat_find_stream_info(m_input.get(), nullptr);
+    if (rc < 0 && cancelled())
+        return Status::cancelled();
     if (rc < 0)
         return Status::error(Status::Code::InvalidInput,
                              QStringLiteral("%1: cannot read stream information (%2)")

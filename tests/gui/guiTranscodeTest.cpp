@@ -168,7 +168,9 @@ private slots:
         // Cancelling the re-run brings the row back to the finished ladder, not "Cancelled".
         window.controller()->cancelAll();
         QTRY_VERIFY_WITH_TIMEOUT(window.controller()->activeCount() == 0, 30000);
-        QCOMPARE(model->at(0).state, JobState::Done);
+        QVERIFY2(model->at(0).state == JobState::Done,
+                 qPrintable(jobStateName(model->at(0).state) + QLatin1Char(' ') +
+                            model->at(0).error + QLatin1Char(' ') + model->at(0).errorDetail));
         QCOMPARE(model->at(0).outputDir, out + QStringLiteral("/clip"));
         QVERIFY(model->at(0).result && model->at(0).result->status.isOk());
         QVERIFY(QFileInfo::exists(master));

@@ -370,8 +370,8 @@ private slots:
         QVERIFY2(reasons.value(QStringLiteral("done")).contains(QStringLiteral("ladder")),
                  qPrintable(reasons.value(QStringLiteral("done"))));
         // The window says it where it stays until dismissed.
-        QVERIFY(window.notificationBar()->isVisible());
-        const QString text = window.notificationBar()->text();
+        QVERIFY(window.scanNotificationBar()->isVisible());
+        const QString text = window.scanNotificationBar()->text();
         QVERIFY2(text.contains(QStringLiteral("Skipped 4 files")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("cover.jpg")), qPrintable(text));
     }
@@ -416,6 +416,19 @@ private slots:
         QVERIFY2(header->sectionSize(QueueModel::LadderColumn) >= 100,
                  qPrintable(QString::number(header->sectionSize(QueueModel::LadderColumn))));
         QVERIFY(header->sectionSize(QueueModel::NameColumn) >= 100);
+        // A narrow queue (1280×760 at 1.5×) keeps the name readable and never scrolls
+        // sideways: the least needed columns step aside until there is room again.
+        window.resize(853, 506);
+        QTRY_VERIFY2(header->length() <= view->viewport()->width(),
+                     qPrintable(QStringLiteral("%1 > %2: %3")
+                                    .arg(header->length())
+                                    .arg(view->viewport()->width())
+                                    .arg(widths())));
+        QVERIFY(header->sectionSize(QueueModel::NameColumn) >= 90);
+        QVERIFY(header->isSectionHidden(QueueModel::OutputColumn));
+        QVERIFY(!header->isSectionHidden(QueueModel::StatusColumn));
+        window.resize(1280, 760);
+        QTRY_VERIFY(!header->isSectionHidden(QueueModel::OutputColumn));
         // Borders can be dragged, and what the user sets stays.
         QCOMPARE(header->sectionResizeMode(QueueModel::LadderColumn), QHeaderView::Interactive);
         header->resizeSection(QueueModel::LadderColumn, 260);

@@ -17,6 +17,8 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStackedWidget>
@@ -48,6 +50,17 @@ PublishWindow::PublishWindow(const QString& ladderDir, QWidget* parent,
     buildUi();
     loadSettings();
     setRunning(false);
+    resize(std::max(560, m_content->sizeHint().width() + 24), preferredHeight());
+}
+
+int PublishWindow::preferredHeight() const {
+    const QMargins margins = layout()->contentsMargins();
+    const int wanted = m_content->sizeHint().height() + layout()->spacing() +
+                       m_buttons->sizeHint().height() + margins.top() + margins.bottom();
+    const QScreen* shown = screen() ? screen() : QGuiApplication::primaryScreen();
+    // Room for the window manager's title bar; the form scrolls when the screen is shorter.
+    const int room = shown ? shown->availableGeometry().height() - 48 : wanted;
+    return std::min(wanted, room);
 }
 
 PublishWindow::~PublishWindow() {
@@ -56,7 +69,18 @@ PublishWindow::~PublishWindow() {
 }
 
 void PublishWindow::buildUi() {
-    auto* layout = new QVBoxLayout(this);
+    // Everything but the buttons scrolls: at 1.5x on a 1280x760 screen the form is taller
+    // than the screen, and Publish/Close must stay reachable.
+    auto* outer = new QVBoxLayout(this);
+    m_content = new QWidget;
+    auto* layout = new QVBoxLayout(m_content);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_scroll = new QScrollArea;
+    m_scroll->setWidget(m_content);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    outer->addWidget(m_scroll, 1);
     auto* source = new QLabel(tr("Ladder folder: %1").arg(QDir::toNativeSeparators(m_ladderDir)));
     source->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(source);
@@ -187,7 +211,8 @@ void PublishWindow::buildUi() {
     buttons->addStretch();
     buttons->addWidget(m_start);
     buttons->addWidget(m_cancel);
-    layout->addLayout(buttons);
+    outer->addLayout(buttons);
+    m_buttons = buttons;
 
     m_poll = new QTimer(this);
     m_poll->setInterval(250);
@@ -268,7 +293,7 @@ void PublishWindow::showDestinationPage(int index) {
     if (layout())
         layout()->activate();
     if (isVisible())
-        resize(width(), sizeHint().height());
+        resize(width(), preferredHeight());
 }
 
 void PublishWindow::loadSettings() {

@@ -18,7 +18,9 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QLayout;
 class QPushButton;
+class QScrollArea;
 class QSpinBox;
 class QStackedWidget;
 class QTimer;
@@ -54,6 +56,7 @@ private:
     void loadStoredCredentials();
     void showKeychainNote(const QString& problem);
     void showDestinationPage(int index);
+    int preferredHeight() const; // the whole form, or the screen's height when that is less
     void updateProgress();
     void onFinished(const publish::PublishResult& result);
     void setRunning(bool running);
@@ -87,6 +90,9 @@ private:
     QPushButton* m_copyUrl = nullptr;
     QTimer* m_poll = nullptr;
     QTimer* m_credentialLookup = nullptr;
+    QWidget* m_content = nullptr; // the scrolling part: all but the buttons
+    QScrollArea* m_scroll = nullptr;
+    QLayout* m_buttons = nullptr;
     QLabel* m_keychainNote = nullptr;
     bool m_statusIsValidation = false; // the status line holds a message about an input
     bool m_runningToFolder = false;
