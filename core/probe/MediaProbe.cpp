@@ -152,10 +152,13 @@ void describeColour(const AVStream* stream, VideoInfo* v) {
                    : c == 2           ? QStringLiteral("SDR")
                                       : QStringLiteral("no compatible base layer");
         }
-        v->hdrFormat = QStringLiteral("Dolby Vision profile %1.%2 (%3)")
-                           .arg(v->dolbyVisionProfile)
-                           .arg(v->dolbyVisionCompatibility)
-                           .arg(base);
+        // "8.4": profile 8 with a compatibility-4 (HLG) base layer, as Apple and Dolby name it.
+        const QString profile = v->dolbyVisionCompatibility > 0
+                                    ? QStringLiteral("%1.%2")
+                                          .arg(v->dolbyVisionProfile)
+                                          .arg(v->dolbyVisionCompatibility)
+                                    : QString::number(v->dolbyVisionProfile);
+        v->hdrFormat = QStringLiteral("Dolby Vision profile %1 (%2)").arg(profile, base);
     } else {
         v->hdrFormat = base.isEmpty() ? QStringLiteral("SDR") : base;
     }

@@ -41,12 +41,22 @@ av::FramePtr convert(const AVFrame* frame, AVRational tb, int rotationDegrees, i
                                      nullptr, graph.get()) < 0)
         return {};
     std::string filters;
+    // HDR (HLG/PQ) to SDR BT.709 first, or the still looks washed out: the same direct
+    // conversion as the ladder's "fast" tone map (transcode/ColourPipeline.h).
+    if (frame->color_trc == AVCOL_TRC_ARIB_STD_B67 || frame->color_trc == AVCOL_TRC_SMPTE2084) {
+        filters = "zscale=";
+        if (frame->colorspace == AVCOL_SPC_UNSPECIFIED)
+            filters += "min=bt2020nc:";
+        if (frame->color_primaries == AVCOL_PRI_UNSPECIFIED)
+            filters += "pin=bt2020:";
+        filters += "t=bt709:m=bt709:p=bt709:r=limited:npl=203,";
+    }
     if (rotationDegrees == 90)
-        filters = "transpose=clock,";
+        filters += "transpose=clock,";
     else if (rotationDegrees == 180)
-        filters = "hflip,vflip,";
+        filters += "hflip,vflip,";
     else if (rotationDegrees == 270)
-        filters = "transpose=cclock,";
+        filters += "transpose=cclock,";
     // Square pixels first, then fit the height (never upscale).
     filters += "scale=iw*sar:ih,setsar=1,scale=-2:'min(" + std::to_string(maxHeight) +
                ",ih)':flags=bicubic,format=" + pixelFormat;

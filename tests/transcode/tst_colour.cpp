@@ -8,6 +8,7 @@
 #include "LadderCheck.h"
 #include "TestMedia.h"
 
+#include "probe/Thumbnail.h"
 #include "transcode/ColourPipeline.h"
 
 #include <QJsonDocument>
@@ -498,6 +499,36 @@ private slots:
                          std::fabs(naive.luma - wanted.luma) / maxLumaDelta);
             QVERIFY2(naiveOff >= 3, qPrintable(figures));
         }
+    }
+
+    // The queue's thumbnail of an HDR clip has the SDR original's colours, not grey ones.
+    void thumbnailOfHdrIsNotWashedOut() {
+        const QString hlg = path(QStringLiteral("thumb-hlg.mov"));
+        const QString sdr = path(QStringLiteral("thumb-sdr.mp4"));
+        QVERIFY(makeSource(QStringLiteral("hlg"), hlg, sdr));
+        // Mean chroma of an RGB image: max - min channel per pixel (0 for grey).
+        auto chroma = [](const RgbImage& image) {
+            double sum = 0;
+            const auto* p = reinterpret_cast<const unsigned char*>(image.rgb24.constData());
+            for (int y = 0; y < image.height; ++y) {
+                const unsigned char* row = p + qsizetype(y) * image.bytesPerLine;
+                for (int x = 0; x < image.width; ++x) {
+                    const unsigned char* px = row + 3 * x;
+                    sum += std::max({px[0], px[1], px[2]}) - std::min({px[0], px[1], px[2]});
+                }
+            }
+            return sum / std::max(1, image.width * image.height);
+        };
+        StatusOr<RgbImage> fromHdr = extractThumbnail(hlg, 90, 0.5);
+        StatusOr<RgbImage> fromSdr = extractThumbnail(sdr, 90, 0.5);
+        QVERIFY(fromHdr.isOk() && fromSdr.isOk());
+        QVERIFY(fromHdr->height > fromHdr->width); // portrait, upright
+        const double hdrChroma = chroma(fromHdr.value());
+        const double sdrChroma = chroma(fromSdr.value());
+        QVERIFY2(
+            std::fabs(hdrChroma - sdrChroma) < 0.15 * sdrChroma,
+            qPrintable(
+                QStringLiteral("HLG thumbnail chroma %1, SDR %2").arg(hdrChroma).arg(sdrChroma)));
     }
 };
 
