@@ -26,6 +26,21 @@ struct VideoInfo {
     QString chromaSubsampling; // "4:2:0", "4:2:2", "4:4:4"
     qint64 bitRate = 0;        // bits per second, 0 when unknown
     int streamIndex = -1;
+
+    // Timing (ProbeTiming.cpp): exact rates and interlacing.
+    int frameRateNum = 0; // avg_frame_rate as an exact, reduced rational; 0/0 when unknown
+    int frameRateDen = 0;
+    int baseFrameRateNum = 0; // r_frame_rate, likewise
+    int baseFrameRateDen = 0;
+    QString fieldOrder =
+        QStringLiteral("unknown"); // flagged: "progressive", "tff", "bff", "unknown"
+    QString detectedScan;  // idet on the first frames: "tff", "bff", "progressive", "undetermined"
+    int scannedFrames = 0; // frames idet saw, and how it classified them
+    int detectedTffFrames = 0;
+    int detectedBffFrames = 0;
+    int detectedProgressiveFrames = 0;
+    bool interlaced = false;      // the verdict from flag and picture: deinterlace this source
+    QString interlacedFieldOrder; // "tff" or "bff" when interlaced
 };
 
 struct AudioInfo {
@@ -35,6 +50,12 @@ struct AudioInfo {
     int sampleRateHz = 0;
     qint64 bitRate = 0;
     int streamIndex = -1;
+    // The main audio of several (ProbeTiming.cpp): the default-flagged track, else the first.
+    int trackCount = 0;  // audio tracks in the file
+    int trackNumber = 0; // 1-based among the audio tracks
+    bool defaultTrack = false;
+    QString language;        // "eng", empty when untagged
+    double startSeconds = 0; // first audio timestamp relative to the file's start
 };
 
 struct MediaInfo {

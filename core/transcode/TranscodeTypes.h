@@ -59,6 +59,9 @@ struct TranscodeResult {
     QVector<RenditionResult> renditions;
     double elapsedSeconds = 0;
     QStringList warnings;   // things a user may want to know (dropped rungs, conversions)
+    // What was done to the source, in words: "frame rate 30000/1001 (29.970 fps) kept",
+    // "deinterlaced 1080i25 → 50p (bwdif, ...)", "audio: track 2 of 2 (default) ...".
+    QStringList conversions;
     QString progressiveMp4; // relative to outputDir, e.g. "clip.mp4"; empty when not made
     QString progressiveRung;
     QString poster;     // "poster.jpg" when written
