@@ -35,13 +35,14 @@ QString scanText(const VideoInfo& v) {
     if (v.scannedFrames > 0) {
         const int classified =
             v.detectedTffFrames + v.detectedBffFrames + v.detectedProgressiveFrames;
-        picture = tr("%1 (idet: %2 interlaced, %3 progressive of %4 frames)")
+        picture = tr("%1 (idet: %2 of %3 frames look combed, %4 clearly; %5 progressive)")
                       .arg(order(v.detectedScan))
                       .arg(v.detectedTffFrames + v.detectedBffFrames)
-                      .arg(v.detectedProgressiveFrames)
-                      .arg(std::max(classified, v.scannedFrames));
+                      .arg(std::max(classified, v.scannedFrames))
+                      .arg(v.strictTffFrames + v.strictBffFrames)
+                      .arg(v.detectedProgressiveFrames);
     }
-    return text + tr(" — flagged %1; picture %2").arg(order(v.fieldOrder), picture);
+    return text + tr(" — flag: %1; picture: %2").arg(order(v.fieldOrder), picture);
 }
 
 QString sourceFacts(const MediaInfo& m) {

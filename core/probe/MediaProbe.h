@@ -39,6 +39,9 @@ struct VideoInfo {
     int detectedTffFrames = 0;
     int detectedBffFrames = 0;
     int detectedProgressiveFrames = 0;
+    int strictTffFrames = 0; // idet with intl_thres=1.5: decides for unflagged sources
+    int strictBffFrames = 0;
+    int strictProgressiveFrames = 0;
     bool interlaced = false;      // the verdict from flag and picture: deinterlace this source
     QString interlacedFieldOrder; // "tff" or "bff" when interlaced
 };

@@ -11,6 +11,7 @@ extern "C" {
 }
 
 #include <cstdlib>
+#include <string>
 
 namespace hlsforge {
 
@@ -31,11 +32,14 @@ QString fieldOrderName(AVFieldOrder order) {
     }
 }
 
-// idet's default interlace threshold (1.04) calls sharp progressive graphics combed (lavfi's
-// testsrc2 at 320x180 came out 58 of 60 frames "TFF"); at 1.5 those frames are undetermined
-// while woven fields with motion still classify as interlaced (57-60 of 60 in our samples).
-// A wrong "interlaced" costs vertical detail on every frame, a missed one is left to the flag.
-constexpr const char* kIdetOptions = "intl_thres=1.5";
+// idet runs twice over the same frames. At its defaults it tells the field order well and
+// is what `ffmpeg -vf idet` prints; but its interlace threshold (1.04) also calls sharp
+// progressive graphics combed (lavfi's testsrc2 at 320x180: 58 of 60 frames "TFF"). At 1.5
+// those frames come out undetermined while woven fields with clear motion still classify as
+// interlaced (57-60 of 60 at 320x180 and 720x480). The strict run alone decides that an
+// unflagged source is interlaced: a wrong "interlaced" would cost vertical detail on every
+// frame of a progressive source.
+constexpr const char* kIdetStrictOptions = "intl_thres=1.5";
 
 int metadataInt(const AVFrame* frame, const char* key) {
     const AVDictionaryEntry* e = av_dict_get(frame->metadata, key, nullptr, 0);
@@ -61,7 +65,7 @@ bool runIdet(AVFormatContext* format, int streamIndex, int maxFrames, VideoInfo*
 
     av::FilterGraphPtr graph;
     AVFilterContext* source = nullptr;
-    AVFilterContext* sink = nullptr;
+    AVFilterContext* sinks[2] = {nullptr, nullptr}; // idet at its defaults, idet strict
     av::PacketPtr packet = av::makePacket();
     av::FramePtr frame = av::makeFrame();
     av::FramePtr detected = av::makeFrame();
@@ -69,33 +73,53 @@ bool runIdet(AVFormatContext* format, int streamIndex, int maxFrames, VideoInfo*
     bool graphFailed = false;
 
     auto drainGraph = [&]() {
-        while (av_buffersink_get_frame(sink, detected.get()) >= 0) {
-            // idet's counts are cumulative: the latest frame carries the totals.
+        // idet's counts are cumulative: the latest frame carries the totals.
+        while (av_buffersink_get_frame(sinks[0], detected.get()) >= 0) {
             v->detectedTffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.tff");
             v->detectedBffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.bff");
             v->detectedProgressiveFrames =
                 metadataInt(detected.get(), "lavfi.idet.multiple.progressive");
             av_frame_unref(detected.get());
         }
+        while (av_buffersink_get_frame(sinks[1], detected.get()) >= 0) {
+            v->strictTffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.tff");
+            v->strictBffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.bff");
+            v->strictProgressiveFrames =
+                metadataInt(detected.get(), "lavfi.idet.multiple.progressive");
+            av_frame_unref(detected.get());
+        }
+    };
+    auto buildGraph = [&](const AVFrame* f) {
+        graph.reset(avfilter_graph_alloc());
+        char args[256];
+        const AVRational tb = stream->time_base;
+        snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d", f->width,
+                 f->height, f->format, tb.num, tb.den);
+        AVFilterContext* split = nullptr;
+        AVFilterContext* idets[2] = {nullptr, nullptr};
+        if (avfilter_graph_create_filter(&source, avfilter_get_by_name("buffer"), "in", args,
+                                         nullptr, graph.get()) < 0 ||
+            avfilter_graph_create_filter(&split, avfilter_get_by_name("split"), "split", "2",
+                                         nullptr, graph.get()) < 0 ||
+            avfilter_link(source, 0, split, 0) < 0)
+            return false;
+        for (int i = 0; i < 2; ++i) {
+            const std::string name = "idet" + std::to_string(i);
+            const std::string sinkName = "out" + std::to_string(i);
+            if (avfilter_graph_create_filter(&idets[i], avfilter_get_by_name("idet"), name.c_str(),
+                                             i ? kIdetStrictOptions : nullptr, nullptr,
+                                             graph.get()) < 0 ||
+                avfilter_graph_create_filter(&sinks[i], avfilter_get_by_name("buffersink"),
+                                             sinkName.c_str(), nullptr, nullptr, graph.get()) < 0 ||
+                avfilter_link(split, i, idets[i], 0) < 0 ||
+                avfilter_link(idets[i], 0, sinks[i], 0) < 0)
+                return false;
+        }
+        return avfilter_graph_config(graph.get(), nullptr) >= 0;
     };
     auto feed = [&](AVFrame* f) {
-        if (!graph && !graphFailed) {
-            graph.reset(avfilter_graph_alloc());
-            char args[256];
-            const AVRational tb = stream->time_base;
-            snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d", f->width,
-                     f->height, f->format, tb.num, tb.den);
-            AVFilterContext* idet = nullptr;
-            graphFailed = avfilter_graph_create_filter(&source, avfilter_get_by_name("buffer"),
-                                                       "in", args, nullptr, graph.get()) < 0 ||
-                          avfilter_graph_create_filter(&idet, avfilter_get_by_name("idet"), "idet",
-                                                       kIdetOptions, nullptr, graph.get()) < 0 ||
-                          avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"),
-                                                       "out", nullptr, nullptr, graph.get()) < 0 ||
-                          avfilter_link(source, 0, idet, 0) < 0 ||
-                          avfilter_link(idet, 0, sink, 0) < 0 ||
-                          avfilter_graph_config(graph.get(), nullptr) < 0;
-        }
+        if (!graph && !graphFailed)
+            graphFailed = !buildGraph(f);
         if (graphFailed)
             return;
         if (av_buffersrc_add_frame_flags(source, f, AV_BUFFERSRC_FLAG_KEEP_REF) < 0) {
@@ -210,6 +234,7 @@ void timingToJson(const VideoInfo& v, QJsonObject* out) {
     scan[QStringLiteral("tffFrames")] = v.detectedTffFrames;
     scan[QStringLiteral("bffFrames")] = v.detectedBffFrames;
     scan[QStringLiteral("progressiveFrames")] = v.detectedProgressiveFrames;
+    scan[QStringLiteral("strictInterlacedFrames")] = v.strictTffFrames + v.strictBffFrames;
     scan[QStringLiteral("interlaced")] = v.interlaced;
     if (v.interlaced)
         scan[QStringLiteral("fieldOrder")] = v.interlacedFieldOrder;
@@ -248,28 +273,32 @@ void scanVideoTiming(AVFormatContext* format, int streamIndex, VideoInfo* v, int
         av_reduce(&v->baseFrameRateNum, &v->baseFrameRateDen, base.num, base.den, 1 << 30);
     v->fieldOrder = fieldOrderName(stream->codecpar->field_order);
 
-    if (runIdet(format, streamIndex, maxFrames, v))
+    QString strict = QStringLiteral("undetermined");
+    if (runIdet(format, streamIndex, maxFrames, v)) {
         v->detectedScan = interlaceVerdict(v->detectedTffFrames, v->detectedBffFrames,
                                            v->detectedProgressiveFrames);
-    else
-        v->detectedScan = QStringLiteral("undetermined");
-
-    const bool flaggedInterlaced =
-        v->fieldOrder == QLatin1String("tff") || v->fieldOrder == QLatin1String("bff");
-    const bool detectedInterlaced =
-        v->detectedScan == QLatin1String("tff") || v->detectedScan == QLatin1String("bff");
-    if (detectedInterlaced) {
-        // The picture wins over the flag: a wrong or missing flag is the common failure.
-        v->interlaced = true;
-        v->interlacedFieldOrder = v->detectedScan;
-    } else if (flaggedInterlaced && v->detectedScan != QLatin1String("progressive")) {
-        v->interlaced = true;
-        v->interlacedFieldOrder = v->fieldOrder;
+        strict =
+            interlaceVerdict(v->strictTffFrames, v->strictBffFrames, v->strictProgressiveFrames);
     } else {
-        // Progressive, or flagged interlaced while the picture is clearly progressive
-        // (progressive segmented frames, as broadcast 25p in 1080i50 is): left as is.
-        v->interlaced = false;
-        v->interlacedFieldOrder.clear();
+        v->detectedScan = QStringLiteral("undetermined");
+    }
+    auto isField = [](const QString& order) {
+        return order == QLatin1String("tff") || order == QLatin1String("bff");
+    };
+    v->interlaced = false;
+    v->interlacedFieldOrder.clear();
+    if (isField(v->fieldOrder)) {
+        // Flagged interlaced: deinterlaced unless the picture is clearly progressive
+        // (progressive segmented frames, as broadcast 25p in 1080i50 is). The picture's field
+        // order wins over the flag's: H.264 MBAFF frames often read as bottom first.
+        if (v->detectedScan != QLatin1String("progressive")) {
+            v->interlaced = true;
+            v->interlacedFieldOrder = isField(v->detectedScan) ? v->detectedScan : v->fieldOrder;
+        }
+    } else if (isField(strict)) {
+        // Not flagged, yet clearly combed: the missing-flag case.
+        v->interlaced = true;
+        v->interlacedFieldOrder = isField(v->detectedScan) ? v->detectedScan : strict;
     }
 }
 
