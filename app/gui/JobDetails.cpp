@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 
+#include <algorithm>
+
 namespace hlsforge::gui {
 
 namespace {
@@ -27,6 +29,31 @@ QString row(const QString& label, const QString& value) {
         .arg(label.toHtmlEscaped(), value.toHtmlEscaped());
 }
 
+// "interlaced, top field first (flagged tff, picture: tff in 58 of 60 frames)".
+QString scanText(const VideoInfo& v) {
+    auto order = [](const QString& o) {
+        if (o == QLatin1String("tff"))
+            return tr("top field first");
+        if (o == QLatin1String("bff"))
+            return tr("bottom field first");
+        return o;
+    };
+    QString text =
+        v.interlaced ? tr("interlaced, %1").arg(order(v.interlacedFieldOrder)) : tr("progressive");
+    QString picture = tr("not checked");
+    if (v.scannedFrames > 0) {
+        const int classified =
+            v.detectedTffFrames + v.detectedBffFrames + v.detectedProgressiveFrames;
+        picture = tr("%1 (idet: %2 of %3 frames look combed, %4 clearly; %5 progressive)")
+                      .arg(order(v.detectedScan))
+                      .arg(v.detectedTffFrames + v.detectedBffFrames)
+                      .arg(std::max(classified, v.scannedFrames))
+                      .arg(v.strictTffFrames + v.strictBffFrames)
+                      .arg(v.detectedProgressiveFrames);
+    }
+    return text + tr(" — flag: %1; picture: %2").arg(order(v.fieldOrder), picture);
+}
+
 QString sourceFacts(const MediaInfo& m) {
     QString html = QStringLiteral("<h3>%1</h3><table>").arg(tr("Source"));
     html += row(tr("Container"), m.container);
@@ -44,6 +71,8 @@ QString sourceFacts(const MediaInfo& m) {
         if (v.codedWidth != v.displayWidth || v.codedHeight != v.displayHeight)
             video += tr(" (stored as %1×%2)").arg(v.codedWidth).arg(v.codedHeight);
         video += QStringLiteral(", %1 fps").arg(v.frameRate, 0, 'f', 3);
+        if (v.frameRateNum > 0 && v.frameRateDen > 1)
+            video += QStringLiteral(" (%1/%2)").arg(v.frameRateNum).arg(v.frameRateDen);
         if (v.variableFrameRate)
             video += tr(" (variable)");
         video += QStringLiteral(", %1, %2-bit %3")
@@ -53,15 +82,24 @@ QString sourceFacts(const MediaInfo& m) {
         if (v.rotationDegrees != 0)
             video += tr(", rotated %1°").arg(v.rotationDegrees);
         html += row(tr("Video"), video);
+        html += row(tr("Scan"), scanText(v));
     }
     if (m.hasAudio) {
         const AudioInfo& a = m.audio;
-        html += row(tr("Audio"), QStringLiteral("%1, %2 ch (%3), %4 Hz, %5")
-                                     .arg(a.codec)
-                                     .arg(a.channels)
-                                     .arg(a.channelLayout)
-                                     .arg(a.sampleRateHz)
-                                     .arg(formatBitsPerSecond(a.bitRate)));
+        QString audio = QStringLiteral("%1, %2 ch (%3), %4 Hz, %5")
+                            .arg(a.codec)
+                            .arg(a.channels)
+                            .arg(a.channelLayout)
+                            .arg(a.sampleRateHz)
+                            .arg(formatBitsPerSecond(a.bitRate));
+        if (a.trackCount > 1)
+            audio += tr(" — track %1 of %2%3")
+                         .arg(a.trackNumber)
+                         .arg(a.trackCount)
+                         .arg(a.defaultTrack ? tr(", default") : QString());
+        if (a.startSeconds > 0.025)
+            audio += tr(", starts %1 s after the video").arg(a.startSeconds, 0, 'f', 3);
+        html += row(tr("Audio"), audio);
     } else {
         html += row(tr("Audio"), tr("none (the ladder will be video only)"));
     }

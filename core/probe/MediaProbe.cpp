@@ -1,5 +1,7 @@
 #include "probe/MediaProbe.h"
 
+#include "probe/ProbeTiming.h"
+
 #include "util/FfmpegError.h"
 #include "util/FfmpegLog.h"
 #include "util/FfmpegPtr.h"
@@ -204,6 +206,7 @@ QJsonObject MediaInfo::toJson() const {
         }
         if (video.peakLuminanceNits > 0)
             v[QStringLiteral("peakLuminanceNits")] = video.peakLuminanceNits;
+        timingToJson(video, &v);
         root[QStringLiteral("video")] = v;
     }
     if (hasAudio) {
@@ -213,6 +216,7 @@ QJsonObject MediaInfo::toJson() const {
         a[QStringLiteral("channelLayout")] = audio.channelLayout;
         a[QStringLiteral("sampleRateHz")] = audio.sampleRateHz;
         a[QStringLiteral("bitRate")] = static_cast<double>(audio.bitRate);
+        audioTrackToJson(audio, &a);
         root[QStringLiteral("audio")] = a;
     }
     return root;
@@ -305,8 +309,7 @@ StatusOr<MediaInfo> probeFile(const QString& path) {
         }
     }
 
-    const int audioIndex =
-        av_find_best_stream(format.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+    const int audioIndex = mainAudioStreamIndex(format.get());
     if (audioIndex >= 0) {
         const AVCodecParameters* par = format->streams[audioIndex]->codecpar;
         info.hasAudio = true;
@@ -318,7 +321,11 @@ StatusOr<MediaInfo> probeFile(const QString& path) {
             info.audio.channelLayout = QString::fromUtf8(layout);
         info.audio.sampleRateHz = par->sample_rate;
         info.audio.bitRate = par->bit_rate;
+        describeAudioTrack(format.get(), audioIndex, &info.audio);
     }
+    // Last: the interlace scan decodes the first frames and moves the read position.
+    if (info.hasVideo)
+        scanVideoTiming(format.get(), info.video.streamIndex, &info.video);
 
     if (!info.hasVideo && !info.hasAudio)
         return Status::error(Status::Code::InvalidInput,

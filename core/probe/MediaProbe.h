@@ -37,6 +37,23 @@ struct VideoInfo {
     int dolbyVisionLevel = 0;
     int dolbyVisionCompatibility = 0; // base layer: 1 HDR10, 2 SDR, 4 HLG, 6 BT.2100 PQ
     double peakLuminanceNits = 0;     // MaxCLL, else mastering display peak; 0: not signalled
+    // Timing (ProbeTiming.cpp): exact rates and interlacing.
+    int frameRateNum = 0; // avg_frame_rate as an exact, reduced rational; 0/0 when unknown
+    int frameRateDen = 0;
+    int baseFrameRateNum = 0; // r_frame_rate, likewise
+    int baseFrameRateDen = 0;
+    QString fieldOrder =
+        QStringLiteral("unknown"); // flagged: "progressive", "tff", "bff", "unknown"
+    QString detectedScan;  // idet on the first frames: "tff", "bff", "progressive", "undetermined"
+    int scannedFrames = 0; // frames idet saw, and how it classified them
+    int detectedTffFrames = 0;
+    int detectedBffFrames = 0;
+    int detectedProgressiveFrames = 0;
+    int strictTffFrames = 0; // idet with intl_thres=1.5: decides for unflagged sources
+    int strictBffFrames = 0;
+    int strictProgressiveFrames = 0;
+    bool interlaced = false;      // the verdict from flag and picture: deinterlace this source
+    QString interlacedFieldOrder; // "tff" or "bff" when interlaced
 };
 
 struct AudioInfo {
@@ -46,6 +63,12 @@ struct AudioInfo {
     int sampleRateHz = 0;
     qint64 bitRate = 0;
     int streamIndex = -1;
+    // The main audio of several (ProbeTiming.cpp): the default-flagged track, else the first.
+    int trackCount = 0;  // audio tracks in the file
+    int trackNumber = 0; // 1-based among the audio tracks
+    bool defaultTrack = false;
+    QString language;        // "eng", empty when untagged
+    double startSeconds = 0; // first audio timestamp relative to the file's start
 };
 
 struct MediaInfo {

@@ -9,6 +9,7 @@
 #endif
 #include "transcode/ColourPipeline.h"
 #include "transcode/FilterGraph.h"
+#include "transcode/FrameTiming.h"
 #include "transcode/RenditionEncoder.h"
 #include "util/FfmpegError.h"
 #include "util/FfmpegLog.h"
@@ -38,40 +39,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr double kMaxFrameRate = 60.0;
 constexpr int kAudioSampleRateHz = 48000;
 
 int interruptCallback(void* opaque) {
     const auto* cancel = static_cast<const std::atomic<bool>*>(opaque);
     return cancel && cancel->load() ? 1 : 0;
-}
-
-// A frame rate for the output: the source's average rate as an exact rational, capped at
-// 60 fps (higher rates are halved until they fit), 30 fps when unknown.
-AVRational outputFrameRate(const AVStream* stream) {
-    auto usable = [](AVRational r) {
-        return r.num > 0 && r.den > 0 && av_q2d(r) >= 1 && av_q2d(r) <= 240;
-    };
-    AVRational rate = stream->avg_frame_rate;
-    // Variable frame rate (the average is off the base rate): keep the base rate, so motion
-    // stays as smooth as the source's fastest passages; slow passages get repeated frames.
-    const AVRational base = stream->r_frame_rate;
-    if (!usable(rate) ||
-        (usable(base) && std::fabs(av_q2d(rate) - av_q2d(base)) / av_q2d(base) > 0.01))
-        rate = base;
-    if (!usable(rate))
-        return AVRational{30, 1};
-    // Snap near-standard rates (VFR phone clips report e.g. 29.87) to the standard one.
-    static const AVRational standard[] = {{24000, 1001}, {24, 1}, {25, 1},       {30000, 1001},
-                                          {30, 1},       {50, 1}, {60000, 1001}, {60, 1}};
-    for (const AVRational& s : standard) {
-        if (std::fabs(av_q2d(rate) - av_q2d(s)) / av_q2d(s) < 0.02)
-            rate = s;
-    }
-    while (av_q2d(rate) > kMaxFrameRate + 0.01)
-        rate = av_mul_q(rate, AVRational{1, 2});
-    av_reduce(&rate.num, &rate.den, rate.num, rate.den, 1 << 30);
-    return rate;
 }
 
 std::string rotationFilter(int degrees) {
@@ -127,6 +99,7 @@ private:
     Status prepare();
     Status openInput();
     Status openAudio();
+    void decideTiming(const AVStream* videoStream);
     Status decodeAll();
     Status decodeVideoPacket(AVPacket* packet);
     Status decodeAudioPacket(AVPacket* packet);
@@ -157,7 +130,9 @@ private:
     Decoder m_video;
     Decoder m_audio;
     int64_t m_startTimeUs = 0;
-    AVRational m_frameRate{30, 1};
+    AVRational m_frameRate{30, 1};  // of the ladder, after deinterlacing
+    AVRational m_sourceRate{30, 1}; // of the decoded frames
+    DeinterlacePlan m_deinterlace;
     ColourPlan m_colour; // decided once per source; applied once, before the fan-out
     FilterGraph m_videoGraph;
     FilterGraph m_audioGraph;
@@ -456,12 +431,14 @@ Status Pipeline::openInput() {
     Status s = openDecoder(videoStream, path, &m_video);
     if (!s.isOk())
         return s;
-    m_frameRate = outputFrameRate(videoStream);
+    decideTiming(videoStream);
     if (m_result.source.hasAudio) {
         s = openDecoder(m_input->streams[m_result.source.audio.streamIndex], path, &m_audio);
         if (!s.isOk()) {
             m_result.warnings << s.message() + QStringLiteral("; the ladder is made without audio");
             m_audio = Decoder();
+        } else {
+            m_result.conversions << describeAudioChoice(m_result.source.audio);
         }
     }
     for (unsigned i = 0; i < m_input->nb_streams; ++i) {
@@ -470,6 +447,21 @@ Status Pipeline::openInput() {
         st->discard = used ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
     }
     return Status::ok();
+}
+
+// Frame rate and deinterlacing, decided once per source (FrameTiming.h), and said in words.
+void Pipeline::decideTiming(const AVStream* videoStream) {
+    const FrameRateChoice rate =
+        chooseFrameRate(videoStream->avg_frame_rate, videoStream->r_frame_rate);
+    m_sourceRate = rate.rate;
+    m_deinterlace = planDeinterlace(m_result.source.video, m_sourceRate);
+    m_frameRate = m_deinterlace.outputRate;
+    m_result.conversions << (m_deinterlace.apply ? m_deinterlace.conversion : rate.conversion);
+    const VideoInfo& v = m_result.source.video;
+    if (!m_deinterlace.apply && v.fieldOrder != QLatin1String("progressive") &&
+        v.fieldOrder != QLatin1String("unknown") && v.detectedScan == QLatin1String("progressive"))
+        m_result.conversions << QStringLiteral(
+            "flagged interlaced, but the picture is progressive: not deinterlaced");
 }
 
 Status Pipeline::openAudio() {
@@ -494,10 +486,11 @@ Status Pipeline::openAudio() {
             Status::Code::Internal,
             QStringLiteral("cannot open the AAC encoder (%1)").arg(av::errorString(rc)));
     // Mono is duplicated, 5.1 downmixed, 44.1 kHz resampled: players expect 48 kHz stereo.
-    const std::string filters =
-        "aresample=" + std::to_string(kAudioSampleRateHz) +
-        ":async=1000,aformat=sample_fmts=fltp:sample_rates=" + std::to_string(kAudioSampleRateHz) +
-        ":channel_layouts=stereo";
+    // first_pts=0: audio that starts after the video is preceded by silence and audio before
+    // it is cut, so every segment starts its audio with its video (lip sync in each rung).
+    const std::string filters = "aresample=" + std::to_string(kAudioSampleRateHz) +
+                                ":async=1000:first_pts=0,aformat=sample_fmts=fltp:sample_rates=" +
+                                std::to_string(kAudioSampleRateHz) + ":channel_layouts=stereo";
     return m_audioGraph.initAudio(m_audio.context.get(), m_audio.stream->time_base, filters,
                                   enc->frame_size);
 }
@@ -575,22 +568,28 @@ Status Pipeline::handleDecodedVideo(AVFrame* frame) {
     if (m_lastVideoPts != AV_NOPTS_VALUE && pts <= m_lastVideoPts)
         return Status::ok(); // duplicate or out-of-order timestamp: drop, as ffmpeg's vsync does
     m_lastVideoDuration =
-        frame->pkt_duration > 0 ? frame->pkt_duration : av_rescale_q(1, av_inv_q(m_frameRate), tb);
+        frame->pkt_duration > 0 ? frame->pkt_duration : av_rescale_q(1, av_inv_q(m_sourceRate), tb);
     m_lastVideoPts = pts;
     frame->pts = pts;
     ++m_decodedVideoFrames;
     if (!m_videoGraph.isReady()) {
-        // Normalise once for every rung: constant frame rate (keyframes by timestamp need
-        // it, and Apple's spec wants it) and upright orientation.
+        // Normalise once for every rung: progressive (deinterlaced once, not per rung),
+        // constant frame rate (keyframes by timestamp need it, and Apple's spec wants it) and
+        // upright orientation.
         char fps[64];
         snprintf(fps, sizeof fps, "fps=fps=%d/%d", m_frameRate.num, m_frameRate.den);
-        const std::string colour = m_colour.filter.empty() ? "" : "," + m_colour.filter;
-        const std::string filters =
-            fps + colour + rotationFilter(m_result.source.video.rotationDegrees);
+        // Order: deinterlace (on the source's fields), constant rate, colour, rotation.
+        std::string filters;
+        if (m_deinterlace.apply)
+            filters = m_deinterlace.filter + ",";
+        filters += fps;
+        if (!m_colour.filter.empty())
+            filters += "," + m_colour.filter;
+        filters += rotationFilter(m_result.source.video.rotationDegrees);
         // A tone map is the one costly step here (the float chain: ~35 ms a 1080p frame on
         // one core); slice threads keep it from holding back the rungs, as ffmpeg's do.
         const int threads = m_colour.filter.empty() ? 1 : std::min(8, QThread::idealThreadCount());
-        Status s = m_videoGraph.initVideo(frame, tb, m_frameRate, filters, std::max(1, threads));
+        Status s = m_videoGraph.initVideo(frame, tb, m_sourceRate, filters, std::max(1, threads));
         if (!s.isOk())
             return s;
     }

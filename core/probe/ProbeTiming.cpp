@@ -1,0 +1,305 @@
+#include "probe/ProbeTiming.h"
+
+#include "util/FfmpegPtr.h"
+
+#include <QJsonObject>
+
+extern "C" {
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
+#include <libavutil/dict.h>
+}
+
+#include <cstdlib>
+#include <string>
+
+namespace hlsforge {
+
+namespace {
+
+QString fieldOrderName(AVFieldOrder order) {
+    switch (order) {
+    case AV_FIELD_PROGRESSIVE:
+        return QStringLiteral("progressive");
+    case AV_FIELD_TT: // top coded and displayed first
+    case AV_FIELD_BT: // bottom coded first, top displayed first
+        return QStringLiteral("tff");
+    case AV_FIELD_BB:
+    case AV_FIELD_TB:
+        return QStringLiteral("bff");
+    default:
+        return QStringLiteral("unknown");
+    }
+}
+
+// idet runs twice over the same frames. At its defaults it tells the field order well and
+// is what `ffmpeg -vf idet` prints; but its interlace threshold (1.04) also calls sharp
+// progressive graphics combed (lavfi's testsrc2 at 320x180: 58 of 60 frames "TFF"). At 1.5
+// those frames come out undetermined while woven fields with clear motion still classify as
+// interlaced (57-60 of 60 at 320x180 and 720x480). The strict run alone decides that an
+// unflagged source is interlaced: a wrong "interlaced" would cost vertical detail on every
+// frame of a progressive source.
+constexpr const char* kIdetStrictOptions = "intl_thres=1.5";
+
+int metadataInt(const AVFrame* frame, const char* key) {
+    const AVDictionaryEntry* e = av_dict_get(frame->metadata, key, nullptr, 0);
+    return e ? std::atoi(e->value) : 0;
+}
+
+// idet over frames decoded from the start of the stream. Returns false when the scan could
+// not run (no decoder, unsupported pixel format): the stream's flag then stands alone.
+bool runIdet(AVFormatContext* format, int streamIndex, int maxFrames, VideoInfo* v) {
+    AVStream* stream = format->streams[streamIndex];
+    const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
+    if (!codec)
+        return false;
+    av::CodecContextPtr decoder(avcodec_alloc_context3(codec));
+    if (!decoder || avcodec_parameters_to_context(decoder.get(), stream->codecpar) < 0)
+        return false;
+    decoder->pkt_timebase = stream->time_base;
+    decoder->thread_count = 2;
+    if (avcodec_open2(decoder.get(), codec, nullptr) < 0)
+        return false;
+    // No seek: avformat_find_stream_info kept the packets it read, so reading on starts at
+    // the first frame even on inputs that cannot seek.
+
+    av::FilterGraphPtr graph;
+    AVFilterContext* source = nullptr;
+    AVFilterContext* sinks[2] = {nullptr, nullptr}; // idet at its defaults, idet strict
+    av::PacketPtr packet = av::makePacket();
+    av::FramePtr frame = av::makeFrame();
+    av::FramePtr detected = av::makeFrame();
+    int decoded = 0, flaggedInterlaced = 0, flaggedTff = 0;
+    bool graphFailed = false;
+
+    auto drainGraph = [&]() {
+        // idet's counts are cumulative: the latest frame carries the totals.
+        while (av_buffersink_get_frame(sinks[0], detected.get()) >= 0) {
+            v->detectedTffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.tff");
+            v->detectedBffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.bff");
+            v->detectedProgressiveFrames =
+                metadataInt(detected.get(), "lavfi.idet.multiple.progressive");
+            av_frame_unref(detected.get());
+        }
+        while (av_buffersink_get_frame(sinks[1], detected.get()) >= 0) {
+            v->strictTffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.tff");
+            v->strictBffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.bff");
+            v->strictProgressiveFrames =
+                metadataInt(detected.get(), "lavfi.idet.multiple.progressive");
+            av_frame_unref(detected.get());
+        }
+    };
+    auto buildGraph = [&](const AVFrame* f) {
+        graph.reset(avfilter_graph_alloc());
+        char args[256];
+        const AVRational tb = stream->time_base;
+        snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d", f->width,
+                 f->height, f->format, tb.num, tb.den);
+        AVFilterContext* split = nullptr;
+        AVFilterContext* idets[2] = {nullptr, nullptr};
+        if (avfilter_graph_create_filter(&source, avfilter_get_by_name("buffer"), "in", args,
+                                         nullptr, graph.get()) < 0 ||
+            avfilter_graph_create_filter(&split, avfilter_get_by_name("split"), "split", "2",
+                                         nullptr, graph.get()) < 0 ||
+            avfilter_link(source, 0, split, 0) < 0)
+            return false;
+        for (int i = 0; i < 2; ++i) {
+            const std::string name = "idet" + std::to_string(i);
+            const std::string sinkName = "out" + std::to_string(i);
+            if (avfilter_graph_create_filter(&idets[i], avfilter_get_by_name("idet"), name.c_str(),
+                                             i ? kIdetStrictOptions : nullptr, nullptr,
+                                             graph.get()) < 0 ||
+                avfilter_graph_create_filter(&sinks[i], avfilter_get_by_name("buffersink"),
+                                             sinkName.c_str(), nullptr, nullptr, graph.get()) < 0 ||
+                avfilter_link(split, i, idets[i], 0) < 0 ||
+                avfilter_link(idets[i], 0, sinks[i], 0) < 0)
+                return false;
+        }
+        return avfilter_graph_config(graph.get(), nullptr) >= 0;
+    };
+    auto feed = [&](AVFrame* f) {
+        if (!graph && !graphFailed)
+            graphFailed = !buildGraph(f);
+        if (graphFailed)
+            return;
+        if (av_buffersrc_add_frame_flags(source, f, AV_BUFFERSRC_FLAG_KEEP_REF) < 0) {
+            graphFailed = true; // e.g. a mid-stream size change: what was seen so far stands
+            return;
+        }
+        drainGraph();
+    };
+    auto receive = [&]() {
+        while (decoded < maxFrames && avcodec_receive_frame(decoder.get(), frame.get()) >= 0) {
+            ++decoded;
+            if (frame->interlaced_frame) {
+                ++flaggedInterlaced;
+                flaggedTff += frame->top_field_first ? 1 : 0;
+            }
+            frame->pts = frame->best_effort_timestamp;
+            feed(frame.get());
+            av_frame_unref(frame.get());
+        }
+    };
+    // A bounded read: a long audio-only prefix or a broken file must not turn probing into a
+    // full decode.
+    for (int packets = 0; decoded < maxFrames && packets < 40 * maxFrames; ++packets) {
+        if (av_read_frame(format, packet.get()) < 0)
+            break;
+        if (packet->stream_index == streamIndex)
+            avcodec_send_packet(decoder.get(), packet.get());
+        av_packet_unref(packet.get());
+        receive();
+    }
+    if (decoded < maxFrames) {
+        avcodec_send_packet(decoder.get(), nullptr);
+        receive();
+    }
+    if (graph && !graphFailed && av_buffersrc_add_frame_flags(source, nullptr, 0) >= 0)
+        drainGraph();
+    v->scannedFrames = decoded;
+    // Decoders flag interlaced pictures per frame (H.264 PAFF/MBAFF, MPEG-2) even where the
+    // container says nothing or "progressive" (Matroska from libx264 does): that is the
+    // stream's flag too. The container's order, when it gives one, is kept: H.264 frames
+    // coded as one MBAFF picture carry no reliable field order of their own.
+    const bool containerGivesOrder =
+        v->fieldOrder == QLatin1String("tff") || v->fieldOrder == QLatin1String("bff");
+    if (!containerGivesOrder && decoded > 0) {
+        if (flaggedInterlaced * 2 > decoded)
+            v->fieldOrder =
+                flaggedTff * 2 >= flaggedInterlaced ? QStringLiteral("tff") : QStringLiteral("bff");
+        else
+            v->fieldOrder = QStringLiteral("progressive");
+    }
+    return decoded > 0 && graph && !graphFailed;
+}
+
+} // namespace
+
+int mainAudioStreamIndex(const AVFormatContext* format) {
+    int first = -1;
+    for (unsigned i = 0; i < format->nb_streams; ++i) {
+        const AVStream* st = format->streams[i];
+        if (st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO ||
+            (st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+            continue;
+        if (st->disposition & AV_DISPOSITION_DEFAULT)
+            return int(i);
+        if (first < 0)
+            first = int(i);
+    }
+    return first;
+}
+
+void describeAudioTrack(const AVFormatContext* format, int streamIndex, AudioInfo* audio) {
+    audio->trackCount = 0;
+    for (unsigned i = 0; i < format->nb_streams; ++i) {
+        const AVStream* st = format->streams[i];
+        if (st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO ||
+            (st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+            continue;
+        ++audio->trackCount;
+        if (int(i) == streamIndex)
+            audio->trackNumber = audio->trackCount;
+    }
+    const AVStream* stream = format->streams[streamIndex];
+    audio->defaultTrack = stream->disposition & AV_DISPOSITION_DEFAULT;
+    if (const AVDictionaryEntry* lang = av_dict_get(stream->metadata, "language", nullptr, 0);
+        lang && QByteArray(lang->value) != "und")
+        audio->language = QString::fromUtf8(lang->value);
+    if (stream->start_time != AV_NOPTS_VALUE && format->start_time != AV_NOPTS_VALUE)
+        audio->startSeconds = stream->start_time * av_q2d(stream->time_base) -
+                              format->start_time / double(AV_TIME_BASE);
+}
+
+QString rationalText(int num, int den) {
+    if (num <= 0 || den <= 0)
+        return {};
+    if (den == 1)
+        return QString::number(num);
+    return QStringLiteral("%1/%2").arg(num).arg(den);
+}
+
+void timingToJson(const VideoInfo& v, QJsonObject* out) {
+    QJsonObject& o = *out;
+    o[QStringLiteral("frameRateExact")] = rationalText(v.frameRateNum, v.frameRateDen);
+    o[QStringLiteral("maxFrameRateExact")] = rationalText(v.baseFrameRateNum, v.baseFrameRateDen);
+    o[QStringLiteral("frameRateText")] =
+        v.frameRateNum > 0 && v.frameRateDen > 0
+            ? QString::number(double(v.frameRateNum) / v.frameRateDen, 'f', 3)
+            : QString();
+    QJsonObject scan;
+    scan[QStringLiteral("flagged")] = v.fieldOrder;
+    scan[QStringLiteral("detected")] = v.detectedScan;
+    scan[QStringLiteral("scannedFrames")] = v.scannedFrames;
+    scan[QStringLiteral("tffFrames")] = v.detectedTffFrames;
+    scan[QStringLiteral("bffFrames")] = v.detectedBffFrames;
+    scan[QStringLiteral("progressiveFrames")] = v.detectedProgressiveFrames;
+    scan[QStringLiteral("strictInterlacedFrames")] = v.strictTffFrames + v.strictBffFrames;
+    scan[QStringLiteral("interlaced")] = v.interlaced;
+    if (v.interlaced)
+        scan[QStringLiteral("fieldOrder")] = v.interlacedFieldOrder;
+    o[QStringLiteral("interlacing")] = scan;
+}
+
+void audioTrackToJson(const AudioInfo& a, QJsonObject* out) {
+    QJsonObject& o = *out;
+    o[QStringLiteral("trackCount")] = a.trackCount;
+    o[QStringLiteral("trackNumber")] = a.trackNumber;
+    o[QStringLiteral("defaultTrack")] = a.defaultTrack;
+    if (!a.language.isEmpty())
+        o[QStringLiteral("language")] = a.language;
+    o[QStringLiteral("startSeconds")] = a.startSeconds;
+}
+
+QString interlaceVerdict(int tffFrames, int bffFrames, int progressiveFrames) {
+    const int interlaced = tffFrames + bffFrames;
+    const int classified = interlaced + progressiveFrames;
+    if (classified < 8)
+        return QStringLiteral("undetermined");
+    if (interlaced > 2 * progressiveFrames)
+        return tffFrames >= bffFrames ? QStringLiteral("tff") : QStringLiteral("bff");
+    if (progressiveFrames > 2 * interlaced)
+        return QStringLiteral("progressive");
+    return QStringLiteral("undetermined");
+}
+
+void scanVideoTiming(AVFormatContext* format, int streamIndex, VideoInfo* v, int maxFrames) {
+    const AVStream* stream = format->streams[streamIndex];
+    AVRational avg = stream->avg_frame_rate;
+    AVRational base = stream->r_frame_rate;
+    if (avg.num > 0 && avg.den > 0)
+        av_reduce(&v->frameRateNum, &v->frameRateDen, avg.num, avg.den, 1 << 30);
+    if (base.num > 0 && base.den > 0)
+        av_reduce(&v->baseFrameRateNum, &v->baseFrameRateDen, base.num, base.den, 1 << 30);
+    v->fieldOrder = fieldOrderName(stream->codecpar->field_order);
+
+    QString strict = QStringLiteral("undetermined");
+    if (runIdet(format, streamIndex, maxFrames, v)) {
+        v->detectedScan = interlaceVerdict(v->detectedTffFrames, v->detectedBffFrames,
+                                           v->detectedProgressiveFrames);
+        strict =
+            interlaceVerdict(v->strictTffFrames, v->strictBffFrames, v->strictProgressiveFrames);
+    } else {
+        v->detectedScan = QStringLiteral("undetermined");
+    }
+    auto isField = [](const QString& order) {
+        return order == QLatin1String("tff") || order == QLatin1String("bff");
+    };
+    v->interlaced = false;
+    v->interlacedFieldOrder.clear();
+    if (isField(v->fieldOrder)) {
+        // Flagged interlaced: deinterlaced unless the picture is clearly progressive
+        // (progressive segmented frames, as broadcast 25p in 1080i50 is). The picture's field
+        // order wins over the flag's: H.264 MBAFF frames often read as bottom first.
+        if (v->detectedScan != QLatin1String("progressive")) {
+            v->interlaced = true;
+            v->interlacedFieldOrder = isField(v->detectedScan) ? v->detectedScan : v->fieldOrder;
+        }
+    } else if (isField(strict)) {
+        // Not flagged, yet clearly combed: the missing-flag case.
+        v->interlaced = true;
+        v->interlacedFieldOrder = isField(v->detectedScan) ? v->detectedScan : strict;
+    }
+}
+
+} // namespace hlsforge
