@@ -1,5 +1,7 @@
 #include "PreviewWindow.h"
 
+#include "OpenOrCopy.h"
+
 #include "AbrTimeline.h"
 #include "VideoView.h"
 
@@ -9,7 +11,6 @@
 #include "qoe/PlaybackSession.h"
 
 #include <QComboBox>
-#include <QDesktopServices>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -253,7 +254,7 @@ void PreviewWindow::buildUi() {
     connect(exportReport, &QPushButton::clicked, this, &PreviewWindow::chooseExportReport);
     connect(openBrowser, &QPushButton::clicked, this, [this] {
         if (isServing())
-            QDesktopServices::openUrl(m_server->url(QStringLiteral("index.html")));
+            openOrCopy(this, m_server->url(QStringLiteral("index.html")), tr("the player page"));
     });
 }
 
