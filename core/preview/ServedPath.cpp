@@ -90,39 +90,4 @@ StatusOr<QString> resolveServedPath(const QByteArray& rawTarget, const QString& 
     return canonical;
 }
 
-QByteArray contentTypeForPath(const QString& path) {
-    const QString ext = path.section(QLatin1Char('.'), -1).toLower();
-    struct Entry {
-        const char* ext;
-        const char* type;
-    };
-    static const Entry table[] = {
-        {"m3u8", "application/vnd.apple.mpegurl"},
-        {"m3u", "application/vnd.apple.mpegurl"},
-        {"ts", "video/mp2t"},
-        {"m4s", "video/iso.segment"},
-        {"mp4", "video/mp4"},
-        {"m4a", "audio/mp4"},
-        {"aac", "audio/aac"},
-        {"vtt", "text/vtt"},
-        {"webvtt", "text/vtt"},
-        {"html", "text/html; charset=utf-8"},
-        {"htm", "text/html; charset=utf-8"},
-        {"js", "application/javascript"},
-        {"mjs", "application/javascript"},
-        {"css", "text/css"},
-        {"jpg", "image/jpeg"},
-        {"jpeg", "image/jpeg"},
-        {"png", "image/png"},
-        {"json", "application/json"},
-        {"txt", "text/plain; charset=utf-8"},
-        {"csv", "text/csv; charset=utf-8"},
-    };
-    for (const Entry& e : table) {
-        if (ext == QLatin1String(e.ext))
-            return e.type;
-    }
-    return "application/octet-stream";
-}
-
 } // namespace hlsforge::preview

@@ -1,7 +1,7 @@
 #pragma once
 // Mapping a request path onto a file inside the served folder, refusing every way out of it:
 // "..", percent-encoded dots and slashes, backslashes, NUL, and symlinks that resolve outside
-// the folder. Also the Content-Type table for what an HLS preview serves.
+// the folder. (Content types come from core/util/ContentTypes.h, shared with the publisher.)
 
 #include "util/Status.h"
 
@@ -20,8 +20,5 @@ StatusOr<QString> resolveServedPath(const QByteArray& rawTarget, const QString& 
 // The decoded, normalised path relative to the root ("720p/seg_001.ts"), or empty when the
 // target is not acceptable. Used both for files and for virtual playlists.
 QString relativeRequestPath(const QByteArray& rawTarget);
-
-// Content-Type by extension; application/octet-stream when unknown.
-QByteArray contentTypeForPath(const QString& path);
 
 } // namespace hlsforge::preview

@@ -4,6 +4,7 @@
 #include "preview/NetworkShaper.h"
 #include "preview/RenditionMap.h"
 #include "preview/ServedPath.h"
+#include "util/ContentTypes.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
