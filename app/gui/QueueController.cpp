@@ -1,6 +1,6 @@
 #include "QueueController.h"
 
-#include "OutputNaming.h"
+#include "util/OutputNaming.h"
 
 #include "job/TranscodeJob.h"
 #include "playlist/MasterPlaylist.h"

@@ -1,7 +1,15 @@
 #include "preview/ServedPath.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QStringList>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace hlsforge::preview {
 namespace {
@@ -68,12 +76,9 @@ QString relativeRequestPath(const QByteArray& rawTarget) {
     return parts.join(QLatin1Char('/'));
 }
 
-StatusOr<QString> resolveServedPath(const QByteArray& rawTarget, const QString& canonicalRoot) {
-    const QString relative = relativeRequestPath(rawTarget);
-    if (relative.isEmpty())
-        return Status::error(Status::Code::InvalidArgument,
-                             QStringLiteral("refused request path %1")
-                                 .arg(QString::fromLatin1(rawTarget.left(200))));
+namespace {
+
+StatusOr<QString> resolveRelative(const QString& relative, const QString& canonicalRoot) {
     const QFileInfo info(canonicalRoot + QLatin1Char('/') + relative);
     // canonicalFilePath() resolves every symlink; what is left must still be under the root.
     const QString canonical = info.canonicalFilePath();
@@ -90,39 +95,63 @@ StatusOr<QString> resolveServedPath(const QByteArray& rawTarget, const QString& 
     return canonical;
 }
 
-QByteArray contentTypeForPath(const QString& path) {
-    const QString ext = path.section(QLatin1Char('.'), -1).toLower();
-    struct Entry {
-        const char* ext;
-        const char* type;
+Status notAFile(const QString& relative) {
+    return Status::error(Status::Code::InvalidInput,
+                         QStringLiteral("%1: not a file").arg(relative));
+}
+
+} // namespace
+
+StatusOr<QString> resolveServedPath(const QByteArray& rawTarget, const QString& canonicalRoot) {
+    const QString relative = relativeRequestPath(rawTarget);
+    if (relative.isEmpty())
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("refused request path %1")
+                                 .arg(QString::fromLatin1(rawTarget.left(200))));
+    return resolveRelative(relative, canonicalRoot);
+}
+
+FileDescriptor::~FileDescriptor() {
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+StatusOr<std::unique_ptr<FileDescriptor>> openServedFile(const QString& relative, int rootFd,
+                                                         const QString& canonicalRoot) {
+    if (relative.isEmpty())
+        return Status::error(Status::Code::InvalidArgument, QStringLiteral("refused request path"));
+    const auto regularFile = [&](int fd) -> StatusOr<std::unique_ptr<FileDescriptor>> {
+        auto file = std::make_unique<FileDescriptor>(fd);
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+            return notAFile(relative);
+        return file;
     };
-    static const Entry table[] = {
-        {"m3u8", "application/vnd.apple.mpegurl"},
-        {"m3u", "application/vnd.apple.mpegurl"},
-        {"ts", "video/mp2t"},
-        {"m4s", "video/iso.segment"},
-        {"mp4", "video/mp4"},
-        {"m4a", "audio/mp4"},
-        {"aac", "audio/aac"},
-        {"vtt", "text/vtt"},
-        {"webvtt", "text/vtt"},
-        {"html", "text/html; charset=utf-8"},
-        {"htm", "text/html; charset=utf-8"},
-        {"js", "application/javascript"},
-        {"mjs", "application/javascript"},
-        {"css", "text/css"},
-        {"jpg", "image/jpeg"},
-        {"jpeg", "image/jpeg"},
-        {"png", "image/png"},
-        {"json", "application/json"},
-        {"txt", "text/plain; charset=utf-8"},
-        {"csv", "text/csv; charset=utf-8"},
-    };
-    for (const Entry& e : table) {
-        if (ext == QLatin1String(e.ext))
-            return e.type;
+    if (rootFd >= 0) {
+        open_how how{};
+        how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+        how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+        const QByteArray name = QFile::encodeName(relative);
+        long fd;
+        do
+            fd = ::syscall(SYS_openat2, rootFd, name.constData(), &how, sizeof how);
+        while (fd < 0 && errno == EINTR);
+        if (fd >= 0)
+            return regularFile(int(fd));
+        if (errno == ENOENT || errno == ENOTDIR)
+            return Status::error(Status::Code::InvalidInput,
+                                 QStringLiteral("%1: no such file").arg(relative));
+        // EXDEV (a link the kernel will not follow beneath the root), ENOSYS, a seccomp
+        // EPERM, ELOOP...: decided below, the long way.
     }
-    return "application/octet-stream";
+    StatusOr<QString> path = resolveRelative(relative, canonicalRoot);
+    if (!path.isOk())
+        return path.status();
+    const int fd = ::open(QFile::encodeName(path.value()).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return Status::error(Status::Code::InvalidInput,
+                             QStringLiteral("%1: no such file").arg(relative));
+    return regularFile(fd);
 }
 
 } // namespace hlsforge::preview

@@ -4,9 +4,11 @@
 #include "preview/NetworkShaper.h"
 #include "preview/RenditionMap.h"
 #include "preview/ServedPath.h"
+#include "util/ContentTypes.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
 #include <QLocale>
 #include <QRandomGenerator>
@@ -15,9 +17,13 @@
 
 #include <httplib.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -38,21 +44,6 @@ constexpr size_t kWorkerThreads = 64;
 constexpr time_t kKeepAliveTimeoutSeconds = 2; // also bounds how long stop() may wait
 constexpr qint64 kReadBufferBytes = 256 * 1024;
 constexpr int kEventBatchMs = 10; // request events reach the app at most this much later
-
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : m_fd(fd) {}
-    ~FileDescriptor() {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
 
 // What a response body is made of: slices of the file (or of a generated playlist) and, for
 // multipart/byteranges, the literal part headers between them.
@@ -89,6 +80,202 @@ struct ResponseBody {
     }
 };
 
+// The socket side of a connection, in place of cpp-httplib's own stream. cpp-httplib writes a
+// response's status line + headers and its body in two calls and polls the socket before
+// every read and write; for a playlist that is two TCP segments and twice the client's
+// wake-ups, the main cost of small files at many connections. Here the header block is held
+// back and leaves with the first body bytes in one writev() (a response without a body is
+// sent when the request is done), reads come from a buffer (the library's request parser
+// reads a byte at a time), and the blocking socket's own timeouts (SO_RCVTIMEO/SO_SNDTIMEO)
+// replace the poll() calls. Shaped bodies are unaffected: every body write still goes out
+// at once, paced by NetworkShaper before it reaches this stream.
+class ConnectionStream final : public httplib::Stream {
+public:
+    explicit ConnectionStream(int sock) : m_sock(sock) {}
+
+    bool hasBufferedInput() const { return m_readPos < m_readEnd; }
+    void beginResponse() { m_holdNextWrite = true; }
+
+    // Sends a held header block (a response without a body); false when the peer is gone.
+    bool flush() {
+        m_holdNextWrite = false;
+        while (!m_held.empty()) {
+            const ssize_t n = ::send(m_sock, m_held.data(), m_held.size(), MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return false;
+            m_held.erase(0, size_t(n));
+        }
+        return true;
+    }
+
+    bool is_readable() const override {
+        return hasBufferedInput() || waitFor(POLLIN, m_readTimeoutMs);
+    }
+    bool is_writable() const override { return waitFor(POLLOUT, m_writeTimeoutMs); }
+
+    ssize_t read(char* ptr, size_t size) override {
+        if (!hasBufferedInput()) {
+            ssize_t n;
+            do
+                n = ::recv(m_sock, m_readBuffer, sizeof m_readBuffer, 0);
+            while (n < 0 && errno == EINTR);
+            if (n <= 0)
+                return n < 0 ? -1 : 0;
+            m_readPos = 0;
+            m_readEnd = size_t(n);
+        }
+        const size_t count = std::min(size, m_readEnd - m_readPos);
+        std::memcpy(ptr, m_readBuffer + m_readPos, count);
+        m_readPos += count;
+        return ssize_t(count);
+    }
+
+    ssize_t write(const char* ptr, size_t size) override {
+        // The first write of a response is its header block (one call in cpp-httplib); an
+        // interim "100 Continue" must not wait for a body.
+        if (m_holdNextWrite && m_held.empty() && size <= kMaxHeldHeaderBytes &&
+            !(size > 12 && std::memcmp(ptr, "HTTP/1.1 100", 12) == 0)) {
+            m_holdNextWrite = false;
+            m_held.assign(ptr, size);
+            return ssize_t(size);
+        }
+        m_holdNextWrite = false;
+        while (!m_held.empty()) {
+            iovec parts[2] = {{m_held.data(), m_held.size()}, {const_cast<char*>(ptr), size}};
+            msghdr message{};
+            message.msg_iov = parts;
+            message.msg_iovlen = 2;
+            const ssize_t n = ::sendmsg(m_sock, &message, MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return -1;
+            if (size_t(n) < m_held.size()) {
+                m_held.erase(0, size_t(n));
+                continue;
+            }
+            const size_t bodyBytes = size_t(n) - m_held.size();
+            m_held.clear();
+            return ssize_t(bodyBytes); // the caller writes the rest, if any
+        }
+        ssize_t n;
+        do
+            n = ::send(m_sock, ptr, size, MSG_NOSIGNAL);
+        while (n < 0 && errno == EINTR);
+        return n;
+    }
+
+    void get_remote_ip_and_port(std::string& ip, int& port) const override {
+        if (m_remoteIp.empty())
+            describe(::getpeername, &m_remoteIp, &m_remotePort);
+        ip = m_remoteIp;
+        port = m_remotePort;
+    }
+    void get_local_ip_and_port(std::string& ip, int& port) const override {
+        if (m_localIp.empty())
+            describe(::getsockname, &m_localIp, &m_localPort);
+        ip = m_localIp;
+        port = m_localPort;
+    }
+    socket_t socket() const override { return m_sock; }
+
+    void setTimeouts(time_t readSeconds, time_t writeSeconds) {
+        m_readTimeoutMs = int(readSeconds * 1000);
+        m_writeTimeoutMs = int(writeSeconds * 1000);
+        const timeval readTv{readSeconds, 0};
+        const timeval writeTv{writeSeconds, 0};
+        ::setsockopt(m_sock, SOL_SOCKET, SO_RCVTIMEO, &readTv, sizeof readTv);
+        ::setsockopt(m_sock, SOL_SOCKET, SO_SNDTIMEO, &writeTv, sizeof writeTv);
+    }
+
+private:
+    static constexpr size_t kMaxHeldHeaderBytes = 16 * 1024;
+
+    bool waitFor(short events, int timeoutMs) const {
+        pollfd p{m_sock, events, 0};
+        int n;
+        do
+            n = ::poll(&p, 1, timeoutMs);
+        while (n < 0 && errno == EINTR);
+        return n > 0 && (p.revents & events) != 0;
+    }
+
+    // The peer is the same for the whole connection: asked once, not once per request.
+    void describe(int (*query)(int, sockaddr*, socklen_t*), std::string* ip, int* port) const {
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        if (query(m_sock, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+            return;
+        char text[INET6_ADDRSTRLEN] = {};
+        if (address.ss_family == AF_INET) {
+            const auto* in = reinterpret_cast<const sockaddr_in*>(&address);
+            ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+            *port = ntohs(in->sin_port);
+        } else if (address.ss_family == AF_INET6) {
+            const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address);
+            ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+            *port = ntohs(in6->sin6_port);
+        }
+        *ip = text;
+    }
+
+    int m_sock;
+    int m_readTimeoutMs = 10000;
+    int m_writeTimeoutMs = 30000;
+    char m_readBuffer[8192];
+    size_t m_readPos = 0;
+    size_t m_readEnd = 0;
+    bool m_holdNextWrite = false;
+    std::string m_held;
+    mutable std::string m_remoteIp, m_localIp;
+    mutable int m_remotePort = 0, m_localPort = 0;
+};
+
+// cpp-httplib's server with the connection loop running on ConnectionStream. The loop keeps
+// the library's contract: at most keep_alive_max_count requests per connection, an idle
+// connection closed after keep_alive_timeout, and every connection ended promptly once
+// stop() has closed the listening socket.
+class CoalescingServer final : public httplib::Server {
+private:
+    bool process_and_close_socket(socket_t sock) override {
+        ConnectionStream stream(sock);
+        stream.setTimeouts(read_timeout_sec_, write_timeout_sec_);
+        bool ok = false;
+        for (size_t left = keep_alive_max_count_; left > 0 && waitForRequest(stream); --left) {
+            bool closed = false;
+            stream.beginResponse();
+            ok = process_request(stream, left == 1, closed, nullptr);
+            ok = stream.flush() && ok;
+            if (!ok || closed)
+                break;
+        }
+        ::shutdown(sock, SHUT_RDWR);
+        ::close(sock);
+        return ok;
+    }
+
+    // Waits for the next request of a kept-alive connection, waking every 50 ms to see
+    // whether the server is stopping.
+    bool waitForRequest(const ConnectionStream& stream) const {
+        if (stream.hasBufferedInput())
+            return true; // a pipelined request is already here
+        const auto deadline = Clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+        while (svr_sock_ != INVALID_SOCKET) {
+            pollfd p{stream.socket(), POLLIN, 0};
+            const int n = ::poll(&p, 1, 50);
+            if (n > 0)
+                return true;
+            if (n < 0 && errno != EINTR)
+                return false;
+            if (Clock::now() >= deadline)
+                return false;
+        }
+        return false;
+    }
+};
+
 struct RequestTrace {
     RequestEvent event;
     Clock::time_point startedAt = Clock::now();
@@ -101,8 +288,16 @@ struct RequestTrace {
 thread_local std::shared_ptr<RequestTrace> t_trace;
 
 QByteArray httpDate(qint64 secondsSinceEpoch) {
+    // Most requests are for a few files with the same modification time: format it once.
+    thread_local qint64 lastSeconds = -1;
+    thread_local QByteArray lastText;
+    if (secondsSinceEpoch == lastSeconds)
+        return lastText;
     const QDateTime utc = QDateTime::fromSecsSinceEpoch(secondsSinceEpoch, Qt::UTC);
-    return QLocale::c().toString(utc, QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'")).toLatin1();
+    lastText =
+        QLocale::c().toString(utc, QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'")).toLatin1();
+    lastSeconds = secondsSinceEpoch;
+    return lastText;
 }
 
 // IMF-fixdate only ("Sun, 06 Nov 1994 08:49:37 GMT"): what every current client sends.
@@ -151,9 +346,10 @@ struct ShapedFileServer::Impl {
     ShapedFileServer* q = nullptr;
     QString rootDir;
     QString canonicalRoot;
+    std::unique_ptr<FileDescriptor> rootDirFd; // canonicalRoot, opened once (O_PATH)
     RenditionMap renditions;
     NetworkShaper shaper;
-    std::unique_ptr<httplib::Server> server;
+    std::unique_ptr<CoalescingServer> server;
     std::thread listenThread;
     std::atomic<int> port{0};
     std::atomic<bool> running{false};
@@ -234,27 +430,22 @@ void ShapedFileServer::Impl::serve(const httplib::Request& req, httplib::Respons
                QCryptographicHash::hash(body->memory, QCryptographicHash::Sha1).toHex().left(16) +
                '"';
     } else {
-        StatusOr<QString> path = resolveServedPath(target, canonicalRoot);
-        if (!path.isOk() && relative.isEmpty() && target.startsWith('/') &&
-            target.count('/') == target.size()) {
+        if (relative.isEmpty() && target.startsWith('/') && target.count('/') == target.size()) {
             setTextBody(res, 404, "not found (no folder listings)\n");
             return;
         }
-        if (!path.isOk()) {
-            if (path.status().code() == Status::Code::InvalidArgument)
+        StatusOr<std::unique_ptr<FileDescriptor>> file =
+            openServedFile(relative, rootDirFd ? rootDirFd->get() : -1, canonicalRoot);
+        if (!file.isOk()) {
+            if (file.status().code() == Status::Code::InvalidArgument)
                 setTextBody(res, 403, "forbidden\n");
             else
                 setTextBody(res, 404, "not found\n");
             return;
         }
-        const int fd = ::open(path.value().toLocal8Bit().constData(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            setTextBody(res, 404, "not found\n");
-            return;
-        }
-        body->file = std::make_unique<FileDescriptor>(fd);
+        body->file = std::move(file.value());
         struct stat st {};
-        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (::fstat(body->file->get(), &st) != 0) {
             setTextBody(res, 404, "not found\n");
             return;
         }
@@ -433,12 +624,14 @@ Status ShapedFileServer::start(quint16 port) {
         return Status::error(Status::Code::InvalidInput,
                              QStringLiteral("%1: not a folder").arg(d->rootDir));
     d->canonicalRoot = root.canonicalFilePath();
+    d->rootDirFd = std::make_unique<FileDescriptor>(
+        ::open(QFile::encodeName(d->canonicalRoot).constData(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     StatusOr<RenditionMap> map = RenditionMap::load(d->canonicalRoot);
     if (!map.isOk())
         return map.status();
     d->renditions = map.value();
 
-    auto server = std::make_unique<httplib::Server>();
+    auto server = std::make_unique<CoalescingServer>();
     server->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
     server->set_keep_alive_max_count(1000);
     server->set_keep_alive_timeout(kKeepAliveTimeoutSeconds);
@@ -502,6 +695,7 @@ void ShapedFileServer::stop() {
     if (d->listenThread.joinable())
         d->listenThread.join(); // the thread pool joins its workers before listen returns
     d->server.reset();
+    d->rootDirFd.reset();
     d->running = false;
     d->port = 0;
     // Every request has finished: hand over its event now, so a caller that stops the

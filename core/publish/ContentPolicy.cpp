@@ -1,5 +1,7 @@
 #include "publish/ContentPolicy.h"
 
+#include "util/ContentTypes.h"
+
 #include <QFileInfo>
 
 namespace hlsforge::publish {
@@ -18,21 +20,11 @@ int publishPhase(FileKind kind) {
 }
 
 QHash<QString, QString> ContentPolicy::defaultContentTypes() {
-    return {
-        {QStringLiteral("m3u8"), QStringLiteral("application/vnd.apple.mpegurl")},
-        {QStringLiteral("ts"), QStringLiteral("video/mp2t")},
-        {QStringLiteral("m4s"), QStringLiteral("video/iso.segment")},
-        {QStringLiteral("mp4"), QStringLiteral("video/mp4")},
-        {QStringLiteral("aac"), QStringLiteral("audio/aac")},
-        {QStringLiteral("vtt"), QStringLiteral("text/vtt")},
-        {QStringLiteral("html"), QStringLiteral("text/html; charset=utf-8")},
-        {QStringLiteral("jpg"), QStringLiteral("image/jpeg")},
-        {QStringLiteral("jpeg"), QStringLiteral("image/jpeg")},
-        {QStringLiteral("png"), QStringLiteral("image/png")},
-        {QStringLiteral("js"), QStringLiteral("application/javascript")},
-        {QStringLiteral("css"), QStringLiteral("text/css")},
-        {QStringLiteral("json"), QStringLiteral("application/json")},
-    };
+    // The same table the preview server and the player page use (core/util/ContentTypes).
+    QHash<QString, QString> types;
+    for (const ContentTypeEntry& e : contentTypeTable())
+        types.insert(QString::fromLatin1(e.extension), QString::fromLatin1(e.contentType));
+    return types;
 }
 
 QString ContentPolicy::contentTypeFor(const QString& relativePath) const {

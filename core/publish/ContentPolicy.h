@@ -25,7 +25,8 @@ int publishPhase(FileKind kind);
 constexpr int kPublishPhaseCount = 4;
 
 struct ContentPolicy {
-    QHash<QString, QString> contentTypeByExtension = defaultContentTypes(); // lowercase ext, no dot
+    // lowercase ext, no dot; by default core/util/ContentTypes' table, shared with the preview
+    QHash<QString, QString> contentTypeByExtension = defaultContentTypes();
     QString segmentCacheControl = QStringLiteral("max-age=31536000, immutable");
     QString playlistCacheControl = QStringLiteral("max-age=60");
     QString pageCacheControl = QStringLiteral("max-age=60");

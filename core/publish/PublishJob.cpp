@@ -4,7 +4,21 @@
 #include <QMetaObject>
 #include <QUrl>
 
+#include <chrono>
+
 namespace hlsforge::publish {
+namespace {
+qint64 steadyNowNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+} // namespace
+
+double PublishState::secondsSinceStart() const {
+    const qint64 started = startedAtNs.load();
+    return started == 0 ? 0.0 : double(steadyNowNs() - started) / 1e9;
+}
 
 PublishJob::PublishJob(PublishOptions options, QObject* parent)
     : QObject(parent), m_options(std::move(options)) {
@@ -22,7 +36,10 @@ void PublishJob::start() {
         return; // one job, one run
     m_thread = std::thread([this] {
         PublishResult result = run();
-        m_result = result;
+        {
+            std::lock_guard lock(m_resultMutex);
+            m_result = result;
+        }
         m_state.finished = true;
         QMetaObject::invokeMethod(
             this, [this, result] { emit finished(result); }, Qt::QueuedConnection);
@@ -34,6 +51,7 @@ void PublishJob::cancel() {
 }
 
 PublishResult PublishJob::result() const {
+    std::lock_guard lock(m_resultMutex);
     return m_result;
 }
 
@@ -48,7 +66,7 @@ PublishProgress PublishJob::progress() const {
     p.retries = m_state.retries;
     p.phase = m_state.phase;
     p.finished = m_state.finished;
-    const double seconds = m_state.clock.isValid() ? m_state.clock.elapsed() / 1000.0 : 0;
+    const double seconds = m_state.secondsSinceStart();
     if (seconds > 0.2 && p.bytesTransferred > 0) {
         p.bytesPerSecond = p.bytesTransferred / seconds;
         p.etaSeconds = (p.bytesTotal - p.bytesDone) / p.bytesPerSecond;
@@ -58,7 +76,7 @@ PublishProgress PublishJob::progress() const {
 
 PublishResult PublishJob::run() {
     PublishResult result;
-    m_state.clock.start();
+    m_state.startedAtNs = steadyNowNs();
     StatusOr<PublishPlan> plan = planPublish(m_options.sourceDir);
     if (!plan.isOk()) {
         result.status = plan.status();
@@ -74,7 +92,7 @@ PublishResult PublishJob::run() {
         result.status = Status::cancelled();
     result.filesSkipped = m_state.filesSkipped;
     result.bytesTransferred = m_state.bytesTransferred;
-    result.seconds = m_state.clock.elapsed() / 1000.0;
+    result.seconds = m_state.secondsSinceStart();
     if (result.status.isOk()) {
         if (!plan->masterRelativePath.isEmpty())
             result.playbackUrl = publicUrlFor(m_options, plan->masterRelativePath);

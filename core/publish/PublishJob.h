@@ -18,12 +18,12 @@
 #include "publish/SigV4Signer.h"
 #include "util/Status.h"
 
-#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 namespace hlsforge::publish {
@@ -81,7 +81,10 @@ struct PublishState {
     std::atomic<int> retries{0};
     std::atomic<int> phase{0};
     std::atomic_bool finished{false};
-    QElapsedTimer clock;
+    // When run() began, in steady-clock nanoseconds (0: not yet). Written on the worker and
+    // read by progress() on the caller's thread, so an atomic rather than a QElapsedTimer.
+    std::atomic<qint64> startedAtNs{0};
+    double secondsSinceStart() const;
 };
 
 class PublishJob : public QObject {
@@ -105,6 +108,7 @@ signals:
 private:
     PublishOptions m_options;
     PublishState m_state;
+    mutable std::mutex m_resultMutex; // m_result is written on the worker, read by result()
     PublishResult m_result;
     std::thread m_thread;
 };

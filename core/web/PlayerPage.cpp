@@ -1,6 +1,7 @@
 #include "web/PlayerPage.h"
 
 #include "playlist/MasterPlaylist.h"
+#include "util/ContentTypes.h"
 #include "util/Version.h"
 #include "web/VideoJsDist.h"
 
@@ -306,8 +307,10 @@ Status writePlayerPage(const QString& outputDir, const PlayerPageOptions& option
                               : options.title;
     QString download;
     if (!options.progressiveMp4.isEmpty())
-        download = QStringLiteral("<a id=\"download\" href=\"%1\" download>Download MP4</a>")
-                       .arg(htmlEscaped(relativeUrl(options.progressiveMp4)));
+        download =
+            QStringLiteral("<a id=\"download\" href=\"%1\" type=\"%2\" download>Download MP4</a>")
+                .arg(htmlEscaped(relativeUrl(options.progressiveMp4)),
+                     QString::fromLatin1(contentTypeForPath(options.progressiveMp4)));
     const QString posterAttribute =
         options.poster.isEmpty()
             ? QString()
@@ -321,6 +324,10 @@ Status writePlayerPage(const QString& outputDir, const PlayerPageOptions& option
                   {QStringLiteral("PAGE_CSS"), pageCss.trimmed()},
                   {QStringLiteral("POSTER_ATTRIBUTE"), posterAttribute},
                   {QStringLiteral("MASTER_URL"), htmlEscaped(relativeUrl(options.masterPlaylist))},
+                  // The type the server sends too (core/util/ContentTypes); Video.js and
+                  // Safari both recognise application/vnd.apple.mpegurl.
+                  {QStringLiteral("MASTER_TYPE"),
+                   QString::fromLatin1(contentTypeForPath(options.masterPlaylist))},
                   {QStringLiteral("DOWNLOAD_LINK"), download},
                   {QStringLiteral("RUNGS_JSON"), rungsJson(master.value())},
                   {QStringLiteral("VIDEOJS_SCRIPT"), scriptTag},

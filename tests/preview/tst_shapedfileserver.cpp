@@ -103,7 +103,7 @@ void TestShapedFileServer::initTestCase() {
         QVERIFY(writeFile(root + "/" + rung + "/seg_001.m4s", QByteArray(1000, 't')));
     }
     for (const char* name : {"a.vtt", "index.html", "app.js", "style.css", "thumb.jpg", "info.json",
-                             "blob.bin", "dir/x.ts", "UPPER.M3U8"})
+                             "blob.bin", "dir/x.ts", "UPPER.M3U8", "audio/seg.m4a", "poster.png"})
         QVERIFY(writeFile(root + "/" + name, "x"));
     QVERIFY(writeFile(m_outside.path() + "/secret.txt", "secret"));
 
@@ -255,7 +255,9 @@ void TestShapedFileServer::contentTypes_data() {
     QTest::newRow("ts") << QByteArray("/file.ts") << QByteArray("video/mp2t");
     QTest::newRow("m4s") << QByteArray("/hi/seg_000.m4s") << QByteArray("video/iso.segment");
     QTest::newRow("mp4") << QByteArray("/hi/init.mp4") << QByteArray("video/mp4");
-    QTest::newRow("vtt") << QByteArray("/a.vtt") << QByteArray("text/vtt");
+    QTest::newRow("vtt") << QByteArray("/a.vtt") << QByteArray("text/vtt; charset=utf-8");
+    QTest::newRow("m4a") << QByteArray("/audio/seg.m4a") << QByteArray("audio/mp4");
+    QTest::newRow("png") << QByteArray("/poster.png") << QByteArray("image/png");
     QTest::newRow("html") << QByteArray("/index.html") << QByteArray("text/html; charset=utf-8");
     QTest::newRow("js") << QByteArray("/app.js") << QByteArray("application/javascript");
     QTest::newRow("css") << QByteArray("/style.css") << QByteArray("text/css");

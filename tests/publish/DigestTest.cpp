@@ -68,6 +68,14 @@ void DigestTest::contentTypesAndPhases() {
              QStringLiteral("text/html; charset=utf-8"));
     QCOMPARE(policy.contentTypeFor(QStringLiteral("blob.xyz")),
              QStringLiteral("application/octet-stream"));
+    // The preview server's table: subtitles, audio-only renditions and sidecars too.
+    QCOMPARE(policy.contentTypeFor(QStringLiteral("subs/en.vtt")),
+             QStringLiteral("text/vtt; charset=utf-8"));
+    QCOMPARE(policy.contentTypeFor(QStringLiteral("audio/seg_001.m4a")),
+             QStringLiteral("audio/mp4"));
+    QCOMPARE(policy.contentTypeFor(QStringLiteral("poster.JPG")), QStringLiteral("image/jpeg"));
+    QCOMPARE(policy.contentTypeFor(QStringLiteral("info.json")),
+             QStringLiteral("application/json"));
 
     const FileKind master =
         classifyFile(QStringLiteral("master.m3u8"), "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n");

@@ -224,6 +224,60 @@ private slots:
         QVERIFY(media.segments.size() >= 3); // 2.5 s in 1 s segments
     }
 
+    // The app's rule, shared through core/util/OutputNaming: an earlier ladder is never
+    // replaced silently. One input: DIR is refused with a hint, --overwrite replaces it.
+    // Several inputs: a taken name becomes "NAME (2)", as in the app's queue.
+    void earlierLaddersAreReplacedOnlyWithOverwrite() {
+        const QString out = path(QStringLiteral("again"));
+        const QStringList single{QStringLiteral("transcode"),  m_good,
+                                 QStringLiteral("--out"),      out,
+                                 QStringLiteral("--ladder"),   m_ladder,
+                                 QStringLiteral("--progress"), QStringLiteral("none")};
+        QVERIFY2(cli(single).ok(), "first run");
+        QFile master(out + QStringLiteral("/master.m3u8"));
+        QVERIFY(master.open(QIODevice::ReadOnly));
+        const QByteArray firstMaster = master.readAll();
+        master.close();
+        QVERIFY(master.open(QIODevice::Append)); // mark it: a replace would lose the mark
+        master.write("# earlier\n");
+        master.close();
+
+        const ProcessResult refused = cli(single);
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains("again") && refused.err.contains("--overwrite"),
+                 refused.err.constData());
+        QVERIFY(master.open(QIODevice::ReadOnly));
+        QCOMPARE(master.readAll(), firstMaster + "# earlier\n");
+        master.close();
+
+        const ProcessResult replaced = cli(single + QStringList{QStringLiteral("--overwrite")});
+        QVERIFY2(replaced.ok(), replaced.err.constData());
+        QVERIFY(master.open(QIODevice::ReadOnly));
+        QVERIFY(!master.readAll().contains("# earlier"));
+        master.close();
+
+        // Several inputs: the same file twice gives two folders, and a second batch keeps both.
+        const QString batch = path(QStringLiteral("again-batch"));
+        const QStringList twice{QStringLiteral("transcode"),
+                                m_good,
+                                m_good,
+                                QStringLiteral("--out"),
+                                batch,
+                                QStringLiteral("--ladder"),
+                                m_ladder,
+                                QStringLiteral("--progress"),
+                                QStringLiteral("none")};
+        QVERIFY(cli(twice).ok());
+        QVERIFY(QFileInfo::exists(batch + QStringLiteral("/good clip/master.m3u8")));
+        QVERIFY(QFileInfo::exists(batch + QStringLiteral("/good clip (2)/master.m3u8")));
+        QVERIFY(cli(twice).ok());
+        QVERIFY(QFileInfo::exists(batch + QStringLiteral("/good clip (3)/master.m3u8")));
+        QVERIFY(QFileInfo::exists(batch + QStringLiteral("/good clip (4)/master.m3u8")));
+        // With --overwrite the batch lands on its first two names again.
+        QVERIFY(cli(twice + QStringList{QStringLiteral("--overwrite")}).ok());
+        QVERIFY(!QFileInfo::exists(batch + QStringLiteral("/good clip (5)")));
+    }
+
     void unwritableOutputFolder() {
         const QString file = path(QStringLiteral("plain-file"));
         QFile f(file);

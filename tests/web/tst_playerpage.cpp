@@ -206,11 +206,13 @@ private slots:
         QVERIFY2(status.isOk(), qPrintable(status.message()));
         const QString page = readPage(dir);
 
+        // The same type the preview server and the publisher send for the playlist.
         QVERIFY(page.contains(QLatin1String("<source src=\"master.m3u8\" "
-                                            "type=\"application/x-mpegURL\">")));
+                                            "type=\"application/vnd.apple.mpegurl\">")));
         QVERIFY(page.contains(QLatin1String(" poster=\"art/poster%201.jpg\"")));
-        QVERIFY(page.contains(
-            QLatin1String("<a id=\"download\" href=\"take%20%232%20%26%20more.mp4\" download>")));
+        QVERIFY(
+            page.contains(QLatin1String("<a id=\"download\" href=\"take%20%232%20%26%20more.mp4\" "
+                                        "type=\"video/mp4\" download>")));
         for (const QString& url : urlAttributes(page)) {
             if (url.startsWith(QLatin1String("https://cdn.jsdelivr.net/npm/video.js@")) ||
                 url == QLatin1String("data:,"))

@@ -6,6 +6,7 @@
 
 #include "publish/Credentials.h"
 #include "publish/PublishJob.h"
+#include "util/Format.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -67,15 +68,14 @@ QJsonObject progressJson(const PublishProgress& p) {
 
 QString progressText(const PublishProgress& p) {
     static const char* phases[] = {"segments", "media playlists", "page", "master playlist"};
-    QString line = QStringLiteral("publish: %1/%2 files (%3 unchanged), %4/%5 MB, %6 MB/s")
+    QString line = QStringLiteral("publish: %1/%2 files (%3 unchanged), %4 of %5, %6")
                        .arg(p.filesDone)
                        .arg(p.filesTotal)
                        .arg(p.filesSkipped)
-                       .arg(p.bytesDone / 1e6, 0, 'f', 1)
-                       .arg(p.bytesTotal / 1e6, 0, 'f', 1)
-                       .arg(p.bytesPerSecond / 1e6, 0, 'f', 1);
+                       .arg(formatBytes(p.bytesDone), formatBytes(p.bytesTotal),
+                            formatBytesPerSecond(p.bytesPerSecond));
     if (p.etaSeconds >= 0)
-        line += QStringLiteral(", ETA %1 s").arg(qRound(p.etaSeconds));
+        line += QStringLiteral(", ETA %1").arg(formatDuration(p.etaSeconds));
     if (p.retries > 0)
         line += QStringLiteral(", %1 retries").arg(p.retries);
     return line + QStringLiteral(" [%1]\n").arg(QLatin1String(phases[std::clamp(p.phase, 0, 3)]));
@@ -257,12 +257,11 @@ int runPublish(const QStringList& argsIn) {
         printErr(QStringLiteral("error: %1\n").arg(result.status.message()));
         exitCode = 1;
     } else if (!json) {
-        printErr(
-            QStringLiteral("publish: done in %1 s: %2 files uploaded, %3 unchanged, %4 MB sent\n")
-                .arg(result.seconds, 0, 'f', 1)
-                .arg(result.filesUploaded)
-                .arg(result.filesSkipped)
-                .arg(result.bytesTransferred / 1e6, 0, 'f', 1));
+        printErr(QStringLiteral("publish: done in %1 s: %2 files uploaded, %3 unchanged, %4 sent\n")
+                     .arg(result.seconds, 0, 'f', 1)
+                     .arg(result.filesUploaded)
+                     .arg(result.filesSkipped)
+                     .arg(formatBytes(result.bytesTransferred)));
     }
     if (json) { // the result is always the last line
         QJsonObject o = progressJson(last);

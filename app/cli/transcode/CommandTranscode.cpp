@@ -4,6 +4,8 @@
 
 #include "job/TranscodeJob.h"
 #include "ladder/Presets.h"
+#include "util/Format.h"
+#include "util/OutputNaming.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -24,8 +26,9 @@ namespace {
 const char* kUsage =
     "Usage: hlsforge-cli transcode FILE... --out DIR [options]\n\n"
     "Turns each FILE into an adaptive HLS ladder. With one input the ladder lands in DIR\n"
-    "(DIR/master.m3u8); with several, in DIR/<input name>/. An existing output folder is\n"
-    "replaced only if it holds an earlier ladder, and only once the new one is complete.\n\n"
+    "(DIR/master.m3u8); with several, in DIR/<input name>/ (\"clip (2)\" when that is taken,\n"
+    "as in the app). Nothing already there is replaced unless --overwrite is given; then an\n"
+    "earlier ladder (never other files) is replaced once the new one is complete.\n\n"
     "Options:\n"
     "  --out DIR                 output folder (required)\n"
     "  --ladder PRESET|FILE      a built-in ladder (see `presets`) or a ladder JSON file [web]\n"
@@ -39,6 +42,7 @@ const char* kUsage =
     "  --player-scripts MODE     cdn (default: pinned CDN with SRI) | self-contained\n"
     "  --jobs N                  files transcoded at once [1]\n"
     "  --progress MODE           bar (default on a terminal) | json (JSON lines) | none\n"
+    "  --overwrite               replace earlier ladders at the output paths\n"
     "  --json                    print the results as JSON on stdout\n"
     "Exit status: 0 when every input succeeded, 1 when any failed, 2 on bad usage, 130 when\n"
     "interrupted (outputs in progress are removed).\n";
@@ -58,22 +62,12 @@ struct Options {
     QString playerScripts;
     QString progress;
     bool json = false;
+    bool overwrite = false;
 };
 
 int usageError(const QString& message) {
     printErr(QStringLiteral("error: %1\n(see hlsforge-cli transcode --help)\n").arg(message));
     return 2;
-}
-
-QString formatDuration(double seconds) {
-    if (seconds < 0)
-        return QStringLiteral("--:--");
-    const int s = int(seconds + 0.5);
-    return s >= 3600 ? QStringLiteral("%1:%2:%3")
-                           .arg(s / 3600)
-                           .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
-                           .arg(s % 60, 2, 10, QLatin1Char('0'))
-                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
 class BatchRunner : public QObject {
@@ -84,17 +78,16 @@ public:
             TranscodeRequest request;
             request.inputPath = input;
             request.ladder = ladder;
+            // The app's naming rule (core/util/OutputNaming): an earlier ladder is replaced
+            // only when asked for.
+            request.replaceExisting = options.overwrite;
             if (options.inputs.size() == 1) {
                 request.outputDir = options.outDir;
             } else {
-                QString name = QFileInfo(input).completeBaseName();
-                if (name.isEmpty())
-                    name = QStringLiteral("output");
-                QString unique = name;
-                for (int n = 2; used.contains(unique); ++n)
-                    unique = QStringLiteral("%1-%2").arg(name).arg(n);
-                used.insert(unique);
-                request.outputDir = QDir(options.outDir).filePath(unique);
+                request.outputDir = uniqueOutputDir(options.outDir, input, used,
+                                                    options.overwrite ? ExistingOutput::Replace
+                                                                      : ExistingOutput::Keep);
+                used.insert(request.outputDir);
             }
             m_pending.append(request);
         }
@@ -215,7 +208,7 @@ private:
                          .arg(int(p.fraction * 100), 3)
                          .arg(p.framesPerSecond, 0, 'f', 0)
                          .arg(p.speed, 0, 'f', 2)
-                         .arg(formatDuration(p.etaSeconds)));
+                         .arg(formatDuration(p.etaSeconds, QStringLiteral("--:--"))));
         }
     }
 
@@ -284,6 +277,8 @@ int runTranscode(const QStringList& args) {
                 return usageError(QStringLiteral("--player-scripts takes cdn or self-contained"));
         } else if (a == QLatin1String("--json")) {
             o.json = true;
+        } else if (a == QLatin1String("--overwrite")) {
+            o.overwrite = true;
         } else if (a.startsWith(QLatin1String("--"))) {
             return usageError(QStringLiteral("unknown option %1").arg(a));
         } else {
@@ -294,6 +289,15 @@ int runTranscode(const QStringList& args) {
         return usageError(QStringLiteral("no input files"));
     if (o.outDir.isEmpty())
         return usageError(QStringLiteral("--out DIR is required"));
+    // One input writes into DIR itself: a folder the user named is never renamed, so say how
+    // to replace what is there instead of failing later with the bare fact.
+    if (o.inputs.size() == 1 && !o.overwrite && QFileInfo(o.outDir).isDir() &&
+        !QDir(o.outDir).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)) {
+        printErr(QStringLiteral("error: %1: output folder already exists and is not empty "
+                                "(--overwrite replaces an earlier ladder)\n")
+                     .arg(QDir::toNativeSeparators(o.outDir)));
+        return 1;
+    }
 
     StatusOr<Ladder> ladder = loadLadderSpec(o.ladderSpec);
     if (!ladder.isOk()) {

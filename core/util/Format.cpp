@@ -1,12 +1,12 @@
-#include "Format.h"
+#include "util/Format.h"
 
 #include <cmath>
 
-namespace hlsforge::gui {
+namespace hlsforge {
 
-QString formatDuration(double seconds) {
+QString formatDuration(double seconds, const QString& whenUnknown) {
     if (!(seconds >= 0) || !std::isfinite(seconds))
-        return {};
+        return whenUnknown;
     const qint64 total = qint64(std::llround(seconds));
     const qint64 h = total / 3600, m = (total / 60) % 60, s = total % 60;
     if (h > 0)
@@ -27,6 +27,11 @@ QString formatBytes(qint64 bytes) {
         value /= 1000;
         ++unit;
     }
+    // Rounding to whole units would print 999.7 KB as "1000 KB": carry into the next unit.
+    if (unit < 4 && value >= 999.5) {
+        value /= 1000;
+        ++unit;
+    }
     return QStringLiteral("%1 %2")
         .arg(value, 0, 'f', unit == 0 || value >= 100 ? 0 : 1)
         .arg(QLatin1String(units[unit]));
@@ -40,4 +45,10 @@ QString formatBitsPerSecond(qint64 bits) {
     return QStringLiteral("%1 kb/s").arg(bits / 1e3, 0, 'f', 0);
 }
 
-} // namespace hlsforge::gui
+QString formatBytesPerSecond(double bytesPerSecond) {
+    if (!(bytesPerSecond >= 0) || !std::isfinite(bytesPerSecond))
+        return QStringLiteral("?");
+    return formatBytes(qint64(std::llround(bytesPerSecond))) + QStringLiteral("/s");
+}
+
+} // namespace hlsforge
