@@ -456,12 +456,15 @@ void Pipeline::decideTiming(const AVStream* videoStream) {
     m_sourceRate = rate.rate;
     m_deinterlace = planDeinterlace(m_result.source.video, m_sourceRate);
     m_frameRate = m_deinterlace.outputRate;
-    m_result.conversions << (m_deinterlace.apply ? m_deinterlace.conversion : rate.conversion);
+    // Listed first: the result reads in the order the frames are processed (scan and rate,
+    // then colour, then audio), though colour is decided earlier.
+    QStringList timing{m_deinterlace.apply ? m_deinterlace.conversion : rate.conversion};
     const VideoInfo& v = m_result.source.video;
     if (!m_deinterlace.apply && v.fieldOrder != QLatin1String("progressive") &&
         v.fieldOrder != QLatin1String("unknown") && v.detectedScan == QLatin1String("progressive"))
-        m_result.conversions << QStringLiteral(
+        timing << QStringLiteral(
             "flagged interlaced, but the picture is progressive: not deinterlaced");
+    m_result.conversions = timing + m_result.conversions;
 }
 
 Status Pipeline::openAudio() {
