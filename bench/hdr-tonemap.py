@@ -158,8 +158,8 @@ def main():
     for kind, target in (("hlg", "target <= +15 %"), ("pq", "reported")):
         wall = res[("hlsforge", kind)][0] / res[("hlsforge", "sdr")][0]
         cpu = res[("hlsforge", kind)][1] / res[("hlsforge", "sdr")][1]
-        print(f"\n{kind.upper()} vs SDR (hlsforge): +{(wall - 1) * 100:.1f} % wall, "
-              f"+{(cpu - 1) * 100:.1f} % CPU ({target})")
+        print(f"\n{kind.upper()} vs SDR (hlsforge): {(wall - 1) * 100:+.1f} % wall, "
+              f"{(cpu - 1) * 100:+.1f} % CPU ({target})")
     print(f"SDR version's 1080p rung: SATAVG {ref[0]:.1f}, YAVG {ref[1]:.1f}")
 
 
