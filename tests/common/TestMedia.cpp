@@ -1,5 +1,7 @@
 #include "TestMedia.h"
 
+#include <QFile>
+
 #include <QDir>
 #include <QJsonDocument>
 #include <QProcess>
@@ -96,6 +98,35 @@ QString fixtureCacheDir() {
     const QString dir = QDir::tempPath() + QStringLiteral("/hlsforge-test-fixtures");
     QDir().mkpath(dir);
     return dir;
+}
+
+QString makePlaybackLadder(const QString& dir, double seconds, QString* error) {
+    const QString input = dir + QStringLiteral("/input.mp4");
+    if (!makeClip(input, seconds, QStringLiteral("testsrc2=size=640x360:rate=25"))) {
+        *error = QStringLiteral("could not generate %1").arg(input);
+        return {};
+    }
+    const QString ladderJson = dir + QStringLiteral("/ladder.json");
+    QFile ladder(ladderJson);
+    if (!ladder.open(QIODevice::WriteOnly)) {
+        *error = QStringLiteral("could not write %1").arg(ladderJson);
+        return {};
+    }
+    ladder.write(R"({"segmentSeconds": 2, "x264Preset": "ultrafast", "audioKbps": 64,
+      "renditions": [{"name": "360p", "height": 360, "videoKbps": 1500},
+                     {"name": "240p", "height": 240, "videoKbps": 500},
+                     {"name": "144p", "height": 144, "videoKbps": 150}]})");
+    ladder.close();
+    const QString out = dir + QStringLiteral("/ladder");
+    const ProcessResult r =
+        runProcess(cliPath(), {QStringLiteral("transcode"), input, QStringLiteral("--out"), out,
+                               QStringLiteral("--ladder"), ladderJson, QStringLiteral("--progress"),
+                               QStringLiteral("none")});
+    if (!r.ok()) {
+        *error = QString::fromUtf8(r.err);
+        return {};
+    }
+    return out;
 }
 
 } // namespace hlsforge::test

@@ -29,6 +29,11 @@ bool makeClip(const QString& path, double seconds, const QString& videoFilter,
               const QString& audioFilter = QStringLiteral("sine=frequency=440:sample_rate=48000"),
               const QStringList& extraOutputArgs = {});
 
+// The 3-rung playback ladder (360p 1500k / 240p 500k / 144p 150k, 2 s segments, ultrafast) made by
+// hlsforge-cli from a `seconds`-long 640x360 testsrc2 clip, in `dir`/ladder. Returns that folder,
+// or an empty string with the reason in `error`. Shared by the preview and QoE tests.
+QString makePlaybackLadder(const QString& dir, double seconds, QString* error);
+
 // ffprobe -of json with the given arguments and the file last.
 QJsonObject ffprobeJson(const QStringList& args, const QString& path);
 

@@ -53,21 +53,9 @@ private:
 
 void TestPreviewWindow::initTestCase() {
     QVERIFY(m_dir.isValid());
-    const QString input = m_dir.filePath(QStringLiteral("input.mp4"));
-    QVERIFY(test::makeClip(input, 20, QStringLiteral("testsrc2=size=640x360:rate=25")));
-    QFile ladder(m_dir.filePath(QStringLiteral("ladder.json")));
-    QVERIFY(ladder.open(QIODevice::WriteOnly));
-    ladder.write(R"({"segmentSeconds": 2, "x264Preset": "ultrafast", "audioKbps": 64,
-      "renditions": [{"name": "360p", "height": 360, "videoKbps": 1500},
-                     {"name": "240p", "height": 240, "videoKbps": 500},
-                     {"name": "144p", "height": 144, "videoKbps": 150}]})");
-    ladder.close();
-    m_ladder = m_dir.filePath(QStringLiteral("ladder"));
-    const test::ProcessResult r = test::runProcess(
-        test::cliPath(), {QStringLiteral("transcode"), input, QStringLiteral("--out"), m_ladder,
-                          QStringLiteral("--ladder"), ladder.fileName(),
-                          QStringLiteral("--progress"), QStringLiteral("none")});
-    QVERIFY2(r.ok(), r.err.constData());
+    QString error;
+    m_ladder = test::makePlaybackLadder(m_dir.path(), 20, &error);
+    QVERIFY2(!m_ladder.isEmpty(), qPrintable(error));
 
     m_window = std::make_unique<PreviewWindow>(m_ladder);
     m_window->resize(1100, 760);
