@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "DesktopNotifier.h"
 #include "JobDetails.h"
 #include "LadderEditor.h"
 #include "LadderModel.h"
@@ -206,6 +207,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_queueStack->addWidget(m_dropArea);
     m_queueStack->addWidget(m_queueView);
     m_notification = new NotificationBar(this);
+    m_desktopNotifier = new DesktopNotifier(this);
     m_notification->setObjectName(QStringLiteral("batchNotification"));
     // Scans get their own bar: a batch finishing must not hide which files were left out.
     m_scanNotification = new NotificationBar(this);
@@ -956,8 +958,14 @@ void MainWindow::onBatchFinished(int done, int failed, int cancelled) {
     m_notification->showMessage(text, tr("Open folder"), [this, folder] {
         openOrCopy(this, QUrl::fromLocalFile(folder), tr("the output folder"));
     });
-    // A desktop notification too, for whoever is in another window meanwhile.
-    if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages()) {
+    // A desktop notification too, for whoever is in another window meanwhile: through the
+    // desktop's notification service, else the system tray where there is one.
+    const QString body = tr("In %1").arg(QDir::toNativeSeparators(folder));
+    const bool notified = m_desktopNotifier->notify(text, body, tr("Open folder"), [this] {
+        openOrCopy(this, QUrl::fromLocalFile(m_lastBatchFolder), tr("the output folder"));
+    });
+    if (!notified && QSystemTrayIcon::isSystemTrayAvailable() &&
+        QSystemTrayIcon::supportsMessages()) {
         if (!m_tray) {
             m_tray = new QSystemTrayIcon(windowIcon(), this);
             connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {

@@ -15,6 +15,7 @@ class QProgressBar;
 class QSpinBox;
 class QStackedWidget;
 class QSystemTrayIcon;
+class DesktopNotifier;
 class QTableView;
 class QTextBrowser;
 class QToolButton;
@@ -119,6 +120,7 @@ private:
     NotificationBar* m_notification = nullptr;
     NotificationBar* m_scanNotification = nullptr;
     QSystemTrayIcon* m_tray = nullptr;
+    DesktopNotifier* m_desktopNotifier = nullptr;
     QString m_lastBatchFolder;
     bool m_userSizedColumns = false; // once the user drags a border, the widths are theirs
     bool m_fittingColumns = false;
