@@ -46,7 +46,7 @@ int runPresets(const QStringList& args) {
         text += QStringLiteral("%1  %2\n").arg(p.name, -8).arg(p.description);
         for (const Rendition& r : p.ladder.renditions)
             text += QStringLiteral("          %1  %2p  %3 kb/s\n")
-                        .arg(r.name.isEmpty() ? QStringLiteral("%1p").arg(r.height) : r.name, -9)
+                        .arg(r.effectiveName(), -9)
                         .arg(r.height, 4)
                         .arg(r.videoKbps, 5);
     }

@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -37,6 +38,30 @@ QToolButton* toolButton(const QString& icon, const QString& text, const QString&
     button->setAutoRaise(true);
     return button;
 }
+
+// The codec cell edits as a list of the codecs the engine has, not free text.
+class CodecDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&,
+                          const QModelIndex&) const override {
+        auto* combo = new QComboBox(parent);
+        for (const QString& name : videoCodecNames()) {
+            VideoCodec codec = VideoCodec::H264;
+            parseVideoCodec(name, &codec);
+            combo->addItem(videoCodecDisplayName(codec), name);
+        }
+        return combo;
+    }
+    void setEditorData(QWidget* editor, const QModelIndex& index) const override {
+        auto* combo = static_cast<QComboBox*>(editor);
+        combo->setCurrentIndex(std::max(0, combo->findData(index.data(Qt::EditRole))));
+    }
+    void setModelData(QWidget* editor, QAbstractItemModel* model,
+                      const QModelIndex& index) const override {
+        model->setData(index, static_cast<QComboBox*>(editor)->currentData(), Qt::EditRole);
+    }
+};
 
 } // namespace
 
@@ -78,6 +103,7 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                              QAbstractItemView::AnyKeyPressed);
     m_table->setToolTip(tr("Double-click or press F2 to edit a value"));
+    m_table->setItemDelegateForColumn(LadderModel::CodecColumn, new CodecDelegate(m_table));
     layout->addWidget(m_table, 1);
     // Room for a usual ladder (header and five rungs) before the table scrolls; the dock
     // scrolls as a whole when the window is smaller than that.
@@ -124,6 +150,17 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     m_x264Preset->setToolTip(
         tr("x264 speed/quality trade-off: faster presets encode quicker at the same bitrate "
            "but look worse"));
+    m_x265Preset = new QComboBox(this);
+    m_x265Preset->setObjectName(QStringLiteral("x265Preset"));
+    m_x265Preset->addItems(x264PresetNames());
+    m_x265Preset->setToolTip(
+        tr("x265 speed/quality trade-off for HEVC rungs (the same names as x264's)"));
+    m_svtAv1Preset = new QSpinBox(this);
+    m_svtAv1Preset->setObjectName(QStringLiteral("svtAv1Preset"));
+    m_svtAv1Preset->setRange(0, 13);
+    m_svtAv1Preset->setToolTip(
+        tr("SVT-AV1 speed for AV1 rungs: 0 is slowest and best, 13 fastest; 10 encodes "
+           "about as fast as x264's medium"));
     m_audioKbps = new QSpinBox(this);
     m_audioKbps->setRange(0, 1000);
     m_audioKbps->setSingleStep(16);
@@ -132,6 +169,8 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     form->addRow(tr("Segment &duration:"), m_segmentSeconds);
     form->addRow(tr("Segment &format:"), m_segmentFormat);
     form->addRow(tr("x264 pre&set:"), m_x264Preset);
+    form->addRow(tr("x265 preset:"), m_x265Preset);
+    form->addRow(tr("SVT-AV1 preset:"), m_svtAv1Preset);
     form->addRow(tr("&Audio:"), m_audioKbps);
 
     m_progressive = new QCheckBox(tr("MP4 &file too"), this);
@@ -197,6 +236,14 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     connect(m_x264Preset, &QComboBox::currentTextChanged, this, [this](const QString& preset) {
         if (!m_syncing)
             m_model->setX264Preset(preset);
+    });
+    connect(m_x265Preset, &QComboBox::currentTextChanged, this, [this](const QString& preset) {
+        if (!m_syncing)
+            m_model->setX265Preset(preset);
+    });
+    connect(m_svtAv1Preset, &QSpinBox::valueChanged, this, [this](int preset) {
+        if (!m_syncing)
+            m_model->setSvtAv1Preset(preset);
     });
     connect(m_audioKbps, &QSpinBox::valueChanged, this, [this](int kbps) {
         if (!m_syncing)
@@ -309,13 +356,19 @@ void LadderEditor::syncFieldsFromModel() {
     m_segmentSeconds->setValue(l.segmentSeconds);
     m_segmentFormat->setCurrentIndex(m_segmentFormat->findData(int(l.segmentFormat)));
     m_x264Preset->setCurrentText(l.x264Preset);
+    m_x265Preset->setCurrentText(l.x265Preset);
+    m_svtAv1Preset->setValue(l.svtAv1Preset);
+    // Each encoder's speed only matters when some rung uses that encoder.
+    m_x264Preset->setEnabled(l.renditions.isEmpty() || l.hasCodec(VideoCodec::H264));
+    m_x265Preset->setEnabled(l.hasCodec(VideoCodec::Hevc));
+    m_svtAv1Preset->setEnabled(l.hasCodec(VideoCodec::Av1));
     m_audioKbps->setValue(l.audioKbps);
     // The rung list follows the rungs; a name the ladder names but lacks stays listed so
     // the validation line can point at it.
     m_progressiveRung->clear();
     m_progressiveRung->addItem(tr("auto (≤ 720p)"), QString());
     for (const Rendition& r : l.renditions) {
-        const QString name = r.name.isEmpty() ? QStringLiteral("%1p").arg(r.height) : r.name;
+        const QString name = r.effectiveName();
         m_progressiveRung->addItem(name, name);
     }
     if (!l.progressiveRung.isEmpty() && m_progressiveRung->findData(l.progressiveRung) < 0)
@@ -349,11 +402,12 @@ QString LadderEditor::explain(const Status& status, const Ladder& ladder) {
             field = tr("video kb/s");
         else if (field == QLatin1String("maxKbps"))
             field = tr("max kb/s");
+        else if (field == QLatin1String("codec"))
+            field = tr("codec");
         QString rung = tr("Rung %1").arg(index + 1);
         if (index < ladder.renditions.size()) {
             const Rendition& r = ladder.renditions[index];
-            rung += QStringLiteral(" (%1)").arg(
-                r.name.isEmpty() ? QStringLiteral("%1p").arg(r.height) : r.name);
+            rung += QStringLiteral(" (%1)").arg(r.effectiveName());
         }
         return QStringLiteral("%1: %2 %3").arg(rung, field, text.mid(match.capturedLength()));
     }
@@ -361,6 +415,8 @@ QString LadderEditor::explain(const Status& status, const Ladder& ladder) {
         {QStringLiteral("segmentSeconds: "), tr("Segment duration ")},
         {QStringLiteral("audioKbps: "), tr("Audio kb/s ")},
         {QStringLiteral("x264Preset: "), tr("x264 preset: ")},
+        {QStringLiteral("x265Preset: "), tr("x265 preset: ")},
+        {QStringLiteral("svtAv1Preset: "), tr("SVT-AV1 preset ")},
         {QStringLiteral("renditions: "), tr("The ladder ")},
         {QStringLiteral("progressive: "), tr("Progressive MP4: ")},
         {QStringLiteral("playerScripts: "), tr("Player scripts: ")},

@@ -72,6 +72,8 @@ private:
     QDoubleSpinBox* m_segmentSeconds;
     QComboBox* m_segmentFormat;
     QComboBox* m_x264Preset;
+    QComboBox* m_x265Preset;
+    QSpinBox* m_svtAv1Preset;
     QSpinBox* m_audioKbps;
     QCheckBox* m_progressive;
     QComboBox* m_progressiveRung;

@@ -16,6 +16,7 @@ class LadderModel : public QAbstractTableModel {
 public:
     enum Column {
         NameColumn,
+        CodecColumn,
         HeightColumn,
         SizeColumn,
         VideoKbpsColumn,
@@ -39,6 +40,8 @@ public:
     void setSegmentSeconds(double seconds);
     void setSegmentFormat(SegmentFormat format);
     void setX264Preset(const QString& preset);
+    void setX265Preset(const QString& preset);
+    void setSvtAv1Preset(int preset);
     void setAudioKbps(int kbps);
     void setProgressive(bool enabled, const QString& rungName); // empty rung: core picks ≤720p
     void setPlayerPage(bool enabled);

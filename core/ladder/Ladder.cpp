@@ -57,6 +57,56 @@ bool parseSegmentFormat(const QString& name, SegmentFormat* out) {
     return false;
 }
 
+QString videoCodecName(VideoCodec codec) {
+    switch (codec) {
+    case VideoCodec::H264:
+        return QStringLiteral("h264");
+    case VideoCodec::Hevc:
+        return QStringLiteral("hevc");
+    case VideoCodec::Av1:
+        return QStringLiteral("av1");
+    }
+    return {};
+}
+
+QString videoCodecDisplayName(VideoCodec codec) {
+    switch (codec) {
+    case VideoCodec::H264:
+        return QStringLiteral("H.264");
+    case VideoCodec::Hevc:
+        return QStringLiteral("HEVC");
+    case VideoCodec::Av1:
+        return QStringLiteral("AV1");
+    }
+    return {};
+}
+
+bool parseVideoCodec(const QString& name, VideoCodec* out) {
+    for (VideoCodec c : {VideoCodec::H264, VideoCodec::Hevc, VideoCodec::Av1}) {
+        if (videoCodecName(c) == name) {
+            *out = c;
+            return true;
+        }
+    }
+    return false;
+}
+
+QStringList videoCodecNames() {
+    return {QStringLiteral("h264"), QStringLiteral("hevc"), QStringLiteral("av1")};
+}
+
+QString Rendition::effectiveName() const {
+    if (!name.isEmpty())
+        return name;
+    const QString base = QStringLiteral("%1p").arg(height);
+    return codec == VideoCodec::H264 ? base : base + QLatin1Char('-') + videoCodecName(codec);
+}
+
+bool Ladder::hasCodec(VideoCodec codec) const {
+    return std::any_of(renditions.begin(), renditions.end(),
+                       [codec](const Rendition& r) { return r.codec == codec; });
+}
+
 QStringList x264PresetNames() {
     return {QStringLiteral("ultrafast"), QStringLiteral("superfast"), QStringLiteral("veryfast"),
             QStringLiteral("faster"),    QStringLiteral("fast"),      QStringLiteral("medium"),
@@ -82,6 +132,14 @@ Status Ladder::validate() const {
         return fieldError(QStringLiteral("x264Preset"),
                           QStringLiteral("unknown preset \"%1\" (one of %2)")
                               .arg(x264Preset, x264PresetNames().join(QStringLiteral(", "))));
+    if (!x264PresetNames().contains(x265Preset))
+        return fieldError(QStringLiteral("x265Preset"),
+                          QStringLiteral("unknown preset \"%1\" (one of %2)")
+                              .arg(x265Preset, x264PresetNames().join(QStringLiteral(", "))));
+    if (svtAv1Preset < 0 || svtAv1Preset > 13)
+        return fieldError(QStringLiteral("svtAv1Preset"),
+                          QStringLiteral("must be between 0 (slowest) and 13 (fastest) (got %1)")
+                              .arg(svtAv1Preset));
     if (audioKbps < 32 || audioKbps > 320)
         return fieldError(QStringLiteral("audioKbps"),
                           QStringLiteral("must be between 32 and 320"));
@@ -110,7 +168,13 @@ Status Ladder::validate() const {
                               QStringLiteral("must not be below videoKbps (%1 < %2)")
                                   .arg(r.maxKbps)
                                   .arg(r.videoKbps));
-        const QString name = r.name.isEmpty() ? QStringLiteral("%1p").arg(r.height) : r.name;
+        if (r.codec != VideoCodec::H264 && !isFmp4(segmentFormat))
+            return fieldError(
+                prefix + QStringLiteral("codec"),
+                QStringLiteral("%1 needs fMP4 segments: set segmentFormat to "
+                               "\"fmp4\" or \"fmp4-byterange\" (it is \"%2\")")
+                    .arg(videoCodecDisplayName(r.codec), segmentFormatName(segmentFormat)));
+        const QString name = r.effectiveName();
         static const QRegularExpression safeName(
             QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"));
         if (!safeName.match(name).hasMatch())
@@ -143,6 +207,10 @@ QJsonObject Ladder::toJson() const {
     root[QStringLiteral("segmentSeconds")] = segmentSeconds;
     root[QStringLiteral("segmentFormat")] = segmentFormatName(segmentFormat);
     root[QStringLiteral("x264Preset")] = x264Preset;
+    if (hasCodec(VideoCodec::Hevc))
+        root[QStringLiteral("x265Preset")] = x265Preset;
+    if (hasCodec(VideoCodec::Av1))
+        root[QStringLiteral("svtAv1Preset")] = svtAv1Preset;
     root[QStringLiteral("audioKbps")] = audioKbps;
     QJsonArray rungs;
     for (const Rendition& r : renditions) {
@@ -153,6 +221,8 @@ QJsonObject Ladder::toJson() const {
         rung[QStringLiteral("videoKbps")] = r.videoKbps;
         if (r.maxKbps > 0)
             rung[QStringLiteral("maxKbps")] = r.maxKbps;
+        if (r.codec != VideoCodec::H264)
+            rung[QStringLiteral("codec")] = videoCodecName(r.codec);
         rungs.append(rung);
     }
     root[QStringLiteral("renditions")] = rungs;
@@ -175,9 +245,11 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
         QStringLiteral("renditions"),     QStringLiteral("name"),
         QStringLiteral("description"),    QStringLiteral("progressive"),
         QStringLiteral("playerPage"),     QStringLiteral("playerScripts"),
-        QStringLiteral("toneMap")};
+        QStringLiteral("toneMap"),        QStringLiteral("x265Preset"),
+        QStringLiteral("svtAv1Preset")};
     static const QSet<QString> knownRung = {QStringLiteral("name"), QStringLiteral("height"),
-                                            QStringLiteral("videoKbps"), QStringLiteral("maxKbps")};
+                                            QStringLiteral("videoKbps"), QStringLiteral("maxKbps"),
+                                            QStringLiteral("codec")};
     Ladder ladder;
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!knownTop.contains(it.key()))
@@ -201,6 +273,16 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
             return fieldError(QStringLiteral("x264Preset"), QStringLiteral("must be a string"));
         ladder.x264Preset = v.toString();
     }
+    if (json.contains(QStringLiteral("x265Preset"))) {
+        const QJsonValue v = json.value(QStringLiteral("x265Preset"));
+        if (!v.isString())
+            return fieldError(QStringLiteral("x265Preset"), QStringLiteral("must be a string"));
+        ladder.x265Preset = v.toString();
+    }
+    if (json.contains(QStringLiteral("svtAv1Preset")) &&
+        !readInt(json.value(QStringLiteral("svtAv1Preset")), &ladder.svtAv1Preset))
+        return fieldError(QStringLiteral("svtAv1Preset"),
+                          QStringLiteral("must be a whole number from 0 to 13"));
     if (json.contains(QStringLiteral("audioKbps")) &&
         !readInt(json.value(QStringLiteral("audioKbps")), &ladder.audioKbps))
         return fieldError(QStringLiteral("audioKbps"), QStringLiteral("must be a whole number"));
@@ -266,6 +348,12 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
                                   QStringLiteral("must be a string"));
             r.name = rung.value(QStringLiteral("name")).toString();
         }
+        if (rung.contains(QStringLiteral("codec")) &&
+            !parseVideoCodec(rung.value(QStringLiteral("codec")).toString(), &r.codec))
+            return fieldError(prefix + QStringLiteral(".codec"),
+                              QStringLiteral("unknown codec \"%1\" (one of %2)")
+                                  .arg(rung.value(QStringLiteral("codec")).toVariant().toString(),
+                                       videoCodecNames().join(QStringLiteral(", "))));
         ladder.renditions.append(r);
     }
     Status valid = ladder.validate();
@@ -331,7 +419,8 @@ QVector<ResolvedRendition> resolveRenditions(const Ladder& ladder, int sourceDis
 
     auto make = [&](const Rendition& r, int shortSide) {
         ResolvedRendition rr;
-        rr.name = r.name.isEmpty() ? QStringLiteral("%1p").arg(r.height) : r.name;
+        rr.name = r.effectiveName();
+        rr.codec = r.codec;
         shortSide = std::max(2, shortSide & ~1);
         const int longSide = std::max(2, int(std::lround(shortSide * longPerShort / 2.0)) * 2);
         rr.width = portrait ? shortSide : longSide;
@@ -342,16 +431,23 @@ QVector<ResolvedRendition> resolveRenditions(const Ladder& ladder, int sourceDis
         return rr;
     };
 
-    for (const Rendition& r : ladder.renditions) {
-        if (r.height <= sourceShort)
-            out.append(make(r, r.height));
-    }
-    if (out.isEmpty()) {
-        // Every rung is larger than the source: keep the smallest, at the source's size.
-        const auto smallest = std::min_element(
-            ladder.renditions.begin(), ladder.renditions.end(),
-            [](const Rendition& a, const Rendition& b) { return a.height < b.height; });
-        out.append(make(*smallest, sourceShort));
+    // Per codec: a codec whose rungs are all larger than the source keeps its smallest, at
+    // the source's size, so a mixed ladder never loses a codec on a small source.
+    for (VideoCodec codec : {VideoCodec::H264, VideoCodec::Hevc, VideoCodec::Av1}) {
+        const Rendition* smallest = nullptr;
+        bool anyFits = false;
+        for (const Rendition& r : ladder.renditions) {
+            if (r.codec != codec)
+                continue;
+            if (r.height <= sourceShort) {
+                out.append(make(r, r.height));
+                anyFits = true;
+            }
+            if (!smallest || r.height < smallest->height)
+                smallest = &r;
+        }
+        if (smallest && !anyFits)
+            out.append(make(*smallest, sourceShort));
     }
     // Highest first: the master playlist lists variants in this order.
     std::stable_sort(out.begin(), out.end(),

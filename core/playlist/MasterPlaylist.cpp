@@ -6,6 +6,8 @@
 #include <QList>
 #include <QSaveFile>
 
+#include <algorithm>
+
 namespace hlsforge {
 
 namespace {
@@ -19,6 +21,18 @@ void parseResolution(const QString& value, int* w, int* h) {
 }
 
 } // namespace
+
+double variantScore(const VariantStream& variant) {
+    double score = std::min(variant.width, variant.height);
+    if (variant.codecs.startsWith(QLatin1String("av01")))
+        score += 0.2;
+    else if (variant.codecs.startsWith(QLatin1String("hvc1")) ||
+             variant.codecs.startsWith(QLatin1String("hev1")))
+        score += 0.1;
+    if (variant.videoRange == QLatin1String("PQ") || variant.videoRange == QLatin1String("HLG"))
+        score += 0.05;
+    return score;
+}
 
 QByteArray MasterPlaylist::toText() const {
     QByteArray out = "#EXTM3U\n";
@@ -38,6 +52,8 @@ QByteArray MasterPlaylist::toText() const {
             out += ",FRAME-RATE=" + QByteArray::number(v.frameRate, 'f', 3);
         if (!v.videoRange.isEmpty())
             out += ",VIDEO-RANGE=" + v.videoRange.toUtf8();
+        if (v.score > 0)
+            out += ",SCORE=" + QByteArray::number(v.score, 'f', 2);
         out += "\n" + v.uri.toUtf8() + "\n";
     }
     if (!iframeStreams.isEmpty())
@@ -96,6 +112,8 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
                     variant.frameRate = value.toDouble();
                 else if (key == QLatin1String("VIDEO-RANGE"))
                     variant.videoRange = value;
+                else if (key == QLatin1String("SCORE"))
+                    variant.score = value.toDouble();
             }
             pendingVariant = true;
         } else if (line.startsWith(QLatin1String("#EXT-X-I-FRAME-STREAM-INF:"))) {

@@ -18,7 +18,14 @@ struct VariantStream {
     int height = 0;
     double frameRate = 0;
     QString videoRange; // "SDR", "PQ" or "HLG"; empty: not written
+    double score = 0;   // SCORE; 0: not written
 };
+
+// The SCORE we give a variant, so that players that read it (hls.js, AVPlayer) prefer, among
+// the variants a device can play and its bandwidth allows, the better picture: the short side
+// in pixels first (1080p > 720p), then at the same size AV1 (+0.2) > HEVC (+0.1) > H.264, and
+// HDR (+0.05) > SDR. E.g. 1080p HEVC HDR: 1080.15; 720p H.264: 720.
+double variantScore(const VariantStream& variant);
 
 struct IFrameStream {
     QString uri;

@@ -1,6 +1,6 @@
 #include "transcode/RenditionEncoder.h"
 
-#include "playlist/CodecString.h"
+#include "transcode/VideoEncoder.h"
 #include "util/FfmpegError.h"
 
 #include <QDir>
@@ -59,6 +59,7 @@ Status RenditionEncoder::openProgressive() {
     m_mp4->io_close2 = &RenditionEncoder::ioClose;
     AVStream* video = avformat_new_stream(m_mp4.get(), nullptr);
     avcodec_parameters_from_context(video->codecpar, m_encoder.get());
+    video->codecpar->codec_tag = m_mp4Tag;
     video->time_base = m_encoder->time_base;
     video->avg_frame_rate = m_config.frameRate;
     if (m_config.audioEncoder) {
@@ -143,41 +144,29 @@ Status RenditionEncoder::open() {
         return Status::error(Status::Code::IoError,
                              QStringLiteral("%1: cannot create folder").arg(c.directory));
 
-    const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
-    if (!codec)
-        return Status::error(Status::Code::Internal,
-                             QStringLiteral("libx264 encoder is not available"));
-    m_encoder.reset(avcodec_alloc_context3(codec));
+    VideoEncoderSettings settings;
+    settings.codec = c.rung.codec;
+    settings.rungName = rung;
+    settings.width = c.rung.width;
+    settings.height = c.rung.height;
+    settings.timeBase = c.frameTimeBase;
+    settings.frameRate = c.frameRate;
+    settings.videoKbps = c.rung.videoKbps;
+    settings.maxKbps = c.rung.maxKbps;
+    settings.bufferKbits = c.rung.bufferKbits;
+    settings.gopFrames = c.gopFrames;
+    settings.x264Preset = c.x264Preset;
+    settings.x265Preset = c.x265Preset;
+    settings.svtAv1Preset = c.svtAv1Preset;
+    settings.threads = c.x264Threads;
+    StatusOr<OpenedVideoEncoder> opened = openVideoEncoder(settings);
+    if (!opened.isOk())
+        return opened.status();
+    m_encoder = std::move(opened->context);
+    m_codecString = opened->codecString;
+    m_mp4Tag = opened->mp4Tag;
     AVCodecContext* enc = m_encoder.get();
-    enc->width = c.rung.width;
-    enc->height = c.rung.height;
-    enc->pix_fmt = AV_PIX_FMT_YUV420P;
-    enc->sample_aspect_ratio = AVRational{1, 1};
-    enc->time_base = c.frameTimeBase;
-    enc->framerate = c.frameRate;
-    enc->bit_rate = int64_t(c.rung.videoKbps) * 1000;
-    enc->rc_max_rate = int64_t(c.rung.maxKbps) * 1000;
-    enc->rc_buffer_size = c.rung.bufferKbits * 1000;
-    // Keyframes are forced by timestamp (see encode()); x264's own limit sits just above the
-    // forced interval so it never inserts one of its own, and scene cuts never add an IDR
-    // that would split one rung's segment where the others don't.
-    const double fps = av_q2d(c.frameRate);
-    enc->gop_size = int(std::ceil(c.gopSeconds * fps)) + 1;
-    enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-    enc->thread_count = c.x264Threads;
-    // The frames arrive as BT.709 limited range (ColourPipeline); say so in the VUI, so
-    // players never have to guess from the picture size.
-    enc->color_range = AVCOL_RANGE_MPEG;
-    enc->color_primaries = AVCOL_PRI_BT709;
-    enc->color_trc = AVCOL_TRC_BT709;
-    enc->colorspace = AVCOL_SPC_BT709;
-    av_opt_set(enc->priv_data, "preset", c.x264Preset.toUtf8().constData(), 0);
-    av_opt_set(enc->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
-    av_opt_set_int(enc->priv_data, "forced-idr", 1, 0);
-    int rc = avcodec_open2(enc, codec, nullptr);
-    if (rc < 0)
-        return encodeError(rung, QStringLiteral("cannot open the H.264 encoder"), rc);
-    m_codecString = h264CodecString(enc->extradata, enc->extradata_size);
+    int rc = 0;
 
     const QByteArray playlist = playlistPath().toUtf8();
     AVFormatContext* raw = nullptr;
@@ -191,6 +180,7 @@ Status RenditionEncoder::open() {
 
     m_videoStream = avformat_new_stream(m_muxer.get(), nullptr);
     avcodec_parameters_from_context(m_videoStream->codecpar, enc);
+    m_videoStream->codecpar->codec_tag = m_mp4Tag; // the HLS muxer hands it to its MP4 muxer
     m_videoStream->time_base = enc->time_base;
     m_videoStream->avg_frame_rate = c.frameRate;
     if (c.audioEncoder) {
@@ -294,10 +284,14 @@ Status RenditionEncoder::encode(AVFrame* frame) {
     AVCodecContext* enc = m_encoder.get();
     if (frame) {
         // Force an IDR on the first frame at or after each GOP boundary. The decision depends
-        // only on the timestamp, and every rung sees the same frames, so all rungs place their
-        // keyframes - and the muxer its segment cuts - at the same instants.
+        // only on the timestamp (or, with AV1 rungs in the ladder, the frame's index), and
+        // every rung sees the same frames, so all rungs place their keyframes - and the muxer
+        // its segment cuts - at the same instants.
         const double seconds = frame->pts * av_q2d(enc->time_base);
-        const auto gopIndex = int64_t(std::floor(seconds / m_config.gopSeconds + 1e-6));
+        const auto gopIndex = m_config.keyframesByFrameCount
+                                  ? m_framesIn / std::max(1, m_config.gopFrames)
+                                  : int64_t(std::floor(seconds / m_config.gopSeconds + 1e-6));
+        ++m_framesIn;
         if (gopIndex > m_lastGopIndex) {
             frame->pict_type = AV_PICTURE_TYPE_I;
             m_lastGopIndex = gopIndex;

@@ -1,6 +1,7 @@
 #pragma once
 // One rung of the ladder on its own thread: scales the shared decoded frames to its size,
-// encodes them with libx264 (keyframes forced by timestamp, the same way in every rung) and
+// encodes them with its codec's encoder (VideoEncoder.h; keyframes placed the same way in
+// every rung) and
 // muxes them, with the shared AAC packets, through libavformat's HLS muxer.
 
 #include "ladder/Ladder.h"
@@ -31,6 +32,12 @@ struct RenditionConfig {
     double segmentSeconds = 6;
     double gopSeconds = 2;
     QString x264Preset;
+    QString x265Preset;
+    int svtAv1Preset = 10;
+    // Keyframes on every gopFrames-th frame instead of at each gopSeconds boundary: for
+    // ladders with AV1 rungs, whose encoder can only do a fixed frame interval (VideoEncoder.h).
+    bool keyframesByFrameCount = false;
+    int gopFrames = 60;
     AVRational frameRate{30, 1};
     AVRational frameTimeBase{1, 30};              // of the frames that arrive (constant frame rate)
     const AVCodecContext* audioEncoder = nullptr; // null: no audio
@@ -98,9 +105,11 @@ private:
     av::FramePtr m_scaled = av::makeFrame();
     av::PacketPtr m_packet = av::makePacket();
     int64_t m_lastGopIndex = -1;
+    int64_t m_framesIn = 0; // frames given to the encoder, for keyframes by frame count
     int64_t m_lastPts = AV_NOPTS_VALUE;
     bool m_headerWritten = false;
     QString m_codecString;
+    uint32_t m_mp4Tag = 0;
 
     mutable std::mutex m_statusMutex;
     Status m_status;

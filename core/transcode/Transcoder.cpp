@@ -384,6 +384,18 @@ Status Pipeline::prepare() {
         config.segmentSeconds = m_request.ladder.segmentSeconds;
         config.gopSeconds = m_request.ladder.gopSeconds();
         config.x264Preset = m_request.ladder.x264Preset;
+        config.x265Preset = m_request.ladder.x265Preset;
+        config.svtAv1Preset = m_request.ladder.svtAv1Preset;
+        // AV1's encoder keeps a fixed frame interval (VideoEncoder.h): with AV1 rungs in the
+        // ladder, every rung counts frames, so all codecs' keyframes stay on the same frames
+        // (at 30000/1001 a 2 s GOP is 60 frames, 2.002 s).
+        const double gopFramesExact = config.gopSeconds * av_q2d(m_frameRate);
+        config.keyframesByFrameCount =
+            std::any_of(m_rungs.begin(), m_rungs.end(),
+                        [](const ResolvedRendition& r) { return r.codec == VideoCodec::Av1; });
+        config.gopFrames = config.keyframesByFrameCount
+                               ? std::max(1, int(std::lround(gopFramesExact)))
+                               : int(std::ceil(gopFramesExact));
         config.frameRate = m_frameRate;
         config.frameTimeBase = av_inv_q(m_frameRate);
         config.audioEncoder = m_audioEncoder.get();
@@ -852,6 +864,7 @@ Status Pipeline::writePlaylists() {
         variant.height = r.height;
         variant.frameRate = r.frameRate;
         variant.videoRange = QStringLiteral("SDR"); // every rung is SDR BT.709 (ColourPipeline)
+        variant.score = variantScore(variant);
         master.variants.append(variant);
 
         IFrameStream iframe;

@@ -65,10 +65,29 @@ private slots:
         QCoreApplication::setApplicationName(QStringLiteral("desktopNotifierTest"));
         QGuiApplication::setDesktopFileName(QStringLiteral("io.github.hlsforge.HlsForge"));
 
-        // A session bus of our own: the test never talks to the developer's desktop.
+        // A session bus of our own: the test never talks to the developer's desktop. Its
+        // configuration is Debian's session.conf with an empty service directory of ours in
+        // place of the system's: on a machine with a notification daemon installed, the
+        // standard directories list org.freedesktop.Notifications as activatable, and "no
+        // daemon" could never be tested there (seen on CI).
+        QVERIFY(m_busDir.isValid());
+        QFile standard(QStringLiteral("/usr/share/dbus-1/session.conf"));
+        QVERIFY2(standard.open(QIODevice::ReadOnly), "dbus-daemon's session.conf");
+        static const QRegularExpression standardDirs(
+            QStringLiteral("<standard_session_servicedirs\\s*/>"));
+        QString conf = QString::fromUtf8(standard.readAll());
+        QVERIFY(conf.contains(standardDirs));
+        conf.replace(standardDirs, QStringLiteral("<servicedir>%1</servicedir>")
+                                       .arg(m_busDir.filePath(QStringLiteral("services"))));
+        QFile config(m_busDir.filePath(QStringLiteral("session.conf")));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(conf.toUtf8());
+        config.close();
+        QVERIFY(QDir(m_busDir.path()).mkpath(QStringLiteral("services")));
         m_bus.start(QStringLiteral("dbus-daemon"),
-                    {QStringLiteral("--session"), QStringLiteral("--nofork"),
-                     QStringLiteral("--nopidfile"), QStringLiteral("--print-address=1")});
+                    {QStringLiteral("--config-file=") + config.fileName(),
+                     QStringLiteral("--nofork"), QStringLiteral("--nopidfile"),
+                     QStringLiteral("--print-address=1")});
         QVERIFY2(m_bus.waitForStarted(10000), "dbus-daemon (Debian package dbus-daemon)");
         QTRY_VERIFY_WITH_TIMEOUT(m_bus.canReadLine(), 10000);
         const QByteArray address = m_bus.readLine().trimmed();
@@ -208,6 +227,7 @@ private:
     QTemporaryDir m_settingsDir;
     QProcess m_bus;
     QScopedPointer<QDBusConnection> m_daemonConnection;
+    QTemporaryDir m_busDir;
     QObject m_daemonObject;
     FakeNotificationDaemon* m_daemon = nullptr;
 };

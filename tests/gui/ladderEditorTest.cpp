@@ -7,7 +7,9 @@
 
 #include "ladder/Presets.h"
 
+#include <QComboBox>
 #include <QJsonDocument>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -231,6 +233,44 @@ private slots:
             editor.model()->removeRung(0);
         QVERIFY2(editor.validationMessage().contains(QStringLiteral("at least one")),
                  qPrintable(editor.validationMessage()));
+    }
+
+    // The codec column edits through a list; HEVC/AV1 in TS are explained on the rung; each
+    // encoder's speed setting is live only while a rung uses that encoder.
+    void codecColumn() {
+        LadderEditor editor;
+        editor.applyPreset(QStringLiteral("web"));
+        editor.show();
+        auto* x265 = editor.findChild<QComboBox*>(QStringLiteral("x265Preset"));
+        auto* svt = editor.findChild<QSpinBox*>(QStringLiteral("svtAv1Preset"));
+        QVERIFY(x265 && svt);
+        QVERIFY(!x265->isEnabled());
+        QVERIFY(!svt->isEnabled());
+        auto* table = editor.findChild<QTableView*>();
+        QVERIFY(table);
+        const QModelIndex cell = editor.model()->index(1, LadderModel::CodecColumn);
+        QCOMPARE(cell.data().toString(), QStringLiteral("H.264"));
+        table->setCurrentIndex(cell);
+        table->edit(cell);
+        auto* combo = table->findChild<QComboBox*>();
+        QVERIFY(combo);
+        QCOMPARE(combo->count(), 3);
+        combo->setCurrentIndex(combo->findData(QStringLiteral("hevc")));
+        QTest::keyClick(combo, Qt::Key_Return); // commits like a user's choice
+        QTRY_COMPARE(editor.ladder().renditions[1].codec, VideoCodec::Hevc);
+        QCOMPARE(cell.data().toString(), QStringLiteral("HEVC"));
+        QVERIFY(x265->isEnabled());
+        QVERIFY2(editor.validationMessage().startsWith(
+                     QStringLiteral("Rung 2 (720p-hevc): codec HEVC needs fMP4 segments")),
+                 qPrintable(editor.validationMessage()));
+        editor.model()->setSegmentFormat(SegmentFormat::Fmp4);
+        QVERIFY2(editor.validationMessage().isEmpty(), qPrintable(editor.validationMessage()));
+        QVERIFY(!editor.model()->setData(cell, QStringLiteral("vp9"), Qt::EditRole));
+        QVERIFY(editor.model()->setData(cell, QStringLiteral("av1"), Qt::EditRole));
+        QVERIFY(svt->isEnabled());
+        QVERIFY(!x265->isEnabled());
+        svt->setValue(8);
+        QCOMPARE(editor.ladder().svtAv1Preset, 8);
     }
 
     void progressiveRungMustExist() {

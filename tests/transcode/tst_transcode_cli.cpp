@@ -224,6 +224,56 @@ private slots:
         QVERIFY(media.segments.size() >= 3); // 2.5 s in 1 s segments
     }
 
+    // --codec puts every rung on one codec; a preset's TS becomes fMP4 (HEVC and AV1 travel
+    // only in fMP4), and an explicit --segments ts is refused naming the field.
+    void codecFlagSetsEveryRung() {
+        const QString out = path(QStringLiteral("hevc"));
+        const ProcessResult r = cli({QStringLiteral("transcode"), m_good, QStringLiteral("--out"),
+                                     out, QStringLiteral("--ladder"), m_ladder,
+                                     QStringLiteral("--codec"), QStringLiteral("hevc"),
+                                     QStringLiteral("--x265-preset"), QStringLiteral("ultrafast"),
+                                     QStringLiteral("--progress"), QStringLiteral("none")});
+        QVERIFY2(r.ok(), r.err.constData());
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/180p-hevc/init.mp4")));
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/144p-hevc/init.mp4")));
+        const QVector<CheckedVariant> variants = readMaster(out + QStringLiteral("/master.m3u8"));
+        QCOMPARE(variants.size(), 2);
+        for (const CheckedVariant& v : variants)
+            QVERIFY2(v.attrs.value(QStringLiteral("CODECS")).startsWith(QLatin1String("hvc1.")),
+                     qPrintable(v.attrs.value(QStringLiteral("CODECS"))));
+
+        // AV1: stderr carries only our JSON lines (SVT-AV1's own banner would break readers).
+        const ProcessResult av1 = cli({QStringLiteral("transcode"), m_good, QStringLiteral("--out"),
+                                       path(QStringLiteral("av1")), QStringLiteral("--ladder"),
+                                       m_ladder, QStringLiteral("--codec"), QStringLiteral("av1"),
+                                       QStringLiteral("--svt-av1-preset"), QStringLiteral("12"),
+                                       QStringLiteral("--progress"), QStringLiteral("json")});
+        QVERIFY2(av1.ok(), av1.err.constData());
+        QVERIFY(QFileInfo::exists(path(QStringLiteral("av1/180p-av1/init.mp4"))));
+        for (const QByteArray& line : av1.err.split('\n')) {
+            if (line.trimmed().isEmpty())
+                continue;
+            QJsonParseError error{};
+            QVERIFY2(QJsonDocument::fromJson(line, &error).isObject(), line.constData());
+        }
+
+        const ProcessResult refused =
+            cli({QStringLiteral("transcode"), m_good, QStringLiteral("--out"),
+                 path(QStringLiteral("av1-ts")), QStringLiteral("--ladder"), m_ladder,
+                 QStringLiteral("--codec"), QStringLiteral("av1"), QStringLiteral("--segments"),
+                 QStringLiteral("ts"), QStringLiteral("--progress"), QStringLiteral("none")});
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains("renditions[0].codec: AV1 needs fMP4 segments"),
+                 refused.err.constData());
+        QVERIFY(!QFileInfo::exists(path(QStringLiteral("av1-ts"))));
+
+        const ProcessResult unknown =
+            cli({QStringLiteral("transcode"), m_good, QStringLiteral("--out"),
+                 path(QStringLiteral("vp9")), QStringLiteral("--codec"), QStringLiteral("vp9")});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY2(unknown.err.contains("--codec takes h264, hevc, av1"), unknown.err.constData());
+    }
+
     // The app's rule, shared through core/util/OutputNaming: an earlier ladder is never
     // replaced silently. One input: DIR is refused with a hint, --overwrite replaces it.
     // Several inputs: a taken name becomes "NAME (2)", as in the app's queue.

@@ -34,7 +34,11 @@ const char* kUsage =
     "  --ladder PRESET|FILE      a built-in ladder (see `presets`) or a ladder JSON file [web]\n"
     "  --segment-seconds N       target segment duration, overrides the ladder\n"
     "  --segments FORMAT         ts | fmp4 | ts-byterange | fmp4-byterange, overrides the ladder\n"
+    "  --codec CODEC             h264 | hevc | av1 for every rung, overrides the ladder; HEVC\n"
+    "                            and AV1 need fMP4 (chosen when --segments is not given)\n"
     "  --x264-preset NAME        x264 speed/quality preset, overrides the ladder\n"
+    "  --x265-preset NAME        x265 preset for HEVC rungs (x264's names) [fast]\n"
+    "  --svt-av1-preset N        SVT-AV1 preset for AV1 rungs, 0 slowest .. 13 fastest [10]\n"
     "  --audio-kbps N            AAC bitrate, overrides the ladder\n"
     "  --progressive [RUNG]      also write DIR/<input name>.mp4 (fast start) from the same\n"
     "                            packets as RUNG (default: the highest rung at or below 720p)\n"
@@ -54,6 +58,9 @@ struct Options {
     double segmentSeconds = 0;
     QString segments;
     QString x264Preset;
+    QString x265Preset;
+    QString codec;
+    int svtAv1Preset = -1;
     int audioKbps = 0;
     int jobs = 1;
     bool progressive = false;
@@ -253,6 +260,18 @@ int runTranscode(const QStringList& args) {
         } else if (a == QLatin1String("--x264-preset")) {
             if (!value(&o.x264Preset))
                 return usageError(QStringLiteral("--x264-preset needs a name"));
+        } else if (a == QLatin1String("--x265-preset")) {
+            if (!value(&o.x265Preset))
+                return usageError(QStringLiteral("--x265-preset needs a name"));
+        } else if (a == QLatin1String("--svt-av1-preset")) {
+            bool ok = false;
+            if (!value(&v) || (o.svtAv1Preset = v.toInt(&ok), !ok))
+                return usageError(QStringLiteral("--svt-av1-preset needs a whole number"));
+        } else if (a == QLatin1String("--codec")) {
+            VideoCodec parsed;
+            if (!value(&o.codec) || !parseVideoCodec(o.codec, &parsed))
+                return usageError(QStringLiteral("--codec takes %1")
+                                      .arg(videoCodecNames().join(QStringLiteral(", "))));
         } else if (a == QLatin1String("--audio-kbps")) {
             bool ok = false;
             if (!value(&v) || (o.audioKbps = v.toInt(&ok), !ok))
@@ -312,6 +331,24 @@ int runTranscode(const QStringList& args) {
             QStringLiteral("--segments: must be ts, fmp4, ts-byterange or fmp4-byterange"));
     if (!o.x264Preset.isEmpty())
         l.x264Preset = o.x264Preset;
+    if (!o.x265Preset.isEmpty())
+        l.x265Preset = o.x265Preset;
+    if (o.svtAv1Preset >= 0)
+        l.svtAv1Preset = o.svtAv1Preset;
+    if (!o.codec.isEmpty()) {
+        VideoCodec codec = VideoCodec::H264;
+        parseVideoCodec(o.codec, &codec);
+        for (Rendition& r : l.renditions)
+            r.codec = codec;
+        // HEVC and AV1 are carried in fMP4 only; a preset's TS becomes fMP4 (byte ranges
+        // kept) unless --segments asked for TS, which validation then refuses by name.
+        if (codec != VideoCodec::H264 && o.segments.isEmpty()) {
+            if (l.segmentFormat == SegmentFormat::Ts)
+                l.segmentFormat = SegmentFormat::Fmp4;
+            else if (l.segmentFormat == SegmentFormat::TsByteRange)
+                l.segmentFormat = SegmentFormat::Fmp4ByteRange;
+        }
+    }
     if (o.audioKbps > 0)
         l.audioKbps = o.audioKbps;
     if (o.progressive) {
