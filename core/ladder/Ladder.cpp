@@ -14,6 +14,8 @@ namespace hlsforge {
 
 namespace {
 
+constexpr int kMaxRenditions = 24;
+
 Status fieldError(const QString& field, const QString& problem) {
     return Status::error(Status::Code::InvalidArgument,
                          QStringLiteral("%1: %2").arg(field, problem));
@@ -146,8 +148,11 @@ Status Ladder::validate() const {
     if (renditions.isEmpty())
         return fieldError(QStringLiteral("renditions"),
                           QStringLiteral("needs at least one rendition"));
-    if (renditions.size() > 16)
-        return fieldError(QStringLiteral("renditions"), QStringLiteral("at most 16 renditions"));
+    // Every rung is an encoder thread with its own frame queue. Apple's HEVC ladder with its
+    // H.264 fallback is 21 rungs (fewer once those above the source are dropped).
+    if (renditions.size() > kMaxRenditions)
+        return fieldError(QStringLiteral("renditions"),
+                          QStringLiteral("at most %1 renditions").arg(kMaxRenditions));
     QSet<QString> names;
     for (int i = 0; i < renditions.size(); ++i) {
         const Rendition& r = renditions[i];

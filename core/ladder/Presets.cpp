@@ -12,6 +12,21 @@ Ladder makeLadder(std::initializer_list<Rendition> rungs) {
     return ladder;
 }
 
+Rendition rung(const QString& name, int height, int kbps, VideoCodec codec) {
+    Rendition r{name, height, kbps, 0};
+    r.codec = codec;
+    return r;
+}
+
+// Apple's H.264 ladder (HLS authoring spec 1.25), also the fallback of the HEVC ladder.
+QVector<Rendition> appleH264Rungs() {
+    return {{QStringLiteral("1080p-hi"), 1080, 7800, 0}, {QStringLiteral("1080p"), 1080, 6000, 0},
+            {QStringLiteral("720p-hi"), 720, 4500, 0},   {QStringLiteral("720p"), 720, 3000, 0},
+            {QStringLiteral("540p"), 540, 2000, 0},      {QStringLiteral("432p-hi"), 432, 1100, 0},
+            {QStringLiteral("432p"), 432, 730, 0},       {QStringLiteral("360p"), 360, 365, 0},
+            {QStringLiteral("234p"), 234, 145, 0}};
+}
+
 } // namespace
 
 const QVector<LadderPreset>& ladderPresets() {
@@ -19,15 +34,47 @@ const QVector<LadderPreset>& ladderPresets() {
         {QStringLiteral("apple"),
          QStringLiteral(
              "Apple HLS authoring spec H.264 ladder (9 rungs, 234p-1080p, 145-7800 kb/s)"),
-         makeLadder({{QStringLiteral("1080p-hi"), 1080, 7800, 0},
-                     {QStringLiteral("1080p"), 1080, 6000, 0},
-                     {QStringLiteral("720p-hi"), 720, 4500, 0},
-                     {QStringLiteral("720p"), 720, 3000, 0},
-                     {QStringLiteral("540p"), 540, 2000, 0},
-                     {QStringLiteral("432p-hi"), 432, 1100, 0},
-                     {QStringLiteral("432p"), 432, 730, 0},
-                     {QStringLiteral("360p"), 360, 365, 0},
-                     {QStringLiteral("234p"), 234, 145, 0}})},
+         [] {
+             Ladder l;
+             l.renditions = appleH264Rungs();
+             return l;
+         }()},
+        {QStringLiteral("apple-hevc"),
+         QStringLiteral("Apple HLS authoring spec HEVC ladder (12 rungs, 360p-2160p, 145-16800 "
+                        "kb/s) with its H.264 ladder as the fallback for older devices; fMP4"),
+         [] {
+             const VideoCodec hevc = VideoCodec::Hevc;
+             Ladder l;
+             l.segmentFormat = SegmentFormat::Fmp4;
+             l.renditions = {rung(QStringLiteral("2160p-hevc-hi"), 2160, 16800, hevc),
+                             rung(QStringLiteral("2160p-hevc"), 2160, 11600, hevc),
+                             rung(QStringLiteral("1440p-hevc"), 1440, 8100, hevc),
+                             rung(QStringLiteral("1080p-hevc-hi"), 1080, 5800, hevc),
+                             rung(QStringLiteral("1080p-hevc"), 1080, 4500, hevc),
+                             rung(QStringLiteral("720p-hevc-hi"), 720, 3400, hevc),
+                             rung(QStringLiteral("720p-hevc"), 720, 2400, hevc),
+                             rung(QStringLiteral("540p-hevc-hi"), 540, 1600, hevc),
+                             rung(QStringLiteral("540p-hevc-mid"), 540, 900, hevc),
+                             rung(QStringLiteral("540p-hevc"), 540, 600, hevc),
+                             rung(QStringLiteral("432p-hevc"), 432, 300, hevc),
+                             rung(QStringLiteral("360p-hevc"), 360, 145, hevc)};
+             l.renditions += appleH264Rungs();
+             return l;
+         }()},
+        {QStringLiteral("web-av1"),
+         QStringLiteral("Compact web ladder in AV1 for current browsers with H.264 for the rest "
+                        "(AV1 1080p 3000, 720p 1800, 360p 400; H.264 720p 3000, 360p 600 "
+                        "kb/s); fMP4"),
+         [] {
+             Ladder l;
+             l.segmentFormat = SegmentFormat::Fmp4;
+             l.renditions = {rung(QString(), 1080, 3000, VideoCodec::Av1),
+                             rung(QString(), 720, 1800, VideoCodec::Av1),
+                             rung(QString(), 360, 400, VideoCodec::Av1),
+                             rung(QString(), 720, 3000, VideoCodec::H264),
+                             rung(QString(), 360, 600, VideoCodec::H264)};
+             return l;
+         }()},
         {QStringLiteral("web"),
          QStringLiteral(
              "Compact web ladder (4 rungs: 1080p 5000, 720p 3000, 480p 1200, 360p 600 kb/s)"),

@@ -97,6 +97,8 @@ private slots:
             QVERIFY(media.segments.size() >= 3);
             QVector<double> cuts;
             double t = 0;
+            double peak = 0;
+            qint64 bytesTotal = 0;
             for (int i = 0; i < media.segments.size(); ++i) {
                 const QString standalone =
                     standaloneSegment(dir, media, media.segments[i],
@@ -143,7 +145,29 @@ private slots:
                 }
                 t += media.segments[i].extinf;
                 cuts.append(t);
+                const qint64 bytes = segmentBytes(dir, media.segments[i]);
+                bytesTotal += bytes;
+                const bool shortLast =
+                    i == media.segments.size() - 1 && media.segments[i].extinf < 0.5;
+                if (!shortLast)
+                    peak = std::max(peak, bytes * 8.0 / media.segments[i].extinf);
             }
+            // BANDWIDTH is the measured peak segment rate (not below, at most 10 % above);
+            // AVERAGE-BANDWIDTH within 10 % of the measured average, for every codec.
+            const double bandwidth = v.attrs.value(QStringLiteral("BANDWIDTH")).toDouble();
+            QVERIFY2(bandwidth >= peak - 1 && bandwidth <= peak * 1.10,
+                     qPrintable(QStringLiteral("%1: BANDWIDTH %2 vs measured peak %3")
+                                    .arg(v.uri)
+                                    .arg(bandwidth)
+                                    .arg(peak)));
+            const double average = bytesTotal * 8.0 / media.total();
+            const double declaredAverage =
+                v.attrs.value(QStringLiteral("AVERAGE-BANDWIDTH")).toDouble();
+            QVERIFY2(std::fabs(declaredAverage - average) <= average * 0.10,
+                     qPrintable(QStringLiteral("%1: AVERAGE-BANDWIDTH %2 vs measured %3")
+                                    .arg(v.uri)
+                                    .arg(declaredAverage)
+                                    .arg(average)));
             // All of the clip, within a frame.
             QVERIFY2(qAbs(media.total() - seconds) < 0.05,
                      qPrintable(QString::number(media.total())));
