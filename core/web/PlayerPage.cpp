@@ -170,6 +170,7 @@ QString rungsJson(const MasterPlaylist& master) {
         const VariantStream& v = master.variants[i];
         rungs.append(QJsonObject{{QStringLiteral("name"), rungName(v, i)},
                                  {QStringLiteral("uri"), v.uri},
+                                 {QStringLiteral("codecs"), v.codecs},
                                  {QStringLiteral("width"), v.width},
                                  {QStringLiteral("height"), v.height},
                                  {QStringLiteral("bandwidth"), double(v.bandwidth)},

@@ -4,9 +4,11 @@
 //
 //   node player-e2e.mjs --url http://127.0.0.1:PORT/index.html --mode cdn|self-contained
 //        [--title TEXT] [--download NAME] [--videojs-package DIR] [--check-tampered yes]
+//        [--expect-hidden RUNG,RUNG]
 //
 // Checks: title; quality menu = "Auto" + every rung of master.m3u8 (parsed here, independently
-// of our C++ reader); poster shown; download link answers; plays >= 5 s of real time; the
+// of our C++ reader) that this Chromium's MediaSource can decode (a multi-codec ladder's HEVC
+// rungs are left out); poster shown; download link answers; plays >= 5 s of real time; the
 // current-rung label; choosing a rung makes the player fetch and decode that rung only;
 // back to Auto; no console errors, failed responses or requests leaving 127.0.0.1 (the CDN
 // files are served from the npm package, so the page's SRI hashes are checked by Chromium;
@@ -31,9 +33,10 @@ async function masterRungs() {
   for (let i = 0; i < lines.length; ++i) {
     if (!lines[i].startsWith('#EXT-X-STREAM-INF:')) continue;
     const res = /RESOLUTION=(\d+)x(\d+)/.exec(lines[i]);
+    const codecs = /CODECS="([^"]*)"/.exec(lines[i]);
     let uri = '';
     for (let j = i + 1; j < lines.length && !uri; ++j) if (lines[j] && !lines[j].startsWith('#')) uri = lines[j].trim();
-    rungs.push({ name: uri.split('/')[0], uri, width: +res[1], height: +res[2] });
+    rungs.push({ name: uri.split('/')[0], uri, width: +res[1], height: +res[2], codecs: codecs ? codecs[1] : '' });
   }
   return rungs;
 }
@@ -73,8 +76,9 @@ const consoleErrors = [];
 try {
   if (args['videojs-package'])
     args.videojsVersion = JSON.parse(readFileSync(join(args['videojs-package'], 'package.json'), 'utf8')).version;
-  const rungs = await masterRungs();
-  summary.rungs = rungs.map((r) => r.name);
+  const allRungs = await masterRungs();
+  summary.rungs = allRungs.map((r) => r.name);
+  let rungs = allRungs;
   if (rungs.length < 2) fail(`master.m3u8 lists ${rungs.length} rungs`);
 
   const context = await browser.newContext();
@@ -107,7 +111,18 @@ try {
     fail('Video.js did not load');
   if (mode === 'cdn' && cdnRequests !== 2) fail(`expected the 2 CDN files to be requested, saw ${cdnRequests}`);
 
-  // Quality menu: Auto plus every rung of the master playlist, in its order.
+  // The rungs this Chromium can decode, asked here of MediaSource (not of the page's code):
+  // the menu must offer exactly those. --expect-hidden NAME,NAME names rungs that must be
+  // among the undecodable ones (HEVC: Chromium on Linux has no decoder).
+  const decodable = await page.evaluate((list) => list.map((c) => !c ||
+    MediaSource.isTypeSupported(`video/mp4; codecs="${c}"`)), allRungs.map((r) => r.codecs));
+  rungs = allRungs.filter((r, i) => decodable[i]);
+  summary.hidden = allRungs.filter((r, i) => !decodable[i]).map((r) => r.name);
+  for (const name of (args['expect-hidden'] || '').split(',').filter(Boolean))
+    if (!summary.hidden.includes(name)) fail(`${name} was expected to be undecodable here; hidden: ${summary.hidden}`);
+  if (rungs.length < 2) fail(`only ${rungs.length} decodable rungs`);
+
+  // Quality menu: Auto plus every decodable rung of the master playlist, in its order.
   await page.waitForSelector('.vjs-quality-menu .vjs-menu-item', { state: 'attached', timeout: 10000 });
   const items = await page.$$eval('.vjs-quality-menu .vjs-menu-item', (els) =>
     els.map((e) => ({ rung: e.dataset.rung, text: e.querySelector('.vjs-menu-item-text').textContent })));
@@ -214,11 +229,12 @@ try {
 
   // Back to Auto: every rung enabled again.
   await choose('auto');
-  const auto = await page.evaluate(() => {
+  const auto = await page.evaluate((names) => {
     const p = window.videojs.getPlayer('player');
-    return { all: p.tech({ IWillNotUseThisInPlugins: true }).vhs.representations().every((r) => r.enabled()),
+    const reps = p.tech({ IWillNotUseThisInPlugins: true }).vhs.representations();
+    return { all: names.every((n) => reps.some((r) => r.enabled() && ('/' + r.playlist.uri).includes('/' + n + '/'))),
              label: document.getElementById('current-rung').textContent };
-  });
+  }, rungs.map((r) => r.name));
   if (!auto.all || !/\(auto\)$/.test(auto.label)) fail(`back to Auto: ${JSON.stringify(auto)}`);
 
   if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);

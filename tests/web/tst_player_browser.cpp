@@ -74,6 +74,7 @@ class PlayerBrowserTest : public QObject {
 
     QTemporaryDir m_tmp;
     QString m_ladderDir;
+    QString m_multiCodecDir; // H.264, HEVC and AV1 rungs in one master
     const QString m_title = QStringLiteral("clip <&> \"test\"");
     const QString m_mp4Name = QStringLiteral("clip take 1.mp4");
     bool m_cliWrotePage = false;
@@ -156,6 +157,27 @@ private slots:
              QStringLiteral("--progress"), QStringLiteral("none")});
         QVERIFY2(transcode.ok(), transcode.err.constData());
 
+        // A multi-codec ladder with the transcoder's own page: the page offers the rungs this
+        // browser decodes (Chromium on Linux: H.264 and AV1, not HEVC) and plays them.
+        const QString multiLadder = m_tmp.filePath(QStringLiteral("multi.json"));
+        QFile mf(multiLadder);
+        QVERIFY(mf.open(QIODevice::WriteOnly));
+        mf.write(R"({"segmentSeconds": 2, "segmentFormat": "fmp4", "x264Preset": "ultrafast",
+                     "x265Preset": "ultrafast", "svtAv1Preset": 12, "audioKbps": 64,
+                     "renditions": [{"height": 360, "videoKbps": 800},
+                                    {"height": 360, "videoKbps": 500, "codec": "hevc"},
+                                    {"height": 240, "videoKbps": 300, "codec": "av1"},
+                                    {"height": 144, "videoKbps": 150}]})");
+        mf.close();
+        m_multiCodecDir = m_tmp.filePath(QStringLiteral("multi"));
+        const test::ProcessResult multi =
+            test::runProcess(test::cliPath(),
+                             {QStringLiteral("transcode"), clip, QStringLiteral("--out"),
+                              m_multiCodecDir, QStringLiteral("--ladder"), multiLadder,
+                              QStringLiteral("--progress"), QStringLiteral("none")},
+                             300000);
+        QVERIFY2(multi.ok(), multi.err.constData());
+
         // The engine writes the poster (and, with --progressive, the MP4); make them here when
         // this build's engine does not, so the page's poster and download link are exercised.
         const QString poster = QDir(m_ladderDir).filePath(QStringLiteral("poster.jpg"));
@@ -201,6 +223,7 @@ private slots:
         if (m_cliWrotePage)
             QTest::newRow("transcoder's page")
                 << QStringLiteral("cdn") << QStringLiteral("cli.html");
+        QTest::newRow("multi-codec ladder") << QStringLiteral("cdn") << QStringLiteral("multi");
         if (m_canPublish)
             QTest::newRow("published to s3rver") << QStringLiteral("cdn") << QStringLiteral("s3");
     }
@@ -214,6 +237,14 @@ private slots:
         QString title = QStringLiteral("clip");
         QString download = QStringLiteral("clip.mp4");
         const bool publish = pageName == QLatin1String("s3");
+        QString ladderDir = m_ladderDir;
+        QStringList expectHidden;
+        if (pageName == QLatin1String("multi")) {
+            ladderDir = m_multiCodecDir;
+            pageName = QStringLiteral("index.html");
+            download.clear();
+            expectHidden << QStringLiteral("360p-hevc");
+        }
         if (pageName.isEmpty() || publish) {
             pageName = QStringLiteral("index.html");
             title = m_title;
@@ -222,11 +253,11 @@ private slots:
             options.title = title;
             options.progressiveMp4 = download;
             options.scripts = scripts;
-            const Status written = writePlayerPage(m_ladderDir, options);
+            const Status written = writePlayerPage(ladderDir, options);
             QVERIFY2(written.isOk(), qPrintable(written.message()));
         }
         if (scripts == PlayerScripts::Cdn) // no stale copy can stand in for the CDN
-            QVERIFY(QDir(QDir(m_ladderDir).filePath(QStringLiteral("player"))).removeRecursively());
+            QVERIFY(QDir(QDir(ladderDir).filePath(QStringLiteral("player"))).removeRecursively());
 
         TestServer server;
         QString error;
@@ -235,7 +266,7 @@ private slots:
             base = publishToS3rver(&error);
             pageName = QStringLiteral("index.html");
         } else {
-            base = server.start(m_ladderDir, &error);
+            base = server.start(ladderDir, &error);
         }
         QVERIFY2(base.isValid(), qPrintable(error));
 
@@ -245,9 +276,11 @@ private slots:
                             QStringLiteral("--mode"),
                             playerScriptsName(scripts),
                             QStringLiteral("--title"),
-                            title,
-                            QStringLiteral("--download"),
-                            download};
+                            title};
+        if (!download.isEmpty())
+            args << QStringLiteral("--download") << download;
+        if (!expectHidden.isEmpty())
+            args << QStringLiteral("--expect-hidden") << expectHidden.join(QLatin1Char(','));
         if (QTest::currentDataTag() == QLatin1String("cdn")) // once is enough: it is the same page
             args << QStringLiteral("--check-tampered") << QStringLiteral("yes");
         if (scripts == PlayerScripts::Cdn)

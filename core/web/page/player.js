@@ -1,9 +1,16 @@
 // HLS Forge player page: Video.js 8 with a quality menu built on VHS's representations() API.
 // The rungs come from the master playlist, embedded by the writer (#hlsforge-rungs), so their
 // names match the ladder's folders; each is matched to its VHS representation by URI.
+// Rungs this browser cannot decode (HEVC in Chrome and Firefox, AV1 in older Safari) are left
+// out of the menu, as VHS leaves them out of its own choice.
 (function () {
   'use strict';
-  var rungs = JSON.parse(document.getElementById('hlsforge-rungs').textContent);
+  function decodable(rung) {
+    if (!rung.codecs || !window.MediaSource || typeof window.MediaSource.isTypeSupported !== 'function')
+      return true;
+    return window.MediaSource.isTypeSupported('video/mp4; codecs="' + rung.codecs + '"');
+  }
+  var rungs = JSON.parse(document.getElementById('hlsforge-rungs').textContent).filter(decodable);
   var currentLabel = document.getElementById('current-rung');
 
   if (typeof window.videojs !== 'function') {
@@ -86,7 +93,7 @@
       var currentBandwidth = current ? current.bandwidth : 0;
       // Each re-enabled rung is switched to in turn; enabling the one closest to the current
       // rung last keeps the picture steady until the bandwidth estimate takes over again.
-      reps.filter(function (r) { return !r.enabled(); })
+      reps.filter(function (r) { return !r.enabled() && rungIndexForPlaylist(r.playlist) !== AUTO; })
         .sort(function (a, b) {
           return Math.abs(b.bandwidth - currentBandwidth) - Math.abs(a.bandwidth - currentBandwidth);
         })
