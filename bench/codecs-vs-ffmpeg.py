@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Benchmark: HEVC and AV1 ladders, and a mixed H.264 + HEVC ladder, side by side in one run.
+
+  1. HEVC, 4 rungs: hlsforge-cli  vs  one ffmpeg process (split + -var_stream_map, libx265 with
+     the same preset, forced IDR keyframes every 2 s, closed GOP, no scene cuts, hvc1, fMP4)
+  2. AV1, 3 rungs:  hlsforge-cli  vs  one ffmpeg process (libsvtav1, same preset, 60-frame GOP,
+     irefresh-type=2, scd=0, fMP4)
+  3. H.264 4 rungs + HEVC 4 rungs in one hlsforge run  vs  the two ladders as two hlsforge runs
+     (the mixed ladder decodes the source once instead of twice)
+
+Source: 1080p30 testsrc2 plus temporal noise, AAC. Prints wall time, CPU time and the ratios,
+and PSNR of the 720p rung of each codec against the scaled source for both tools. Timing is
+never asserted: read it.
+
+Usage: bench/codecs-vs-ffmpeg.py [--cli build/app/cli/hlsforge-cli] [--seconds 10]
+                                 [--x265-preset veryfast] [--svt-preset 10] [--work DIR]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HEVC_RUNGS = [(1920, 1080, 3000), (1280, 720, 1800), (854, 480, 800), (640, 360, 400)]
+AV1_RUNGS = [(1920, 1080, 2500), (1280, 720, 1500), (640, 360, 350)]
+H264_RUNGS = [(1920, 1080, 5000), (1280, 720, 3000), (854, 480, 1200), (640, 360, 600)]
+
+
+def run_measured(cmd):
+    """Runs cmd; returns (wall s, CPU s of the process and its children)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - start
+    err = proc.stderr.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def psnr(rendition, source, width, height):
+    out = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostats", "-i", rendition, "-i", source, "-lavfi",
+         f"[1:v]scale={width}:{height}:flags=bicubic[ref];[0:v][ref]psnr", "-f", "null", "-"],
+        capture_output=True, text=True)
+    m = re.search(r"average:([0-9.]+|inf)", out.stderr)
+    return float(m.group(1)) if m else float("nan")
+
+
+def hlsforge(cli, src, out, rungs_by_codec, x265, svt):
+    ladder = {"segmentSeconds": 6, "segmentFormat": "fmp4", "x264Preset": "veryfast",
+              "x265Preset": x265, "svtAv1Preset": svt, "audioKbps": 128, "renditions": []}
+    for codec, rungs in rungs_by_codec:
+        for (_, h, k) in rungs:
+            ladder["renditions"].append({"height": h, "videoKbps": k, "maxKbps": int(k * 1.1), "codec": codec})
+    path = out + ".json"
+    with open(path, "w") as f:
+        json.dump(ladder, f)
+    shutil.rmtree(out, ignore_errors=True)
+    return run_measured([cli, "transcode", src, "--out", out, "--ladder", path, "--progress", "none"])
+
+
+def ffmpeg_single(src, out, rungs, video_args):
+    """One ffmpeg process: decode once, split, one encoder per rung, HLS fMP4 per variant."""
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    n = len(rungs)
+    fc = f"[0:v]split={n}" + "".join(f"[s{i}]" for i in range(n)) + ";" + ";".join(
+        f"[s{i}]scale={w}:{h}:flags=bicubic[v{i}]" for i, (w, h, _) in enumerate(rungs))
+    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", src, "-filter_complex", fc]
+    for i in range(n):
+        cmd += ["-map", f"[v{i}]", "-map", "0:a"]
+    cmd += video_args + ["-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000"]
+    for i, (_, _, k) in enumerate(rungs):
+        cmd += [f"-b:v:{i}", f"{k}k", f"-maxrate:v:{i}", f"{int(k * 1.1)}k", f"-bufsize:v:{i}", f"{int(k * 2.2)}k"]
+    cmd += ["-f", "hls", "-hls_time", "6", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
+            "-hls_flags", "independent_segments", "-master_pl_name", "master.m3u8",
+            "-var_stream_map", " ".join(f"v:{i},a:{i}" for i in range(n)),
+            "-hls_segment_filename", os.path.join(out, "v%v/seg_%05d.m4s"), os.path.join(out, "v%v/index.m3u8")]
+    return run_measured(cmd)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cli", default="build/app/cli/hlsforge-cli")
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--x265-preset", default="veryfast")
+    ap.add_argument("--svt-preset", type=int, default=10)
+    ap.add_argument("--work", default=None)
+    args = ap.parse_args()
+    cli = os.path.abspath(args.cli)
+    work = args.work or tempfile.mkdtemp(prefix="hlsforge-codecs-bench-")
+    os.makedirs(work, exist_ok=True)
+    src = os.path.join(work, "source-1080p.mp4")
+    if not os.path.exists(src):
+        print(f"generating {args.seconds} s 1080p30 source ...", flush=True)
+        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+                        "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30,noise=alls=10:allf=t",
+                        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                        "-t", str(args.seconds), "-c:v", "libx264", "-preset", "veryfast", "-crf", "16",
+                        "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k", src], check=True)
+    os.environ["SVT_LOG"] = "1"
+    rows = []
+
+    def row(name, ours, theirs, label):
+        rows.append((name, ours, theirs, label))
+        print(f"{name}: hlsforge {ours[0]:.1f} s wall / {ours[1]:.1f} CPU-s, {label} {theirs[0]:.1f} s / "
+              f"{theirs[1]:.1f} CPU-s", flush=True)
+
+    x265 = ["-c:v", "libx265", "-preset", args.x265_preset, "-tag:v", "hvc1",
+            "-force_key_frames", "expr:gte(t,n_forced*2)", "-forced-idr", "1",
+            "-x265-params", "scenecut=0:open-gop=0:log-level=error"]
+    hevc_ours = hlsforge(cli, src, os.path.join(work, "hevc"), [("hevc", HEVC_RUNGS)], args.x265_preset, args.svt_preset)
+    hevc_ff = ffmpeg_single(src, os.path.join(work, "hevc-ffmpeg"), HEVC_RUNGS, x265)
+    row("HEVC 4 rungs", hevc_ours, hevc_ff, "ffmpeg")
+
+    svt = ["-c:v", "libsvtav1", "-preset", str(args.svt_preset), "-g", "60",
+           "-svtav1-params", "irefresh-type=2:scd=0"]
+    av1_ours = hlsforge(cli, src, os.path.join(work, "av1"), [("av1", AV1_RUNGS)], args.x265_preset, args.svt_preset)
+    av1_ff = ffmpeg_single(src, os.path.join(work, "av1-ffmpeg"), AV1_RUNGS, svt)
+    row("AV1 3 rungs", av1_ours, av1_ff, "ffmpeg")
+
+    h264_alone = hlsforge(cli, src, os.path.join(work, "h264"), [("h264", H264_RUNGS)], args.x265_preset, args.svt_preset)
+    mixed = hlsforge(cli, src, os.path.join(work, "mixed"), [("h264", H264_RUNGS), ("hevc", HEVC_RUNGS)],
+                     args.x265_preset, args.svt_preset)
+    two_runs = (h264_alone[0] + hevc_ours[0], h264_alone[1] + hevc_ours[1])
+    row("H.264 4 + HEVC 4", mixed, two_runs, "two hlsforge runs")
+
+    print(f"\nsource: {args.seconds} s 1080p30; x265 {args.x265_preset}, SVT-AV1 preset {args.svt_preset}; "
+          f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}\n")
+    print("| ladder | hlsforge wall s | CPU s | compared with | wall s | CPU s | wall ratio | CPU ratio |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|")
+    for name, ours, theirs, label in rows:
+        print(f"| {name} | {ours[0]:.1f} | {ours[1]:.1f} | {label} | {theirs[0]:.1f} | {theirs[1]:.1f} | "
+              f"{ours[0] / theirs[0]:.2f}x | {ours[1] / theirs[1]:.2f}x |")
+    print(f"\nmixed ladder saves {100 * (1 - mixed[0] / two_runs[0]):+.1f} % wall, "
+          f"{100 * (1 - mixed[1] / two_runs[1]):+.1f} % CPU against two runs (target: mixed <= 1.00x)")
+    print("\nPSNR of the 720p rung against the scaled source:")
+    print(f"  HEVC: hlsforge {psnr(os.path.join(work, 'hevc', '720p-hevc', 'index.m3u8'), src, 1280, 720):.2f} dB, "
+          f"ffmpeg {psnr(os.path.join(work, 'hevc-ffmpeg', 'v1', 'index.m3u8'), src, 1280, 720):.2f} dB")
+    print(f"  AV1:  hlsforge {psnr(os.path.join(work, 'av1', '720p-av1', 'index.m3u8'), src, 1280, 720):.2f} dB, "
+          f"ffmpeg {psnr(os.path.join(work, 'av1-ffmpeg', 'v1', 'index.m3u8'), src, 1280, 720):.2f} dB")
+
+
+if __name__ == "__main__":
+    main()
