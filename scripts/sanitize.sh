@@ -14,10 +14,16 @@
 # Hence: own build dirs (nothing reused from build/, whose flags differ), -O1 -g1 (the
 # sanitizers' usual choice: a third of -O2 -g's compile time, reports keep file:line), and
 # only the targets the chosen tests need (no GUI, no installer).
-# Measured (this machine shared with other builds; CPU seconds are the quiet-machine figure,
-# wall on a quiet 2-core machine is about CPU/2 for the builds, ~CPU for the serial tests):
-#   tsan build  ...  tsan tests ...
-#   asan build  ...  asan tests ...
+# Measured 2026-12-02 on a shared 2-core machine (load 3-12, no ccache), so CPU seconds are
+# the figure to go by: a quiet 2-core machine builds in about CPU/2 wall; the tests run one
+# at a time and mostly wait (sockets, s3rver, real-time shaping), wall about as measured.
+#   asan build  186 steps, -O1 -g1:      760 s CPU  -> ~380 s wall quiet
+#   asan tests  22 tests:                166 s wall (161 s CPU; +~45 s now that the three
+#               tests the first run stopped early pass)                 -> ~210 s
+#   tsan build  114 steps, at -O2 -g:    500 s CPU  -> ~250 s wall quiet (-O1 -g1: less)
+#   tsan tests  as below:                 98 s wall (69 s CPU)          -> ~100 s
+#   step total on a quiet 2-core CI machine: ~15 min; with the ~15 min of apt, build and
+#   scripts/test.sh before it, CI ~30 min of its 35.
 #
 # (die_after_fork=0: the tests start ffmpeg and hlsforge-cli with QProcess, which forks a
 # multi-threaded process and execs at once.)
@@ -118,7 +124,32 @@ run_tsan_tests() { # bin-dir
   local bin=$1 failed=0
   # The transcode test: only the threading case (progress from the pipeline's threads,
   # cancel from the caller's); the rest is media checking that TSan would only slow down.
+  # Caveat: a test process that has started a child with QProcess (tst_transcode makes its
+  # media with ffmpeg first) is no longer checked: TSan prints "starting new threads after
+  # multi-threaded fork is not supported" and a deliberate race there goes unreported. So
+  # the transcode threads are also checked in fresh hlsforge-cli processes (below), as are
+  # publishing (folderpublishtest and s3publishtest run the CLI) and the preview server
+  # (tst_shapedfileserver starts no process).
   "$bin/transcode/tst_transcode" progressIsFrequentAndCancelIsPrompt || failed=1
+  local media=build-tsan/tsan-media rc=0
+  rm -rf "$media" && mkdir -p "$media"
+  for seconds in 6 30; do # made by ffmpeg from this script, not from a checked process
+    ffmpeg -nostdin -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=25:duration=$seconds \
+      -f lavfi -i sine=duration=$seconds -c:v libx264 -preset ultrafast -c:a aac -shortest \
+      "$media/in$seconds.mp4"
+  done
+  # A whole 4-rung transcode: decode, the shared stage, a thread per rung, bounded queues.
+  "$HLSFORGE_CLI" transcode "$media/in6.mp4" --out "$media/ladder" --ladder mobile \
+    --x264-preset ultrafast --progress none || failed=1
+  # Ctrl-C three seconds into a long one: cancel from the signal path while rungs run. Only
+  # TSan's exit code (66) counts; the cancelled run's own status is the tests' business.
+  "$HLSFORGE_CLI" transcode "$media/in30.mp4" --out "$media/cancelled" --ladder mobile \
+    --progress none &
+  local pid=$!
+  sleep 3
+  kill -INT "$pid" 2> /dev/null || true
+  wait "$pid" || rc=$?
+  [ "$rc" -ne 66 ] || failed=1
   "$bin/publish/folderpublishtest" || failed=1
   "$bin/publish/s3publishtest" || failed=1
   "$bin/preview/tst_shapedfileserver" || failed=1
