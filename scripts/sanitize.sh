@@ -12,7 +12,7 @@
 # Budget: CI is one fresh 2-core Debian 12 machine without ccache, ~35 min for everything,
 # of which scripts/test.sh takes ~15 min; this step gets the rest, ~15 min, builds included.
 # Hence: own build dirs (nothing reused from build/, whose flags differ), -O1 -g1 (the
-# sanitizers' usual choice: a third of -O2 -g's compile time, reports keep file:line), and
+# sanitizers' usual choice: cheaper to compile than -O2 -g, reports keep file:line), and
 # only the targets the chosen tests need (no GUI, no installer).
 # Measured 2026-12-02 on a shared 2-core machine (load 3-12, no ccache), so CPU seconds are
 # the figure to go by: a quiet 2-core machine builds in about CPU/2 wall; the tests run one
