@@ -489,7 +489,7 @@ void TestShapedFileServer::concurrentClients() {
     // parallel: every one must get exactly its bytes.
     QByteArray big(3 * 1024 * 1024 + 17, Qt::Uninitialized);
     for (int i = 0; i < big.size(); ++i)
-        big[i] = char((i * 7919) >> 3);
+        big[i] = char((qint64(i) * 7919) >> 3); // 64-bit: i * 7919 overflows int (UBSan)
     QVERIFY(writeFile(m_root.path() + "/big.ts", big));
     QList<QFuture<bool>> futures;
     QThreadPool pool;
