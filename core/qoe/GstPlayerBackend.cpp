@@ -372,9 +372,14 @@ void GstPlayerBackend::noteElement(GstElement* element) {
     if (!factory)
         return;
     const char* name = gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory));
-    if (m_options.bufferAheadSeconds > 0 && qstrcmp(name, "hlsdemux2") == 0) {
-        const guint64 ns = guint64(m_options.bufferAheadSeconds * GST_SECOND);
-        g_object_set(element, "max-buffering-time", ns, "high-watermark-time", ns, nullptr);
+    if (qstrcmp(name, "hlsdemux2") == 0) {
+        if (m_options.bufferAheadSeconds > 0) {
+            const guint64 ns = guint64(m_options.bufferAheadSeconds * GST_SECOND);
+            g_object_set(element, "max-buffering-time", ns, "high-watermark-time", ns, nullptr);
+        }
+        if (m_options.startBufferSeconds > 0)
+            g_object_set(element, "low-watermark-time",
+                         guint64(m_options.startBufferSeconds * GST_SECOND), nullptr);
     }
     const QMutexLocker lock(&m_lock);
     m_elements << QString::fromUtf8(name);

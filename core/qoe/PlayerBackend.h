@@ -36,6 +36,12 @@ struct PlayerOptions {
     // max-buffering-time). 0: hlsdemux2's own default, 30 s, the goal Video.js (VHS) and
     // hls.js use too. The qt engine's hlsdemux has no such setting.
     double bufferAheadSeconds = 0;
+    // Media the gst engine holds before the first frame and after a stall (hlsdemux2's low
+    // watermark: its buffering reaches 100 % there). Its automatic value waited for about two
+    // segments: 6 s to the first frame at 900 kb/s on the test ladder where the qt engine
+    // started within 1 s; with 1 s it started in 2-3.5 s (3G, 900 kb/s) with no more stalls,
+    // close to web players, which start once a segment's start is buffered. 0: automatic.
+    double startBufferSeconds = 1.0;
 };
 
 class PlayerBackend : public QObject {
