@@ -15,6 +15,7 @@ BUILD_PACKAGES=(
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev
   libswscale-dev libswresample-dev libx264-dev
   libcpp-httplib-dev libqt6opengl6-dev libssl-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
 )
 RUNTIME_PACKAGES=(
   ffmpeg

@@ -6,12 +6,11 @@
 #include "preview/ShapedFileServer.h"
 #include "preview/ShapingProfile.h"
 
-#include <QAudioDevice>
-#include <QAudioOutput>
+#include "qoe/GstPlayerBackend.h"
+#include "qoe/QtPlayerBackend.h"
+
 #include <QDir>
 #include <QFileInfo>
-#include <QMediaDevices>
-#include <QMediaPlayer>
 #include <QTimer>
 #include <QVideoFrame>
 #include <QVideoSink>
@@ -40,42 +39,69 @@ void PlaybackSession::selectMediaBackend() {
 }
 
 PlaybackSession::PlaybackSession(preview::ShapedFileServer* server, QObject* parent)
-    : QObject(parent), m_server(server) {
+    : PlaybackSession(server, defaultEngine(), PlayerOptions(), parent) {}
+
+PlaybackSession::PlaybackSession(preview::ShapedFileServer* server, PlaybackEngine engine,
+                                 const PlayerOptions& options, QObject* parent)
+    : QObject(parent), m_server(server), m_options(options) {
     selectMediaBackend();
-    m_player = new QMediaPlayer(this);
-    // Attach audio only when there is a device: a headless machine plays video alone.
-    if (!QMediaDevices::audioOutputs().isEmpty()) {
-        m_audio = new QAudioOutput(this);
-        m_player->setAudioOutput(m_audio);
-    }
     m_sink = new QVideoSink(this);
-    m_player->setVideoOutput(m_sink);
     m_tick = new QTimer(this);
     m_tick->setInterval(100);
     m_wall.start();
     loadRungs();
+    attachBackend(engine);
 
     connect(m_server, &preview::ShapedFileServer::requestFinished, this,
             &PlaybackSession::onRequest);
     connect(m_sink, &QVideoSink::videoFrameChanged, this, &PlaybackSession::onFrame);
     connect(m_tick, &QTimer::timeout, this, &PlaybackSession::onTick);
-    connect(m_player, &QMediaPlayer::playbackStateChanged, this,
-            [this](QMediaPlayer::PlaybackState s) { onPlaybackState(int(s)); });
-    connect(m_player, &QMediaPlayer::mediaStatusChanged, this,
-            [this](QMediaPlayer::MediaStatus s) { onMediaStatus(int(s)); });
-    connect(m_player, &QMediaPlayer::positionChanged, this, [this](qint64 ms) {
-        if (m_started && !m_ended)
-            m_recording.furthestPositionSeconds =
-                std::max(m_recording.furthestPositionSeconds, ms / 1000.0);
-    });
 }
 
 PlaybackSession::~PlaybackSession() {
     // The player (and its GStreamer pipeline with its keep-alive connections) goes first, so
     // the server's workers see the connections close at once.
     m_server->disconnect(this);
-    delete m_player;
-    m_player = nullptr;
+    delete m_backend;
+    m_backend = nullptr;
+}
+
+void PlaybackSession::attachBackend(PlaybackEngine engine) {
+    if (engine == PlaybackEngine::Qt)
+        m_backend = new QtPlayerBackend(m_sink, this);
+    else
+        m_backend = new GstPlayerBackend(m_sink, m_options, this);
+    connect(m_backend, &PlayerBackend::stateChanged, this, &PlaybackSession::onPlaybackState);
+    connect(m_backend, &PlayerBackend::loaded, this, &PlaybackSession::onLoaded);
+    connect(m_backend, &PlayerBackend::endOfMedia, this, &PlaybackSession::onEndOfMedia);
+    connect(m_backend, &PlayerBackend::errorOccurred, this, &PlaybackSession::errorOccurred);
+    connect(m_backend, &PlayerBackend::durationChanged, this, &PlaybackSession::durationChanged);
+    connect(m_backend, &PlayerBackend::positionChanged, this, [this](qint64 ms) {
+        if (m_started && !m_ended)
+            m_recording.furthestPositionSeconds =
+                std::max(m_recording.furthestPositionSeconds, ms / 1000.0);
+        emit positionChanged(ms);
+    });
+}
+
+void PlaybackSession::setEngine(PlaybackEngine engine) {
+    if (m_backend && m_backend->engine() == engine)
+        return;
+    const qint64 at = m_backend && !m_ended ? m_backend->positionMs() : 0;
+    if (m_backend) {
+        m_backend->disconnect(this);
+        delete m_backend;
+        m_backend = nullptr;
+    }
+    attachBackend(engine);
+    emit playingChanged(false);
+    if (!m_started)
+        return;
+    mark(tr("engine: %1").arg(engineName(engine)));
+    if (m_ended)
+        return; // Play restarts from 0 on the new engine
+    m_nextSwitchReason = QStringLiteral("restart");
+    load(m_url, at);
 }
 
 void PlaybackSession::loadRungs() {
@@ -130,8 +156,8 @@ void PlaybackSession::load(const QUrl& url, qint64 resumeAtMs) {
     m_pendingResumeMs = resumeAtMs > 0 ? resumeAtMs : -1;
     m_ended = false;
     m_resumePending = true;
-    m_player->setSource(url);
-    m_player->play();
+    m_backend->setSource(url);
+    m_backend->play();
 }
 
 void PlaybackSession::play() {
@@ -139,23 +165,23 @@ void PlaybackSession::play() {
         start(m_url);
         return;
     }
-    if (m_ended || m_player->mediaStatus() == QMediaPlayer::EndOfMedia) {
+    if (m_ended || m_backend->isAtEnd() || m_backend->source().isEmpty()) {
         // A fresh load rather than Qt's seek to 0 on the ended pipeline (see the header).
         mark(tr("restart"));
         m_nextSwitchReason = QStringLiteral("restart");
-        m_player->setSource(QUrl());
+        m_backend->setSource(QUrl());
         load(m_url, -1);
         return;
     }
-    m_player->play();
+    m_backend->play();
 }
 
 void PlaybackSession::pause() {
-    m_player->pause();
+    m_backend->pause();
 }
 
 void PlaybackSession::stop() {
-    m_player->stop();
+    m_backend->stop();
     m_tick->stop();
 }
 
@@ -163,12 +189,12 @@ void PlaybackSession::seek(qint64 positionMs) {
     mark(tr("seek to %1").arg(clock(positionMs)));
     m_resumePending = true;
     m_nextSwitchReason = QStringLiteral("seek");
-    if (m_ended || m_player->mediaStatus() == QMediaPlayer::EndOfMedia) {
-        m_player->setSource(QUrl());
+    if (m_ended || m_backend->isAtEnd()) {
+        m_backend->setSource(QUrl());
         load(m_url, positionMs);
         return;
     }
-    m_player->setPosition(positionMs);
+    m_backend->setPosition(positionMs);
 }
 
 void PlaybackSession::switchSource(const QUrl& url, int lockedRung) {
@@ -177,7 +203,7 @@ void PlaybackSession::switchSource(const QUrl& url, int lockedRung) {
                         : tr("locked to %1").arg(m_recording.rungName(lockedRung)));
     m_nextSwitchReason = lockedRung < 0 ? QStringLiteral("unlocked") : QStringLiteral("locked");
     m_url = url;
-    const qint64 at = m_ended ? 0 : m_player->position();
+    const qint64 at = m_ended ? 0 : m_backend->positionMs();
     load(url, at);
 }
 
@@ -237,7 +263,7 @@ void PlaybackSession::onRequest(const preview::RequestEvent& e) {
 void PlaybackSession::onFrame(const QVideoFrame& frame) {
     if (!frame.isValid() || !m_started || m_ended)
         return;
-    if (m_player->playbackState() != QMediaPlayer::PlayingState)
+    if (!isPlaying())
         return; // a paused pipeline may still hand over its preroll frame
     const double t = now();
     if (m_awaitingFirstFrame) {
@@ -268,7 +294,7 @@ void PlaybackSession::onTick() {
     QVector<LinkSample>& link = m_recording.link;
     if (m_started && (link.isEmpty() || link.last().kbps != kbps || t - link.last().t >= 1.0))
         link.append({t, kbps});
-    if (!m_started || m_ended || m_player->playbackState() != QMediaPlayer::PlayingState)
+    if (!m_started || m_ended || !isPlaying())
         return;
     if (m_stallOpen) {
         m_recording.stalls.last().seconds = t - m_recording.stalls.last().t;
@@ -280,9 +306,10 @@ void PlaybackSession::onTick() {
     emit changed();
 }
 
-void PlaybackSession::onPlaybackState(int state) {
+void PlaybackSession::onPlaybackState(PlayerBackend::State state) {
     const double t = now();
-    if (state == QMediaPlayer::PlayingState) {
+    emit playingChanged(state == PlayerBackend::State::Playing);
+    if (state == PlayerBackend::State::Playing) {
         if (m_activeSinceWall < 0)
             m_activeSinceWall = m_wall.elapsed() / 1000.0;
         m_lastFrameT = t;
@@ -296,25 +323,27 @@ void PlaybackSession::onPlaybackState(int state) {
     }
 }
 
-void PlaybackSession::onMediaStatus(int status) {
-    if ((status == QMediaPlayer::LoadedMedia || status == QMediaPlayer::BufferedMedia) &&
-        m_pendingResumeMs > 0) {
+void PlaybackSession::onLoaded() {
+    if (m_pendingResumeMs > 0) {
         const qint64 at = m_pendingResumeMs;
         m_pendingResumeMs = -1;
-        m_player->setPosition(at);
+        m_backend->setPosition(at);
     }
-    if (status == QMediaPlayer::EndOfMedia && m_started && !m_ended) {
-        closeStall(now());
-        m_ended = true;
-        m_recording.furthestPositionSeconds =
-            std::max(m_recording.furthestPositionSeconds, m_player->position() / 1000.0);
-        // The end of the clip, not an early end of stream: the picture got near the end.
-        const double mediaSeconds = m_recording.mediaSeconds;
-        m_recording.reachedEnd =
-            mediaSeconds <= 0 || m_recording.furthestPositionSeconds >= mediaSeconds - 3.0;
-        emit ended();
-        emit changed();
-    }
+}
+
+void PlaybackSession::onEndOfMedia() {
+    if (!m_started || m_ended)
+        return;
+    closeStall(now());
+    m_ended = true;
+    m_recording.furthestPositionSeconds =
+        std::max(m_recording.furthestPositionSeconds, m_backend->positionMs() / 1000.0);
+    // The end of the clip, not an early end of stream: the picture got near the end.
+    const double mediaSeconds = m_recording.mediaSeconds;
+    m_recording.reachedEnd =
+        mediaSeconds <= 0 || m_recording.furthestPositionSeconds >= mediaSeconds - 3.0;
+    emit ended();
+    emit changed();
 }
 
 } // namespace hlsforge::qoe

@@ -1,8 +1,9 @@
 #pragma once
 // PlaybackSession: one viewer playing a ladder through the preview server, recorded for QoE.
 // The preview window and `hlsforge-cli qoe` both play through it, so they use the same engine
-// (QMediaPlayer on Qt Multimedia's GStreamer backend, whose uridecodebin picks GStreamer's
-// classic hlsdemux; see docs/preview.md) and record the same way:
+// (a PlayerBackend: by default our own playbin3 pipeline with hlsdemux2, or QMediaPlayer with
+// the classic hlsdemux; see PlayerBackend.h and docs/preview.md) and record the same way,
+// whichever engine plays:
 //   - segment fetches from the server's own request events (bytes and transfer time as the
 //     server timed them), mapped to rungs and to their place in the clip;
 //   - start-up: play request to the first frame reaching the session's QVideoSink;
@@ -13,9 +14,10 @@
 // a headless run's clock is the shaping profile's clock when the profile is applied at start().
 // Replaying after the end reloads the source instead of seeking the ended pipeline: GStreamer's
 // hlsdemux, seeked back to 0 after EOS on a slower link, posts a second EOS a few seconds in
-// and the player stops (issue 10's freeze).
+// and the player stops (issue 10's freeze). Both engines replay that way.
 // Lives in the GUI thread; the server must live there too (its events are queued to it).
 
+#include "qoe/PlayerBackend.h"
 #include "qoe/QoeRecording.h"
 
 #include <QElapsedTimer>
@@ -24,8 +26,6 @@
 #include <QUrl>
 
 QT_BEGIN_NAMESPACE
-class QAudioOutput;
-class QMediaPlayer;
 class QTimer;
 class QVideoFrame;
 class QVideoSink;
@@ -44,16 +44,30 @@ class PlaybackSession : public QObject {
 public:
     static constexpr double kStallGapSeconds = 0.5;
 
-    // The server must be started and outlive the session.
+    // The server must be started and outlive the session. The engine: defaultEngine().
     explicit PlaybackSession(preview::ShapedFileServer* server, QObject* parent = nullptr);
+    PlaybackSession(preview::ShapedFileServer* server, PlaybackEngine engine,
+                    const PlayerOptions& options, QObject* parent = nullptr);
     ~PlaybackSession() override;
 
-    // Qt Multimedia picks its backend when the first player is made: call this before any
-    // Qt Multimedia object exists. Sets QT_MEDIA_BACKEND=gstreamer unless the user set it.
+    // Qt Multimedia picks its backend when the first Qt Multimedia object is made (the session's
+    // QVideoSink too): call this before any exists. Sets QT_MEDIA_BACKEND=gstreamer unless the
+    // user set it.
     static void selectMediaBackend();
 
-    QMediaPlayer* player() const { return m_player; }
+    PlayerBackend* backend() const { return m_backend; }
+    PlaybackEngine engine() const { return m_backend->engine(); }
+    // Changes the engine; a session that has started reloads its source on the new one where
+    // the viewer was (marked on the timeline).
+    void setEngine(PlaybackEngine engine);
     QVideoSink* videoSink() const { return m_sink; } // frames to show, if anyone shows them
+
+    // The player's state, as the backend reports it.
+    bool isPlaying() const { return m_backend->state() == PlayerBackend::State::Playing; }
+    qint64 positionMs() const { return m_backend->positionMs(); }
+    qint64 durationMs() const { return m_backend->durationMs(); }
+    QUrl source() const { return m_backend->source(); }
+    bool isAtEnd() const { return m_backend->isAtEnd(); }
 
     // A new recording, clock at 0 now; loads `url` (the master or a one-rung master) and plays.
     void start(const QUrl& url);
@@ -83,21 +97,28 @@ signals:
     void firstFrame(double startupSeconds);
     void ended();
     void changed(); // anything recorded (for redraws)
+    // The backend's, forwarded (they survive an engine change).
+    void playingChanged(bool playing);
+    void positionChanged(qint64 positionMs);
+    void durationChanged(qint64 durationMs);
+    void errorOccurred(const QString& message);
 
 private:
     void loadRungs();
     void onRequest(const preview::RequestEvent& event);
     void onFrame(const QVideoFrame& frame);
     void onTick();
-    void onPlaybackState(int state);
-    void onMediaStatus(int status);
+    void attachBackend(PlaybackEngine engine);
+    void onPlaybackState(PlayerBackend::State state);
+    void onLoaded();
+    void onEndOfMedia();
     void closeStall(double t);
     void mark(const QString& label);
     void load(const QUrl& url, qint64 resumeAtMs);
 
     preview::ShapedFileServer* m_server;
-    QMediaPlayer* m_player = nullptr;
-    QAudioOutput* m_audio = nullptr;
+    PlayerOptions m_options;
+    PlayerBackend* m_backend = nullptr;
     QVideoSink* m_sink = nullptr;
     QTimer* m_tick = nullptr;
     QoeRecording m_recording;

@@ -1,8 +1,9 @@
 // `hlsforge-cli qoe` end to end: a 3-rung ladder made by hlsforge-cli transcode, played under
-// "Step down" and "3G" in one run (real playback: Qt Multimedia on GStreamer, offscreen, no
-// sound card). Checks what a creator would read: it switches down, reaches the end, stall time
-// stays bounded, the JSON has the documented fields, and the timeline's measured throughput
-// agrees with the server's own request log (within 10 %) and never exceeds the shaped link.
+// "Step down" and "3G" on both engines in one run (real playback, offscreen, no sound card:
+// gst = our playbin3 pipeline with hlsdemux2, qt = Qt Multimedia with the classic hlsdemux).
+// Checks what a creator would read: it switches down, reaches the end, stall time stays
+// bounded, the JSON has the documented fields, and the timeline's measured throughput agrees
+// with the server's own request log (within 10 %) and never exceeds the shaped link.
 // Bounds are generous: the machine running the tests may be loaded.
 
 #include "TestMedia.h"
@@ -23,12 +24,17 @@ namespace {
 
 // Step down steps from 8000 to 800 kb/s 20 s after the play request: the clip must outlast it.
 constexpr double kClipSeconds = 32;
+// hlsdemux2 buffers 30 s ahead by default (as Video.js does), so on a 32 s clip it has every
+// segment before the step and rightly never switches; 8 s ahead leaves segments to fetch
+// after the step, which is what the test is about.
+constexpr const char* kGstBufferSeconds = "8";
 
 struct LogLine {
     QString path;
     qint64 bytes = 0;
     double durationMs = 0;
     QString profile;
+    QString engine;
 };
 
 QVector<LogLine> segmentLog(const QString& path) {
@@ -44,7 +50,8 @@ QVector<LogLine> segmentLog(const QString& path) {
             continue;
         lines.append(
             {o[QStringLiteral("path")].toString(), qint64(o[QStringLiteral("bytes")].toDouble()),
-             o[QStringLiteral("durationMs")].toDouble(), o[QStringLiteral("profile")].toString()});
+             o[QStringLiteral("durationMs")].toDouble(), o[QStringLiteral("profile")].toString(),
+             o[QStringLiteral("engine")].toString()});
     }
     return lines;
 }
@@ -109,22 +116,27 @@ void TestQoeCli::stepDownAnd3G() {
     const test::ProcessResult r = test::runProcess(
         test::cliPath(),
         {QStringLiteral("qoe"), m_ladder, QStringLiteral("--profile"), QStringLiteral("Step down"),
-         QStringLiteral("--profile"), QStringLiteral("3G"), QStringLiteral("--json"),
-         QStringLiteral("--timeline"), csv, QStringLiteral("--chart"), chart,
-         QStringLiteral("--log"), log},
+         QStringLiteral("--profile"), QStringLiteral("3G"), QStringLiteral("--engine"),
+         QStringLiteral("gst"), QStringLiteral("--engine"), QStringLiteral("qt"),
+         QStringLiteral("--buffer-seconds"), QLatin1String(kGstBufferSeconds),
+         QStringLiteral("--json"), QStringLiteral("--timeline"), csv, QStringLiteral("--chart"),
+         chart, QStringLiteral("--log"), log},
         600000);
     QVERIFY2(r.ok(), r.err.constData());
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(r.out, &parseError);
     QVERIFY2(doc.isArray(), qPrintable(parseError.errorString() + QLatin1Char('\n') + r.out));
     const QJsonArray reports = doc.array();
-    QCOMPARE(reports.size(), 2);
+    // Every profile on each engine, in the order given.
+    QCOMPARE(reports.size(), 4);
     const QString context = QString::fromUtf8(r.out);
 
-    for (int i = 0; i < 2; ++i) {
+    for (int i = 0; i < 4; ++i) {
         const QJsonObject o = reports[i].toObject();
         const QString profile = o[QStringLiteral("profile")].toString();
-        QCOMPARE(profile, i == 0 ? QStringLiteral("Step down") : QStringLiteral("3G"));
+        QCOMPARE(profile, i < 2 ? QStringLiteral("Step down") : QStringLiteral("3G"));
+        QCOMPARE(o[QStringLiteral("engine")].toString(),
+                 i % 2 == 0 ? QStringLiteral("gst") : QStringLiteral("qt"));
         QVERIFY2(o[QStringLiteral("reachedEnd")].toBool(), qPrintable(context));
         const double startup = o[QStringLiteral("startupSeconds")].toDouble(-1);
         QVERIFY2(startup > 0 && startup < 30, qPrintable(context));
@@ -146,7 +158,9 @@ void TestQoeCli::stepDownAnd3G() {
                 firstDownT = s[QStringLiteral("t")].toDouble();
             }
         }
-        QVERIFY2(down, qPrintable(profile + QLatin1Char('\n') + context));
+        QVERIFY2(down,
+                 qPrintable(profile + QLatin1Char(' ') + o[QStringLiteral("engine")].toString() +
+                            QLatin1Char('\n') + context));
         // Step down keeps 8000 kb/s for 20 s (the trace's clock = seconds since the play request).
         if (profile == QLatin1String("Step down"))
             QVERIFY2(firstDownT >= 19.0, qPrintable(context));
@@ -163,12 +177,15 @@ void TestQoeCli::stepDownAnd3G() {
     // The timeline (one CSV per profile) against the server's own request log.
     const QVector<LogLine> served = segmentLog(log);
     QVERIFY(!served.isEmpty());
-    for (const QString& profile : {QStringLiteral("step-down"), QStringLiteral("3g")}) {
+    for (const QString& profile : {QStringLiteral("step-down-gst"), QStringLiteral("step-down-qt"),
+                                   QStringLiteral("3g-gst"), QStringLiteral("3g-qt")}) {
         const QVector<CsvRow> rows =
             timelineCsv(m_dir.filePath(QStringLiteral("timeline-%1.csv").arg(profile)));
         QVector<LogLine> logged;
         for (const LogLine& l : served)
-            if (l.profile.toLower().replace(QLatin1Char(' '), QLatin1Char('-')) == profile)
+            if ((l.profile + QLatin1Char(' ') + l.engine)
+                    .toLower()
+                    .replace(QLatin1Char(' '), QLatin1Char('-')) == profile)
                 logged.append(l);
         QVERIFY2(rows.size() >= kClipSeconds / 2, qPrintable(profile));
         QCOMPARE(rows.size(), logged.size());

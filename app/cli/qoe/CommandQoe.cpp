@@ -1,7 +1,8 @@
 // hlsforge-cli qoe DIR: what a viewer on a given network would get from a ladder. Plays it
 // through the shaped preview server with the preview window's engine and recording
-// (qoe::PlaybackSession), one session per profile, and reports start-up, stalls, switches,
-// time per rung, average bitrate and whether playback reached the end.
+// (qoe::PlaybackSession), one session per profile (and per engine with several --engine), and
+// reports start-up, stalls, switches, time per rung, average bitrate and whether playback
+// reached the end.
 
 #include "CliCommand.h"
 
@@ -16,7 +17,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMediaPlayer>
 #include <QSaveFile>
 #include <QTimer>
 
@@ -31,10 +31,10 @@ QString usage() {
     return QStringLiteral(
         "Usage: hlsforge-cli qoe DIR [--profile NAME]... [--kbps N]... [--trace FILE]...\n"
         "                        [--duration S] [--json] [--timeline OUT.csv] [--chart OUT.png]\n"
-        "                        [--log OUT.jsonl]\n\n"
+        "                        [--log OUT.jsonl] [--engine gst|qt]... [--buffer-seconds S]\n\n"
         "Plays the ladder in DIR (a folder holding master.m3u8, or that master.m3u8) through the\n"
-        "shaped preview server with the preview window's player (Qt Multimedia, GStreamer), one\n"
-        "session per network profile, and reports what a viewer would get: start-up delay\n"
+        "shaped preview server with the preview window's player, one session per network\n"
+        "profile, and reports what a viewer would get: start-up delay\n"
         "(play request to first frame), stalls, every rung switch, seconds per rung, average\n"
         "delivered bitrate and whether playback reached the end. Several profiles give a\n"
         "comparison table. Times are seconds since the play request, the shaping trace's clock.\n"
@@ -49,7 +49,13 @@ QString usage() {
         "  --timeline F     the segment timeline as CSV (one file per profile: F, or F with\n"
         "                   -PROFILE before the extension when there are several)\n"
         "  --chart F        the ABR timeline as a PNG (same naming)\n"
-        "  --log F          the server's request log, one JSON line per request\n");
+        "  --log F          the server's request log, one JSON line per request\n"
+        "  --engine E       the player: gst (default; GStreamer playbin3, whose hlsdemux2\n"
+        "                   abandons a late segment like web players) or qt (Qt Multimedia,\n"
+        "                   classic hlsdemux). Repeat to compare: every profile on each engine.\n"
+        "                   Default: HLSFORGE_PLAYER_ENGINE, else gst\n"
+        "  --buffer-seconds S  how far ahead the gst engine buffers (default 30, as Video.js\n"
+        "                   and hls.js)\n");
 }
 
 QString perProfilePath(const QString& path, const QString& profile, bool several) {
@@ -81,17 +87,18 @@ struct SessionOutcome {
 };
 
 SessionOutcome runSession(preview::ShapedFileServer& server, const ShapingProfile& profile,
+                          qoe::PlaybackEngine engine, const qoe::PlayerOptions& options,
                           double durationCapSeconds, const QString& timelinePath,
                           const QString& chartPath, QString* fileError) {
     SessionOutcome outcome;
-    qoe::PlaybackSession session(&server);
+    qoe::PlaybackSession session(&server, engine, options);
     QEventLoop loop;
     QObject::connect(&session, &qoe::PlaybackSession::ended, &loop, [&loop] {
         // The server reports a request when it has finished; let the last ones arrive.
         QTimer::singleShot(300, &loop, &QEventLoop::quit);
     });
-    QObject::connect(session.player(), &QMediaPlayer::errorOccurred, &loop,
-                     [&](QMediaPlayer::Error, const QString& text) {
+    QObject::connect(&session, &qoe::PlaybackSession::errorOccurred, &loop,
+                     [&](const QString& text) {
                          outcome.playerError = text;
                          loop.quit();
                      });
@@ -124,8 +131,8 @@ SessionOutcome runSession(preview::ShapedFileServer& server, const ShapingProfil
     if (!chartPath.isEmpty())
         qoe::TimelinePainter::savePng(
             session.recording(), endedAt, chartPath,
-            QObject::tr("ABR timeline: %1 on %2")
-                .arg(QFileInfo(server.rootDir()).fileName(), profile.name),
+            QObject::tr("ABR timeline: %1 on %2 (%3)")
+                .arg(QFileInfo(server.rootDir()).fileName(), profile.name, qoe::engineName(engine)),
             fileError);
     return outcome;
 }
@@ -140,6 +147,8 @@ int runQoe(const QStringList& args) {
     double durationSeconds = 0;
     bool json = false;
     QString timelinePath, chartPath, logPath;
+    QVector<qoe::PlaybackEngine> engines;
+    qoe::PlayerOptions options;
     for (int i = 0; i < args.size(); ++i) {
         const QString& a = args[i];
         const bool hasValue = i + 1 < args.size();
@@ -180,6 +189,17 @@ int runQoe(const QStringList& args) {
             durationSeconds = hasValue ? args[++i].toDouble(&ok) : -1;
             if (!ok || durationSeconds <= 0)
                 return badValue(QStringLiteral("a number of seconds > 0"));
+        } else if (a == QLatin1String("--engine")) {
+            qoe::PlaybackEngine engine;
+            if (!hasValue || !qoe::parseEngine(args[++i], &engine))
+                return badValue(QStringLiteral("gst or qt"));
+            if (!engines.contains(engine))
+                engines.append(engine);
+        } else if (a == QLatin1String("--buffer-seconds")) {
+            bool ok = false;
+            options.bufferAheadSeconds = hasValue ? args[++i].toDouble(&ok) : -1;
+            if (!ok || options.bufferAheadSeconds < 1)
+                return badValue(QStringLiteral("a number of seconds >= 1"));
         } else if (a == QLatin1String("--json")) {
             json = true;
         } else if (a == QLatin1String("--timeline") || a == QLatin1String("--chart") ||
@@ -224,6 +244,8 @@ int runQoe(const QStringList& args) {
     }
     if (profiles.isEmpty())
         profiles.append(ShapingProfile::unlimited());
+    if (engines.isEmpty())
+        engines.append(qoe::defaultEngine());
 
     preview::ShapedFileServer server(dir);
     const Status started = server.start();
@@ -238,6 +260,7 @@ int runQoe(const QStringList& args) {
 
     std::unique_ptr<QFile> log;
     QString currentProfile;
+    QString currentEngine;
     if (!logPath.isEmpty()) {
         log = std::make_unique<QFile>(logPath);
         if (!log->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
@@ -249,28 +272,46 @@ int runQoe(const QStringList& args) {
                          [&](const preview::RequestEvent& event) {
                              QJsonObject o = event.toJson();
                              o.insert(QStringLiteral("profile"), currentProfile);
+                             o.insert(QStringLiteral("engine"), currentEngine);
                              log->write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
                          });
     }
 
     installStopSignals();
-    const bool several = profiles.size() > 1;
+    // Every profile on each engine, engines in the order given; files get -PROFILE and, with
+    // several engines, -ENGINE before the extension.
+    struct Run {
+        ShapingProfile profile;
+        qoe::PlaybackEngine engine;
+    };
+    QVector<Run> runs;
+    for (const ShapingProfile& profile : profiles)
+        for (const qoe::PlaybackEngine engine : engines)
+            runs.append({profile, engine});
+    const bool severalEngines = engines.size() > 1;
+    const bool several = runs.size() > 1;
     QVector<qoe::QoeReport> reports;
     QJsonArray array;
     int status = 0;
-    for (const ShapingProfile& profile : profiles) {
+    for (const Run& run : runs) {
+        const ShapingProfile& profile = run.profile;
+        const QString engine = qoe::engineName(run.engine);
+        const QString fileTag =
+            severalEngines ? profile.name + QLatin1Char(' ') + engine : profile.name;
         currentProfile = profile.name;
-        printErr(QStringLiteral("qoe: playing %1 on %2…\n")
-                     .arg(QFileInfo(dir).fileName(), profile.name));
+        currentEngine = engine;
+        printErr(QStringLiteral("qoe: playing %1 on %2 (%3)…\n")
+                     .arg(QFileInfo(dir).fileName(), profile.name, engine));
         QString fileError;
-        const SessionOutcome outcome = runSession(
-            server, profile, durationSeconds, perProfilePath(timelinePath, profile.name, several),
-            perProfilePath(chartPath, profile.name, several), &fileError);
+        SessionOutcome outcome =
+            runSession(server, profile, run.engine, options, durationSeconds,
+                       perProfilePath(timelinePath, fileTag, several),
+                       perProfilePath(chartPath, fileTag, several), &fileError);
         if (!outcome.playerError.isEmpty() && outcome.report.startupSeconds < 0 &&
             outcome.report.secondsPerRung.isEmpty()) {
             // Nothing played at all: the player itself could not run.
-            printErr(
-                QStringLiteral("qoe: %1: the player failed: %2\n").arg(dir, outcome.playerError));
+            printErr(QStringLiteral("qoe: %1: the %2 player failed: %3\n")
+                         .arg(dir, engine, outcome.playerError));
             status = 1;
             break;
         }
@@ -279,11 +320,14 @@ int runQoe(const QStringList& args) {
             status = 1;
         }
         QJsonObject o = outcome.report.toJson();
+        o.insert(QStringLiteral("engine"), engine);
         if (!outcome.playerError.isEmpty())
             o.insert(QStringLiteral("playerError"), outcome.playerError);
         if (outcome.interrupted)
             o.insert(QStringLiteral("interrupted"), true);
         array.append(o);
+        if (severalEngines) // the table's first column tells the rows apart
+            outcome.report.profile += QStringLiteral(" (%1)").arg(engine);
         reports.append(outcome.report);
         if (!json) {
             QString text = outcome.report.summaryLine() + QLatin1Char('\n');
@@ -313,7 +357,7 @@ int runQoe(const QStringList& args) {
 CliRegistration registration{
     {QStringLiteral("qoe"),
      QStringLiteral("qoe DIR [--profile NAME]... [--kbps N] [--trace FILE] [--duration S] [--json] "
-                    "[--timeline OUT.csv] [--chart OUT.png]"),
+                    "[--timeline OUT.csv] [--chart OUT.png] [--engine gst|qt]..."),
      QStringLiteral("What a viewer would get: play a ladder through the shaped preview server "
                     "and report start-up, stalls, switches and time per rung"),
      runQoe, 65}};

@@ -19,7 +19,6 @@
 #include <QJsonDocument>
 #include <QKeySequence>
 #include <QLabel>
-#include <QMediaPlayer>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
@@ -102,10 +101,6 @@ PreviewWindow::~PreviewWindow() {
     m_server->stop();
 }
 
-QMediaPlayer* PreviewWindow::player() const {
-    return m_session->player();
-}
-
 void PreviewWindow::buildUi() {
     m_video = new VideoView(m_session->videoSink(), this);
     m_video->setMinimumSize(320, 180);
@@ -121,9 +116,18 @@ void PreviewWindow::buildUi() {
         m_profiles->addItem(QStringLiteral("%1 — %2").arg(p.name, p.description), p.name);
     m_rungs = new QComboBox(this);
     m_rungs->setObjectName(QStringLiteral("rung"));
+    m_engines = new QComboBox(this);
+    m_engines->setObjectName(QStringLiteral("engine"));
+    for (const qoe::PlaybackEngine engine : {qoe::PlaybackEngine::Gst, qoe::PlaybackEngine::Qt})
+        m_engines->addItem(qoe::engineDescription(engine), qoe::engineName(engine));
+    m_engines->setCurrentIndex(m_engines->findData(qoe::engineName(m_session->engine())));
+    m_engines->setToolTip(
+        tr("Which player plays the preview. GStreamer playbin3 uses hlsdemux2, which abandons a "
+           "segment it cannot finish in time, like web players; Qt Multimedia uses the classic "
+           "hlsdemux. Default: HLSFORGE_PLAYER_ENGINE, else GStreamer playbin3."));
     // Long entries ("Sawtooth — 6000 down to 600 kb/s over 30 s, repeating") must not set the
     // window's minimum width: at 1.5x scale on a 1280x760 screen it would not fit.
-    for (QComboBox* combo : {m_profiles, m_rungs}) {
+    for (QComboBox* combo : {m_profiles, m_rungs, m_engines}) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         combo->setMinimumContentsLength(16);
     }
@@ -168,6 +172,7 @@ void PreviewWindow::buildUi() {
     auto* controls = new QFormLayout;
     controls->addRow(tr("&Network"), m_profiles); // Alt+N: change the network while watching
     controls->addRow(tr("R&ung"), m_rungs);
+    controls->addRow(tr("&Player"), m_engines);
     controls->addRow(tr("Fetching"), m_rungLabel);
     controls->addRow(tr("Throughput"), m_throughputLabel);
     controls->addRow(tr("Viewer"), m_viewerLabel);
@@ -210,27 +215,23 @@ void PreviewWindow::buildUi() {
         connect(shortcut, &QShortcut::activated, this, &QWidget::close);
     }
 
-    QMediaPlayer* player = m_session->player();
     connect(m_playPause, &QPushButton::clicked, this, [this] {
-        if (m_session->player()->playbackState() == QMediaPlayer::PlayingState)
+        if (m_session->isPlaying())
             m_session->pause();
         else
             m_session->play();
     });
-    connect(player, &QMediaPlayer::playbackStateChanged, this,
-            [this](QMediaPlayer::PlaybackState s) {
-                m_playPause->setText(s == QMediaPlayer::PlayingState ? tr("Pause") : tr("Play"));
-            });
-    connect(player, &QMediaPlayer::durationChanged, this, [this](qint64 ms) {
+    connect(m_session, &qoe::PlaybackSession::playingChanged, this,
+            [this](bool playing) { m_playPause->setText(playing ? tr("Pause") : tr("Play")); });
+    connect(m_session, &qoe::PlaybackSession::durationChanged, this, [this](qint64 ms) {
         m_seek->setRange(0, int(ms / 100));
         updatePosition();
     });
-    connect(player, &QMediaPlayer::positionChanged, this, [this] { updatePosition(); });
-    connect(player, &QMediaPlayer::errorOccurred, this,
-            [this](QMediaPlayer::Error, const QString& text) {
-                m_errorLabel->setText(tr("Playback error: %1").arg(text));
-                m_errorLabel->show();
-            });
+    connect(m_session, &qoe::PlaybackSession::positionChanged, this, [this] { updatePosition(); });
+    connect(m_session, &qoe::PlaybackSession::errorOccurred, this, [this](const QString& text) {
+        m_errorLabel->setText(tr("Playback error: %1").arg(text));
+        m_errorLabel->show();
+    });
     connect(m_session, &qoe::PlaybackSession::segmentRecorded, this, &PreviewWindow::onSegment);
     connect(m_session, &qoe::PlaybackSession::stallChanged, this, [this] { updateViewer(); });
     connect(m_session, &qoe::PlaybackSession::firstFrame, this, [this] { updateViewer(); });
@@ -249,6 +250,11 @@ void PreviewWindow::buildUi() {
             [this] { setProfileByName(m_profiles->currentData().toString()); });
     connect(m_rungs, &QComboBox::currentIndexChanged, this,
             [this] { lockToRung(m_rungs->currentData().toInt()); });
+    connect(m_engines, &QComboBox::currentIndexChanged, this, [this] {
+        qoe::PlaybackEngine engine;
+        if (qoe::parseEngine(m_engines->currentData().toString(), &engine))
+            setEngine(engine);
+    });
     connect(exportPng, &QPushButton::clicked, this, &PreviewWindow::chooseExportPng);
     connect(exportCsv, &QPushButton::clicked, this, &PreviewWindow::chooseExportCsv);
     connect(exportReport, &QPushButton::clicked, this, &PreviewWindow::chooseExportReport);
@@ -303,6 +309,17 @@ void PreviewWindow::seekTo(qint64 positionMs) {
     m_session->seek(positionMs);
 }
 
+void PreviewWindow::setEngine(qoe::PlaybackEngine engine) {
+    m_errorLabel->hide();
+    const int index = m_engines->findData(qoe::engineName(engine));
+    if (index >= 0 && index != m_engines->currentIndex()) {
+        const QSignalBlocker block(m_engines);
+        m_engines->setCurrentIndex(index);
+    }
+    if (isServing())
+        m_session->setEngine(engine);
+}
+
 void PreviewWindow::onSegment(int index, bool isSwitch) {
     const qoe::QoeRecording& r = m_session->recording();
     const qoe::SegmentRecord& s = r.segments[index];
@@ -350,11 +367,10 @@ void PreviewWindow::updateViewer() {
 }
 
 void PreviewWindow::updatePosition() {
-    QMediaPlayer* player = m_session->player();
     if (!m_seeking)
-        m_seek->setValue(int(player->position() / 100));
-    m_positionLabel->setText(QStringLiteral("%1 / %2").arg(formatTime(player->position()),
-                                                           formatTime(player->duration())));
+        m_seek->setValue(int(m_session->positionMs() / 100));
+    m_positionLabel->setText(QStringLiteral("%1 / %2").arg(formatTime(m_session->positionMs()),
+                                                           formatTime(m_session->durationMs())));
 }
 
 QString PreviewWindow::rungReadout() const {

@@ -3,10 +3,11 @@
 // preview server, the way a viewer on a chosen network would see it.
 //
 // - Playback and recording are a qoe::PlaybackSession (core/qoe), the same engine and the same
-//   record as `hlsforge-cli qoe`: QMediaPlayer on Qt Multimedia's GStreamer backend into a
-//   QVideoSink, shown by a plain VideoView widget (no native video window, see VideoView.h).
-//   The backend is chosen when the first QMediaPlayer is made, so call selectMediaBackend() at
-//   the top of main(), before any Qt Multimedia object exists.
+//   record as `hlsforge-cli qoe`: by default our own GStreamer playbin3 pipeline (hlsdemux2),
+//   or QMediaPlayer (classic hlsdemux), chosen in the Player box or by HLSFORGE_PLAYER_ENGINE;
+//   frames go to a QVideoSink shown by a plain VideoView widget (no native video window, see
+//   VideoView.h). Qt Multimedia's backend is chosen when its first object is made, so call
+//   selectMediaBackend() at the top of main(), before any Qt Multimedia object exists.
 // - Network profile changeable while playing; "Auto (ABR)" or one rung locked (served as a
 //   generated single-variant master playlist). Play after the end replays from 0.
 // - Live readout (rung, link and the throughput of the last 3 segments, start-up and stalls),
@@ -22,7 +23,6 @@
 QT_BEGIN_NAMESPACE
 class QComboBox;
 class QLabel;
-class QMediaPlayer;
 class QPushButton;
 class QSlider;
 class QTimer;
@@ -33,7 +33,8 @@ class ShapedFileServer;
 }
 namespace hlsforge::qoe {
 class PlaybackSession;
-}
+enum class PlaybackEngine;
+} // namespace hlsforge::qoe
 
 namespace hlsforge::gui {
 
@@ -53,7 +54,6 @@ public:
     QString errorText() const; // why nothing plays (no master playlist, port...), or empty
     preview::ShapedFileServer& server() const { return *m_server; }
     qoe::PlaybackSession* session() const { return m_session; }
-    QMediaPlayer* player() const;
     AbrTimeline* timeline() const { return m_timeline; }
     VideoView* videoView() const { return m_video; }
 
@@ -61,7 +61,8 @@ public:
     void setProfileByName(const QString& name); // a built-in profile, applied at once
     void lockToRung(int rung);                  // -1: Auto (ABR)
     int lockedRung() const { return m_lockedRung; }
-    void seekTo(qint64 positionMs); // as the seek bar does
+    void seekTo(qint64 positionMs);             // as the seek bar does
+    void setEngine(qoe::PlaybackEngine engine); // as the Player box does
 
     bool exportPng(const QString& path, QString* error = nullptr);
     bool exportCsv(const QString& path, QString* error = nullptr) const;
@@ -96,6 +97,7 @@ private:
     QSlider* m_seek = nullptr;
     QComboBox* m_profiles = nullptr;
     QComboBox* m_rungs = nullptr;
+    QComboBox* m_engines = nullptr;
     QLabel* m_rungLabel = nullptr;
     QLabel* m_throughputLabel = nullptr;
     QLabel* m_viewerLabel = nullptr;

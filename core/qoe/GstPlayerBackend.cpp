@@ -1,0 +1,520 @@
+#include "qoe/GstPlayerBackend.h"
+
+#include <QAudioDevice>
+#include <QMediaDevices>
+#include <QMutexLocker>
+#include <QTimer>
+#include <QVideoFrameFormat>
+#include <QVideoSink>
+
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include <cstring>
+#include <mutex>
+
+namespace hlsforge::qoe {
+namespace {
+
+// Owners for the GStreamer and GLib handles used below.
+struct ObjectUnref {
+    void operator()(gpointer p) const {
+        if (p)
+            gst_object_unref(p);
+    }
+};
+struct ErrorFree {
+    void operator()(GError* e) const { g_error_free(e); }
+};
+struct CharFree {
+    void operator()(gchar* s) const { g_free(s); }
+};
+struct SampleUnref {
+    void operator()(GstSample* s) const { gst_sample_unref(s); }
+};
+struct IteratorFree {
+    void operator()(GstIterator* i) const { gst_iterator_free(i); }
+};
+struct MessageUnref {
+    void operator()(GstMessage* m) const { gst_message_unref(m); }
+};
+using BusPtr = std::unique_ptr<GstBus, ObjectUnref>;
+using FactoryPtr = std::unique_ptr<GstElementFactory, ObjectUnref>;
+using ErrorPtr = std::unique_ptr<GError, ErrorFree>;
+using CharPtr = std::unique_ptr<gchar, CharFree>;
+using SamplePtr = std::unique_ptr<GstSample, SampleUnref>;
+using IteratorPtr = std::unique_ptr<GstIterator, IteratorFree>;
+using MessagePtr = std::shared_ptr<GstMessage>; // shared: copied into a queued call
+
+// A mapped GstVideoFrame, unmapped on every path out.
+class MappedVideoFrame {
+public:
+    MappedVideoFrame(GstVideoInfo* info, GstBuffer* buffer)
+        : m_ok(gst_video_frame_map(&m_frame, info, buffer, GST_MAP_READ)) {}
+    ~MappedVideoFrame() {
+        if (m_ok)
+            gst_video_frame_unmap(&m_frame);
+    }
+    MappedVideoFrame(const MappedVideoFrame&) = delete;
+    MappedVideoFrame& operator=(const MappedVideoFrame&) = delete;
+    bool ok() const { return m_ok; }
+    GstVideoFrame* get() { return &m_frame; }
+
+private:
+    GstVideoFrame m_frame{};
+    bool m_ok;
+};
+
+bool initGstreamer(QString* error) {
+    static std::once_flag once;
+    static QString initError;
+    std::call_once(once, [] {
+        GError* raw = nullptr;
+        if (!gst_init_check(nullptr, nullptr, &raw)) {
+            const ErrorPtr err(raw);
+            initError = QStringLiteral("GStreamer could not start: %1")
+                            .arg(QString::fromUtf8(err ? err->message : "unknown error"));
+        }
+    });
+    *error = initError;
+    return initError.isEmpty();
+}
+
+bool hasFactory(const char* name) {
+    return FactoryPtr(gst_element_factory_find(name)) != nullptr;
+}
+
+// The bus sync handler's context: which backend, and for which pipeline.
+struct BusContext {
+    GstPlayerBackend* backend;
+    quint64 generation;
+};
+
+GstBusSyncReply onBusSync(GstBus*, GstMessage* message, gpointer data) {
+    const auto* context = static_cast<const BusContext*>(data);
+    switch (GST_MESSAGE_TYPE(message)) {
+    case GST_MESSAGE_ERROR:
+    case GST_MESSAGE_WARNING:
+    case GST_MESSAGE_EOS:
+    case GST_MESSAGE_BUFFERING:
+    case GST_MESSAGE_ASYNC_DONE:
+    case GST_MESSAGE_DURATION_CHANGED:
+    case GST_MESSAGE_CLOCK_LOST:
+        context->backend->postBusMessage(context->generation, message);
+        break;
+    default:
+        break; // tags, QoS, stream status…: nothing the session uses
+    }
+    return GST_BUS_DROP;
+}
+
+void onDeepElementAdded(GstBin*, GstBin*, GstElement* element, gpointer data) {
+    static_cast<GstPlayerBackend*>(data)->noteElement(element);
+}
+
+// Copies an I420 sample into a QVideoFrame the GUI thread can own: the GStreamer buffer goes
+// back to its pool at once, and a preview's frames are small.
+QVideoFrame toVideoFrame(GstSample* sample) {
+    GstCaps* caps = gst_sample_get_caps(sample);
+    GstBuffer* buffer = gst_sample_get_buffer(sample);
+    GstVideoInfo info;
+    if (!caps || !buffer || !gst_video_info_from_caps(&info, caps) ||
+        GST_VIDEO_INFO_FORMAT(&info) != GST_VIDEO_FORMAT_I420)
+        return {};
+    MappedVideoFrame mapped(&info, buffer);
+    if (!mapped.ok())
+        return {};
+    const int width = GST_VIDEO_INFO_WIDTH(&info);
+    const int height = GST_VIDEO_INFO_HEIGHT(&info);
+    QVideoFrameFormat format(QSize(width, height), QVideoFrameFormat::Format_YUV420P);
+    const GstVideoColorimetry& c = GST_VIDEO_INFO_COLORIMETRY(&info);
+    format.setColorSpace(c.matrix == GST_VIDEO_COLOR_MATRIX_BT601
+                             ? QVideoFrameFormat::ColorSpace_BT601
+                             : QVideoFrameFormat::ColorSpace_BT709);
+    format.setColorRange(c.range == GST_VIDEO_COLOR_RANGE_0_255
+                             ? QVideoFrameFormat::ColorRange_Full
+                             : QVideoFrameFormat::ColorRange_Video);
+    QVideoFrame frame(format);
+    if (!frame.map(QVideoFrame::WriteOnly))
+        return {};
+    for (int plane = 0; plane < 3; ++plane) {
+        const int rows = plane == 0 ? height : (height + 1) / 2;
+        const int rowBytes = plane == 0 ? width : (width + 1) / 2;
+        const auto* from =
+            static_cast<const uchar*>(GST_VIDEO_FRAME_PLANE_DATA(mapped.get(), plane));
+        const int fromStride = GST_VIDEO_FRAME_PLANE_STRIDE(mapped.get(), plane);
+        uchar* to = frame.bits(plane);
+        const int toStride = frame.bytesPerLine(plane);
+        for (int y = 0; y < rows; ++y)
+            std::memcpy(to + qsizetype(y) * toStride, from + qsizetype(y) * fromStride,
+                        size_t(rowBytes));
+    }
+    frame.unmap();
+    if (GST_BUFFER_PTS_IS_VALID(buffer))
+        frame.setStartTime(qint64(GST_BUFFER_PTS(buffer) / GST_USECOND));
+    return frame;
+}
+
+GstFlowReturn onNewSample(GstAppSink* appsink, gpointer data) {
+    const SamplePtr sample(gst_app_sink_pull_sample(appsink));
+    if (!sample)
+        return GST_FLOW_FLUSHING;
+    QVideoFrame frame = toVideoFrame(sample.get());
+    if (frame.isValid())
+        static_cast<GstPlayerBackend*>(data)->deliverFrame(std::move(frame));
+    return GST_FLOW_OK;
+}
+
+QString messageSource(GstMessage* message) {
+    if (!GST_MESSAGE_SRC(message))
+        return QStringLiteral("GStreamer");
+    const CharPtr name(gst_object_get_name(GST_MESSAGE_SRC(message)));
+    return QString::fromUtf8(name ? name.get() : "GStreamer");
+}
+
+} // namespace
+
+void GstPlayerBackend::ElementUnref::operator()(GstElement* e) const {
+    if (e)
+        gst_object_unref(e);
+}
+
+QString GstPlayerBackend::missingElements() {
+    QString error;
+    if (!initGstreamer(&error))
+        return error;
+    QStringList missing;
+    for (const char* name : {"playbin3", "appsink", "videoconvert"})
+        if (!hasFactory(name))
+            missing << QStringLiteral("%1 (gstreamer1.0-plugins-base)").arg(QLatin1String(name));
+    if (!hasFactory("hlsdemux2"))
+        missing << QStringLiteral("hlsdemux2 (gstreamer1.0-plugins-good 1.22 or later)");
+    if (missing.isEmpty())
+        return {};
+    return QStringLiteral("the GStreamer elements %1 are not installed")
+        .arg(missing.join(QStringLiteral(", ")));
+}
+
+GstPlayerBackend::GstPlayerBackend(QVideoSink* sink, const PlayerOptions& options, QObject* parent)
+    : PlayerBackend(parent), m_sink(sink), m_options(options) {
+    m_poll = new QTimer(this);
+    m_poll->setInterval(100);
+    connect(m_poll, &QTimer::timeout, this, &GstPlayerBackend::pollPosition);
+}
+
+GstPlayerBackend::~GstPlayerBackend() {
+    // To NULL first: that joins the streaming threads, so none calls back into a half-destroyed
+    // object, and the pipeline's keep-alive connections to the server close at once.
+    teardown();
+}
+
+bool GstPlayerBackend::build() {
+    const QString missing = missingElements();
+    if (!missing.isEmpty()) {
+        fail(missing);
+        return false;
+    }
+    GstElement* playbin = gst_element_factory_make("playbin3", nullptr);
+    GstElement* videoSink = gst_element_factory_make("appsink", "hlsforge-video");
+    const bool hasSoundCard = !QMediaDevices::audioOutputs().isEmpty();
+    GstElement* audioSink =
+        gst_element_factory_make(hasSoundCard ? "autoaudiosink" : "fakesink", "hlsforge-audio");
+    if (!playbin || !videoSink || !audioSink) {
+        for (GstElement* e : {playbin, videoSink, audioSink})
+            if (e)
+                gst_object_unref(gst_object_ref_sink(e));
+        fail(QStringLiteral("GStreamer could not create its playback pipeline"));
+        return false;
+    }
+    m_pipeline.reset(GST_ELEMENT(gst_object_ref_sink(playbin)));
+    const quint64 generation = ++m_generation;
+    {
+        const QMutexLocker lock(&m_lock);
+        m_elements.clear();
+    }
+    m_prerolled = false;
+    m_buffering = false;
+    m_atEnd = false;
+    m_positionMs = 0;
+
+    // Video: I420 (what the H.264 decoder gives, so usually no conversion), synced to the
+    // clock so a frame arrives when a viewer would see it; the session times stalls by it.
+    GstCaps* caps = gst_caps_from_string("video/x-raw,format=I420");
+    g_object_set(videoSink, "caps", caps, "sync", TRUE, "max-buffers", 2u, "enable-last-sample",
+                 FALSE, nullptr);
+    gst_caps_unref(caps);
+    GstAppSinkCallbacks callbacks{};
+    callbacks.new_sample = onNewSample;
+    gst_app_sink_set_callbacks(GST_APP_SINK(videoSink), &callbacks, this, nullptr);
+    if (!hasSoundCard) // real time without a device: the audio clock would otherwise be free
+        g_object_set(audioSink, "sync", TRUE, nullptr);
+    // playbin3 takes the floating references of both sinks.
+    g_object_set(playbin, "uri", m_source.toString(QUrl::FullyEncoded).toUtf8().constData(),
+                 "video-sink", videoSink, "audio-sink", audioSink, nullptr);
+    // The elements made so far (playbin3 and the uridecodebin3 it makes at once), then every
+    // one added later, at any depth (hlsdemux2 sits inside urisourcebin).
+    noteElement(playbin);
+    const IteratorPtr children(gst_bin_iterate_recurse(GST_BIN(playbin)));
+    gst_iterator_foreach(
+        children.get(),
+        [](const GValue* item, gpointer self) {
+            static_cast<GstPlayerBackend*>(self)->noteElement(
+                GST_ELEMENT(g_value_get_object(item)));
+        },
+        this);
+    g_signal_connect(playbin, "deep-element-added", G_CALLBACK(onDeepElementAdded), this);
+
+    const BusPtr bus(gst_element_get_bus(playbin));
+    gst_bus_set_sync_handler(bus.get(), onBusSync, new BusContext{this, generation},
+                             [](gpointer data) { delete static_cast<BusContext*>(data); });
+    return true;
+}
+
+void GstPlayerBackend::teardown() {
+    m_poll->stop();
+    if (!m_pipeline)
+        return;
+    ++m_generation; // queued messages of this pipeline are dropped from now on
+    gst_element_set_state(m_pipeline.get(), GST_STATE_NULL);
+    const BusPtr bus(gst_element_get_bus(m_pipeline.get()));
+    gst_bus_set_sync_handler(bus.get(), nullptr, nullptr, nullptr);
+    m_pipeline.reset();
+    m_prerolled = false;
+    m_buffering = false;
+    m_pendingSeekMs = -1;
+}
+
+void GstPlayerBackend::setSource(const QUrl& url) {
+    teardown();
+    m_source = url;
+    m_atEnd = false;
+    m_positionMs = 0;
+    if (m_durationMs != 0) {
+        m_durationMs = 0;
+        emit durationChanged(0);
+    }
+    setStateValue(State::Stopped);
+    if (!url.isEmpty())
+        build();
+}
+
+void GstPlayerBackend::setStateValue(State state) {
+    if (m_state == state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void GstPlayerBackend::applyPipelineState() {
+    if (!m_pipeline)
+        return;
+    GstState target = GST_STATE_PAUSED;
+    if (m_state == State::Playing && !m_buffering)
+        target = GST_STATE_PLAYING;
+    if (gst_element_set_state(m_pipeline.get(), target) == GST_STATE_CHANGE_FAILURE)
+        fail(QStringLiteral("%1: GStreamer could not start playing it")
+                 .arg(m_source.toDisplayString()));
+}
+
+void GstPlayerBackend::play() {
+    if (m_source.isEmpty())
+        return;
+    if (!m_pipeline && !build())
+        return;
+    if (m_atEnd) {
+        // A replay: a fresh pipeline, never a seek of the ended demuxer (see PlaybackSession.h).
+        setSource(m_source);
+        if (!m_pipeline)
+            return;
+    }
+    setStateValue(State::Playing);
+    applyPipelineState();
+    m_poll->start();
+}
+
+void GstPlayerBackend::pause() {
+    if (!m_pipeline)
+        return;
+    setStateValue(State::Paused);
+    applyPipelineState();
+}
+
+void GstPlayerBackend::stop() {
+    teardown();
+    m_positionMs = 0;
+    setStateValue(State::Stopped);
+}
+
+void GstPlayerBackend::setPosition(qint64 positionMs) {
+    if (!m_pipeline)
+        return;
+    m_atEnd = false;
+    if (!m_prerolled) {
+        m_pendingSeekMs = positionMs; // a seek before preroll is lost: apply it at ASYNC_DONE
+        return;
+    }
+    // Key unit: land on a segment's IDR, as web players do, so the seek fetches one segment.
+    gst_element_seek_simple(m_pipeline.get(), GST_FORMAT_TIME,
+                            GstSeekFlags(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT),
+                            gint64(positionMs) * GST_MSECOND);
+    m_positionMs = positionMs;
+    emit positionChanged(positionMs);
+}
+
+QStringList GstPlayerBackend::pipelineElements() const {
+    const QMutexLocker lock(&m_lock);
+    return m_elements;
+}
+
+void GstPlayerBackend::noteElement(GstElement* element) {
+    GstElementFactory* factory = gst_element_get_factory(element);
+    if (!factory)
+        return;
+    const char* name = gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory));
+    if (qstrcmp(name, "hlsdemux2") == 0) {
+        if (m_options.bufferAheadSeconds > 0) {
+            const guint64 ns = guint64(m_options.bufferAheadSeconds * GST_SECOND);
+            g_object_set(element, "max-buffering-time", ns, "high-watermark-time", ns, nullptr);
+        }
+        if (m_options.startBufferSeconds > 0)
+            g_object_set(element, "low-watermark-time",
+                         guint64(m_options.startBufferSeconds * GST_SECOND), nullptr);
+    }
+    const QMutexLocker lock(&m_lock);
+    m_elements << QString::fromUtf8(name);
+}
+
+void GstPlayerBackend::postBusMessage(quint64 generation, GstMessage* message) {
+    const MessagePtr ref(gst_message_ref(message), MessageUnref());
+    // Queued to the GUI thread; dropped with the object if it is gone by then.
+    QMetaObject::invokeMethod(
+        this, [this, generation, ref] { onBusMessage(generation, ref.get()); },
+        Qt::QueuedConnection);
+}
+
+void GstPlayerBackend::deliverFrame(QVideoFrame frame) {
+    {
+        const QMutexLocker lock(&m_lock);
+        m_pendingFrame = std::move(frame);
+    }
+    // One queued call at a time: a busy GUI thread gets the newest frame, not a backlog.
+    if (!m_framePosted.exchange(true))
+        QMetaObject::invokeMethod(this, &GstPlayerBackend::flushFrame, Qt::QueuedConnection);
+}
+
+void GstPlayerBackend::flushFrame() {
+    QVideoFrame frame;
+    {
+        const QMutexLocker lock(&m_lock);
+        frame = std::exchange(m_pendingFrame, QVideoFrame());
+        m_framePosted = false;
+    }
+    if (frame.isValid() && m_sink)
+        m_sink->setVideoFrame(frame);
+}
+
+void GstPlayerBackend::onBusMessage(quint64 generation, GstMessage* message) {
+    if (generation != m_generation || !m_pipeline)
+        return;
+    switch (GST_MESSAGE_TYPE(message)) {
+    case GST_MESSAGE_ERROR: {
+        GError* raw = nullptr;
+        gchar* rawDebug = nullptr;
+        gst_message_parse_error(message, &raw, &rawDebug);
+        const ErrorPtr err(raw);
+        const CharPtr debug(rawDebug);
+        qWarning("gst engine: %s: %s (%s)", qPrintable(messageSource(message)),
+                 err ? err->message : "", debug ? debug.get() : "");
+        fail(QStringLiteral("%1: %2 (%3)")
+                 .arg(m_source.toDisplayString(),
+                      QString::fromUtf8(err ? err->message : "unknown error"),
+                      messageSource(message)));
+        break;
+    }
+    case GST_MESSAGE_WARNING: {
+        GError* raw = nullptr;
+        gchar* rawDebug = nullptr;
+        gst_message_parse_warning(message, &raw, &rawDebug);
+        const ErrorPtr err(raw);
+        const CharPtr debug(rawDebug);
+        qWarning("gst engine: %s: %s", qPrintable(messageSource(message)), err ? err->message : "");
+        break;
+    }
+    case GST_MESSAGE_EOS:
+        pollPosition();
+        m_poll->stop();
+        m_atEnd = true;
+        m_buffering = false;
+        setStateValue(State::Stopped);
+        emit endOfMedia();
+        break;
+    case GST_MESSAGE_BUFFERING: {
+        gint percent = 100;
+        gst_message_parse_buffering(message, &percent);
+        const bool buffering = percent < 100;
+        if (buffering != m_buffering) {
+            m_buffering = buffering;
+            applyPipelineState();
+        }
+        break;
+    }
+    case GST_MESSAGE_ASYNC_DONE:
+        queryDuration();
+        if (!m_prerolled) {
+            m_prerolled = true;
+            if (m_pendingSeekMs >= 0)
+                setPosition(std::exchange(m_pendingSeekMs, -1));
+            emit loaded();
+        }
+        break;
+    case GST_MESSAGE_DURATION_CHANGED:
+        queryDuration();
+        break;
+    case GST_MESSAGE_CLOCK_LOST:
+        // The documented recovery: a new clock is chosen on the way back to PLAYING.
+        if (m_state == State::Playing && !m_buffering) {
+            gst_element_set_state(m_pipeline.get(), GST_STATE_PAUSED);
+            gst_element_set_state(m_pipeline.get(), GST_STATE_PLAYING);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void GstPlayerBackend::queryDuration() {
+    if (!m_pipeline)
+        return;
+    gint64 ns = 0;
+    if (gst_element_query_duration(m_pipeline.get(), GST_FORMAT_TIME, &ns) && ns > 0) {
+        const qint64 ms = qint64(ns / GST_MSECOND);
+        if (ms != m_durationMs) {
+            m_durationMs = ms;
+            emit durationChanged(ms);
+        }
+    }
+}
+
+void GstPlayerBackend::pollPosition() {
+    if (!m_pipeline || m_atEnd)
+        return;
+    if (m_durationMs <= 0)
+        queryDuration();
+    gint64 ns = 0;
+    if (!gst_element_query_position(m_pipeline.get(), GST_FORMAT_TIME, &ns) || ns < 0)
+        return;
+    const qint64 ms = qint64(ns / GST_MSECOND);
+    if (ms != m_positionMs) {
+        m_positionMs = ms;
+        emit positionChanged(ms);
+    }
+}
+
+void GstPlayerBackend::fail(const QString& message) {
+    teardown();
+    setStateValue(State::Stopped);
+    emit errorOccurred(message);
+}
+
+} // namespace hlsforge::qoe

@@ -1,0 +1,36 @@
+#include "qoe/PlayerBackend.h"
+
+namespace hlsforge::qoe {
+
+QString engineName(PlaybackEngine engine) {
+    return engine == PlaybackEngine::Qt ? QStringLiteral("qt") : QStringLiteral("gst");
+}
+
+bool parseEngine(const QString& name, PlaybackEngine* engine) {
+    const QString n = name.trimmed().toLower();
+    if (n == QLatin1String("gst") || n == QLatin1String("gstreamer")) {
+        *engine = PlaybackEngine::Gst;
+        return true;
+    }
+    if (n == QLatin1String("qt")) {
+        *engine = PlaybackEngine::Qt;
+        return true;
+    }
+    return false;
+}
+
+QString engineDescription(PlaybackEngine engine) {
+    return engine == PlaybackEngine::Qt ? QStringLiteral("Qt Multimedia (GStreamer hlsdemux)")
+                                        : QStringLiteral("GStreamer playbin3 (hlsdemux2)");
+}
+
+PlaybackEngine defaultEngine() {
+    PlaybackEngine engine = PlaybackEngine::Gst;
+    const QString fromEnvironment = qEnvironmentVariable("HLSFORGE_PLAYER_ENGINE");
+    if (!fromEnvironment.isEmpty() && !parseEngine(fromEnvironment, &engine))
+        qWarning("HLSFORGE_PLAYER_ENGINE=%s: not gst or qt; using gst",
+                 qPrintable(fromEnvironment));
+    return engine;
+}
+
+} // namespace hlsforge::qoe
