@@ -42,12 +42,12 @@ QueueController::QueueController(QueueModel* model, QObject* parent)
 QueueController::~QueueController() {
     m_pool.clear();
     m_pool.waitForDone();
-    for (const QPointer<TranscodeJob>& job : std::as_const(m_jobs)) {
+    for (const QPointer<Job>& job : std::as_const(m_jobs)) {
         if (job)
             job->cancel();
     }
-    // TranscodeJob's destructor joins its thread; the staged output is discarded by core.
-    for (const QPointer<TranscodeJob>& job : std::as_const(m_jobs))
+    // A Job's destructor joins its thread; the staged output is discarded by core.
+    for (const QPointer<Job>& job : std::as_const(m_jobs))
         delete job.data();
     m_jobs.clear();
 }
@@ -533,7 +533,7 @@ void QueueController::cancel(const QList<quint64>& ids) {
             });
             m_batch.remove(id);
         } else if (item->state == JobState::Running) {
-            if (TranscodeJob* job = m_jobs.value(id))
+            if (Job* job = m_jobs.value(id))
                 job->cancel(); // non-blocking; finished() follows within about a second
             m_model->update(id, [&](QueueItem& it) {
                 it.state = JobState::Cancelling;
@@ -554,7 +554,7 @@ void QueueController::cancelAll() {
 
 void QueueController::remove(const QList<quint64>& ids) {
     for (quint64 id : ids) {
-        if (TranscodeJob* job = m_jobs.value(id))
+        if (Job* job = m_jobs.value(id))
             job->cancel(); // onFinished deletes it once its thread is done
         m_batch.remove(id);
         m_model->removeById(id);
@@ -633,11 +633,12 @@ void QueueController::startJob(quint64 id) {
     request.ladder = m_model->ladderFor(*item);
     request.replaceExisting = false; // the GUI never overwrites; it picks a new name instead
 
+    // Driven through the Job contract: progressChanged() says the snapshot moved, finished()
+    // comes once; the typed detail and result are read from the job itself.
     auto* job = new TranscodeJob(request, this);
-    connect(job, &TranscodeJob::progress, this,
-            [this, id](const TranscodeProgress& progress) { onProgress(id, progress); });
-    connect(job, &TranscodeJob::finished, this,
-            [this, id](const TranscodeResult& result) { onFinished(id, result); });
+    connect(job, &Job::progressChanged, this,
+            [this, id, job] { onProgress(id, job->transcodeProgress()); });
+    connect(job, &Job::finished, this, [this, id, job] { onFinished(id, job->result()); });
     m_jobs.insert(id, job);
     m_model->update(id, [&](QueueItem& it) {
         it.state = JobState::Running;
@@ -662,7 +663,7 @@ void QueueController::onProgress(quint64 id, const TranscodeProgress& progress) 
 }
 
 void QueueController::onFinished(quint64 id, const TranscodeResult& result) {
-    if (TranscodeJob* job = m_jobs.take(id))
+    if (Job* job = m_jobs.take(id))
         job->deleteLater();
     JobState state = JobState::Failed;
     if (result.status.isOk())

@@ -14,7 +14,7 @@
 #include <QThreadPool>
 
 namespace hlsforge {
-class TranscodeJob;
+class Job;
 }
 
 namespace hlsforge::gui {
@@ -100,7 +100,7 @@ private:
     QString m_outputRoot;
     int m_concurrency = 1;
     bool m_autoStart = false;
-    QHash<quint64, QPointer<TranscodeJob>> m_jobs;
+    QHash<quint64, QPointer<Job>> m_jobs;     // running transcodes by queue item
     QSet<quint64> m_batch;                    // items started since the queue was last idle
     QHash<quint64, JobState> m_batchOutcomes; // how each of them ended
 };

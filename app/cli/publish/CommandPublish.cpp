@@ -3,17 +3,15 @@
 // stdout, exit status non-zero with the reason on failure.
 
 #include "CliCommand.h"
+#include "JobRunner.h"
 
 #include "publish/Credentials.h"
 #include "publish/PublishJob.h"
 #include "util/Format.h"
 
-#include <QCoreApplication>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QTimer>
+#include <QUrl>
 
-#include <csignal>
+#include <optional>
 
 namespace hlsforge::cli {
 namespace {
@@ -47,52 +45,29 @@ const char* kUsage =
     "  --cache-segments VALUE  Cache-Control of segments (default \"max-age=31536000, "
     "immutable\")\n"
     "  --cache-playlists VALUE Cache-Control of playlists and page (default \"max-age=60\")\n"
-    "  --progress text|json|none  progress on stderr (default text)\n"
+    "%1"
     "\n"
     "Prints \"playback: URL\" (and \"page: URL\" when index.html exists) on stdout.\n"
     "Exit status: 0 done, 1 failed, 2 usage error, 130 interrupted.\n";
 
-QJsonObject progressJson(const PublishProgress& p) {
-    return {{QStringLiteral("event"), QStringLiteral("progress")},
-            {QStringLiteral("phase"), p.phase},
-            {QStringLiteral("filesDone"), p.filesDone},
-            {QStringLiteral("filesSkipped"), p.filesSkipped},
-            {QStringLiteral("filesTotal"), p.filesTotal},
-            {QStringLiteral("bytesDone"), p.bytesDone},
-            {QStringLiteral("bytesTotal"), p.bytesTotal},
-            {QStringLiteral("bytesTransferred"), p.bytesTransferred},
-            {QStringLiteral("bytesPerSecond"), qRound64(p.bytesPerSecond)},
-            {QStringLiteral("etaSeconds"), p.etaSeconds < 0 ? -1 : qRound(p.etaSeconds)},
-            {QStringLiteral("retries"), p.retries}};
-}
-
-QString progressText(const PublishProgress& p) {
-    static const char* phases[] = {"segments", "media playlists", "page", "master playlist"};
-    QString line = QStringLiteral("publish: %1/%2 files (%3 unchanged), %4 of %5, %6")
-                       .arg(p.filesDone)
-                       .arg(p.filesTotal)
-                       .arg(p.filesSkipped)
-                       .arg(formatBytes(p.bytesDone), formatBytes(p.bytesTotal),
-                            formatBytesPerSecond(p.bytesPerSecond));
-    if (p.etaSeconds >= 0)
-        line += QStringLiteral(", ETA %1").arg(formatDuration(p.etaSeconds));
-    if (p.retries > 0)
-        line += QStringLiteral(", %1 retries").arg(p.retries);
-    return line + QStringLiteral(" [%1]\n").arg(QLatin1String(phases[std::clamp(p.phase, 0, 3)]));
+QString usageText() {
+    return QString::fromLatin1(kUsage).arg(QLatin1String(kProgressOptionHelp));
 }
 
 int usageError(const QString& message) {
-    printErr(QStringLiteral("hlsforge-cli publish: %1\n%2").arg(message, QLatin1String(kUsage)));
+    printErr(QStringLiteral("hlsforge-cli publish: %1\n%2").arg(message, usageText()));
     return 2;
 }
 
 int runPublish(const QStringList& argsIn) {
     if (argsIn.isEmpty() || argsIn.contains(QStringLiteral("--help"))) {
-        printOut(QLatin1String(kUsage));
+        printOut(usageText());
         return argsIn.isEmpty() ? 2 : 0;
     }
     PublishOptions options;
-    QString to, endpoint, region, profile, progressMode = QStringLiteral("text");
+    QString to, endpoint, region, profile;
+    // Unset: the bar on a terminal, else a text line a second (a log for scripts).
+    std::optional<ProgressStyle> progressStyle;
     QStringList args = argsIn;
     QStringList positional;
     auto takeValue = [&](int& i, QString* out) {
@@ -164,10 +139,8 @@ int runPublish(const QStringList& argsIn) {
             options.contentPolicy.playlistCacheControl = text;
             options.contentPolicy.pageCacheControl = text;
         } else if (a == QLatin1String("--progress")) {
-            if (!takeValue(i, &progressMode) ||
-                !QStringList{QStringLiteral("text"), QStringLiteral("json"), QStringLiteral("none")}
-                     .contains(progressMode))
-                return usageError(QStringLiteral("--progress is text, json or none"));
+            if (!takeValue(i, &text) || !(progressStyle = parseProgressStyle(text)))
+                return usageError(QStringLiteral("--progress is bar, text, json or none"));
         } else if (a.startsWith(QLatin1String("--"))) {
             return usageError(QStringLiteral("unknown option %1").arg(a));
         } else {
@@ -213,75 +186,35 @@ int runPublish(const QStringList& argsIn) {
         options.folderPath = to.startsWith(QLatin1String("file://")) ? QUrl(to).toLocalFile() : to;
     }
 
-    installStopSignals();
-
-    PublishJob job(options);
-    QTimer poll;
-    int ticks = 0;
-    bool interruptedSeen = false;
-    QObject::connect(&poll, &QTimer::timeout, [&] {
-        if (stopRequested() && !interruptedSeen) {
-            interruptedSeen = true;
-            job.cancel();
-        }
-        if (++ticks % 5 != 0) // poll at 5 Hz for the interrupt, print at 1 Hz
-            return;
-        const PublishProgress p = job.progress();
-        if (progressMode == QLatin1String("json"))
+    const ProgressStyle style =
+        progressStyle ? *progressStyle : defaultProgressStyle(ProgressStyle::Text);
+    JobRunner runner(style);
+    auto* job = new PublishJob(options);
+    runner.add(job);
+    runner.onFinished = [&](Job&) {
+        const PublishResult result = job->result();
+        if (result.status.isCancelled())
             printErr(
-                QString::fromUtf8(QJsonDocument(progressJson(p)).toJson(QJsonDocument::Compact)) +
-                QLatin1Char('\n'));
-        else if (progressMode == QLatin1String("text"))
-            printErr(progressText(p));
-    });
-    PublishResult result;
-    QObject::connect(&job, &PublishJob::finished, [&](const PublishResult& r) {
-        result = r;
-        QCoreApplication::exit(0);
-    });
-    poll.start(200);
-    job.start();
-    QCoreApplication::exec();
-    poll.stop();
-    restoreStopSignals();
-
-    const PublishProgress last = job.progress();
-    const bool json = progressMode == QLatin1String("json");
-    if (progressMode == QLatin1String("text"))
-        printErr(progressText(last));
-    int exitCode = 0;
-    if (result.status.isCancelled()) {
-        printErr(QStringLiteral("publish: interrupted; run the same command again to finish\n"));
-        exitCode = 130;
-    } else if (!result.status.isOk()) {
-        printErr(QStringLiteral("error: %1\n").arg(result.status.message()));
-        exitCode = 1;
-    } else if (!json) {
-        printErr(QStringLiteral("publish: done in %1 s: %2 files uploaded, %3 unchanged, %4 sent\n")
-                     .arg(result.seconds, 0, 'f', 1)
-                     .arg(result.filesUploaded)
-                     .arg(result.filesSkipped)
-                     .arg(formatBytes(result.bytesTransferred)));
-    }
-    if (json) { // the result is always the last line
-        QJsonObject o = progressJson(last);
-        o[QStringLiteral("event")] = QStringLiteral("result");
-        o[QStringLiteral("status")] = result.status.codeName();
-        o[QStringLiteral("message")] = result.status.message();
-        o[QStringLiteral("filesUploaded")] = result.filesUploaded;
-        o[QStringLiteral("seconds")] = result.seconds;
-        o[QStringLiteral("playbackUrl")] = result.playbackUrl;
-        o[QStringLiteral("pageUrl")] = result.pageUrl;
-        printErr(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) +
-                 QLatin1Char('\n'));
-    }
-    if (exitCode != 0)
+                QStringLiteral("publish: interrupted; run the same command again to finish\n"));
+        else if (!result.status.isOk())
+            printErr(QStringLiteral("error: %1\n").arg(result.status.message()));
+        else if (style != ProgressStyle::Json)
+            printErr(
+                QStringLiteral("publish: done in %1 s: %2 files uploaded, %3 unchanged, %4 sent\n")
+                    .arg(result.seconds, 0, 'f', 1)
+                    .arg(result.filesUploaded)
+                    .arg(result.filesSkipped)
+                    .arg(formatBytes(result.bytesTransferred)));
+    };
+    const int exitCode = runner.exec(); // the JSON result line is the last one on stderr
+    if (exitCode != kExitOk)
         return exitCode;
+    const PublishResult result = job->result();
     if (!result.playbackUrl.isEmpty())
         printOut(QStringLiteral("playback: %1\n").arg(result.playbackUrl));
     if (!result.pageUrl.isEmpty())
         printOut(QStringLiteral("page: %1\n").arg(result.pageUrl));
-    return 0;
+    return kExitOk;
 }
 
 CliRegistration registration{
