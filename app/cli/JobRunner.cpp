@@ -42,6 +42,24 @@ ProgressStyle defaultProgressStyle(ProgressStyle whenNotATerminal) {
     return isatty(fileno(stderr)) ? ProgressStyle::Bar : whenNotATerminal;
 }
 
+QCommandLineOption progressCommandLineOption() {
+    return QCommandLineOption(QStringLiteral("progress"),
+                              QStringLiteral("bar | text | json | none, on stderr"),
+                              QStringLiteral("MODE"));
+}
+
+std::optional<ProgressStyle> progressStyleFrom(const QCommandLineParser& parser,
+                                               const QCommandLineOption& option,
+                                               ProgressStyle whenNotATerminal, QString* error) {
+    if (!parser.isSet(option))
+        return defaultProgressStyle(whenNotATerminal);
+    std::optional<ProgressStyle> style = parseProgressStyle(parser.value(option));
+    if (!style && error)
+        *error = QStringLiteral("--progress takes bar, text, json or none (not \"%1\")")
+                     .arg(parser.value(option));
+    return style;
+}
+
 JobRunner::JobRunner(ProgressStyle style, int concurrency)
     : m_style(style), m_concurrency(std::max(1, concurrency)) {}
 

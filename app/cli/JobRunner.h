@@ -8,6 +8,8 @@
 
 #include "job/Job.h"
 
+#include <QCommandLineOption>
+#include <QCommandLineParser>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -26,6 +28,12 @@ std::optional<ProgressStyle> parseProgressStyle(const QString& value);
 ProgressStyle defaultProgressStyle(ProgressStyle whenNotATerminal);
 // The --help line shared by the commands.
 extern const char* const kProgressOptionHelp;
+// For commands parsed with QCommandLineParser: the --progress option, and its style (the
+// default when unset; nullopt with `error` set when the value is not a known spelling).
+QCommandLineOption progressCommandLineOption();
+std::optional<ProgressStyle> progressStyleFrom(const QCommandLineParser& parser,
+                                               const QCommandLineOption& option,
+                                               ProgressStyle whenNotATerminal, QString* error);
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;

@@ -9,6 +9,7 @@
 #include "publish/PublishJob.h"
 #include "util/Format.h"
 
+#include <QCommandLineParser>
 #include <QUrl>
 
 #include <optional>
@@ -64,89 +65,90 @@ int runPublish(const QStringList& argsIn) {
         printOut(usageText());
         return argsIn.isEmpty() ? 2 : 0;
     }
-    PublishOptions options;
-    QString to, endpoint, region, profile;
-    // Unset: the bar on a terminal, else a text line a second (a log for scripts).
-    std::optional<ProgressStyle> progressStyle;
-    QStringList args = argsIn;
-    QStringList positional;
-    auto takeValue = [&](int& i, QString* out) {
-        if (i + 1 >= args.size())
-            return false;
-        *out = args[++i];
-        return true;
-    };
-    auto takeInt = [&](int& i, int minimum, int* out) {
-        QString text;
+    // QCommandLineParser: every option here takes a value or none, never an optional one.
+    QCommandLineParser parser;
+    const QCommandLineOption toOption(QStringLiteral("to"), {}, QStringLiteral("DEST"));
+    const QCommandLineOption endpointOption(QStringLiteral("endpoint"), {}, QStringLiteral("URL"));
+    const QCommandLineOption regionOption(QStringLiteral("region"), {}, QStringLiteral("R"));
+    const QCommandLineOption profileOption(QStringLiteral("profile"), {}, QStringLiteral("NAME"));
+    const QCommandLineOption pathStyleOption(QStringLiteral("path-style"));
+    const QCommandLineOption virtualHostedOption(QStringLiteral("virtual-hosted"));
+    const QCommandLineOption parallelOption(QStringLiteral("parallel"), {}, QStringLiteral("N"));
+    const QCommandLineOption publicReadOption(QStringLiteral("public-read"));
+    const QCommandLineOption partSizeOption(QStringLiteral("part-size-mib"), {},
+                                            QStringLiteral("N"));
+    const QCommandLineOption thresholdOption(QStringLiteral("multipart-threshold-mib"), {},
+                                             QStringLiteral("N"));
+    const QCommandLineOption attemptsOption(QStringLiteral("attempts"), {}, QStringLiteral("N"));
+    const QCommandLineOption retryBaseOption(QStringLiteral("retry-base-ms"), {},
+                                             QStringLiteral("N"));
+    const QCommandLineOption publicBaseOption(QStringLiteral("public-base-url"), {},
+                                              QStringLiteral("URL"));
+    const QCommandLineOption cacheSegmentsOption(QStringLiteral("cache-segments"), {},
+                                                 QStringLiteral("VALUE"));
+    const QCommandLineOption cachePlaylistsOption(QStringLiteral("cache-playlists"), {},
+                                                  QStringLiteral("VALUE"));
+    const QCommandLineOption progressOption = progressCommandLineOption();
+    parser.addOptions({toOption, endpointOption, regionOption, profileOption, pathStyleOption,
+                       virtualHostedOption, parallelOption, publicReadOption, partSizeOption,
+                       thresholdOption, attemptsOption, retryBaseOption, publicBaseOption,
+                       cacheSegmentsOption, cachePlaylistsOption, progressOption});
+    parser.addPositionalArgument(QStringLiteral("DIR"), {});
+    if (!parser.parse(QStringList{QStringLiteral("publish")} + argsIn))
+        return usageError(parser.errorText());
+    // An option's whole-number value within [minimum, maximum]; unset leaves `out` alone.
+    auto intValue = [&](const QCommandLineOption& option, int minimum, int maximum, int* out) {
+        if (!parser.isSet(option))
+            return true;
         bool ok = false;
-        if (!takeValue(i, &text))
-            return false;
-        const int value = text.toInt(&ok);
-        if (!ok || value < minimum)
+        const int value = parser.value(option).toInt(&ok);
+        if (!ok || value < minimum || value > maximum)
             return false;
         *out = value;
         return true;
     };
-    for (int i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        int number = 0;
-        QString text;
-        if (a == QLatin1String("--to")) {
-            if (!takeValue(i, &to))
-                return usageError(QStringLiteral("--to needs a destination"));
-        } else if (a == QLatin1String("--endpoint")) {
-            if (!takeValue(i, &endpoint))
-                return usageError(QStringLiteral("--endpoint needs a URL"));
-        } else if (a == QLatin1String("--region")) {
-            if (!takeValue(i, &region))
-                return usageError(QStringLiteral("--region needs a name"));
-        } else if (a == QLatin1String("--profile")) {
-            if (!takeValue(i, &profile))
-                return usageError(QStringLiteral("--profile needs a name"));
-        } else if (a == QLatin1String("--path-style")) {
-            options.s3.addressing = S3Target::Addressing::PathStyle;
-        } else if (a == QLatin1String("--virtual-hosted")) {
-            options.s3.addressing = S3Target::Addressing::VirtualHosted;
-        } else if (a == QLatin1String("--parallel")) {
-            if (!takeInt(i, 1, &options.parallelRequests) || options.parallelRequests > 64)
-                return usageError(QStringLiteral("--parallel needs a number from 1 to 64"));
-        } else if (a == QLatin1String("--public-read")) {
-            options.publicRead = true;
-        } else if (a == QLatin1String("--part-size-mib")) {
-            if (!takeInt(i, 5, &number))
-                return usageError(QStringLiteral("--part-size-mib needs a number of at least 5"));
-            options.partSizeBytes = qint64(number) * 1024 * 1024;
-        } else if (a == QLatin1String("--multipart-threshold-mib")) {
-            if (!takeInt(i, 5, &number))
-                return usageError(
-                    QStringLiteral("--multipart-threshold-mib needs a number of at least 5"));
-            options.multipartThresholdBytes = qint64(number) * 1024 * 1024;
-        } else if (a == QLatin1String("--attempts")) {
-            if (!takeInt(i, 1, &options.retry.maxAttempts))
-                return usageError(QStringLiteral("--attempts needs a number of at least 1"));
-        } else if (a == QLatin1String("--retry-base-ms")) {
-            if (!takeInt(i, 1, &options.retry.baseDelayMs))
-                return usageError(QStringLiteral("--retry-base-ms needs a positive number"));
-        } else if (a == QLatin1String("--public-base-url")) {
-            if (!takeValue(i, &options.publicBaseUrl))
-                return usageError(QStringLiteral("--public-base-url needs a URL"));
-        } else if (a == QLatin1String("--cache-segments")) {
-            if (!takeValue(i, &options.contentPolicy.segmentCacheControl))
-                return usageError(QStringLiteral("--cache-segments needs a value"));
-        } else if (a == QLatin1String("--cache-playlists")) {
-            if (!takeValue(i, &text))
-                return usageError(QStringLiteral("--cache-playlists needs a value"));
-            options.contentPolicy.playlistCacheControl = text;
-            options.contentPolicy.pageCacheControl = text;
-        } else if (a == QLatin1String("--progress")) {
-            if (!takeValue(i, &text) || !(progressStyle = parseProgressStyle(text)))
-                return usageError(QStringLiteral("--progress is bar, text, json or none"));
-        } else if (a.startsWith(QLatin1String("--"))) {
-            return usageError(QStringLiteral("unknown option %1").arg(a));
-        } else {
-            positional.append(a);
-        }
+
+    PublishOptions options;
+    const QString to = parser.value(toOption);
+    const QString endpoint = parser.value(endpointOption);
+    const QString region = parser.value(regionOption);
+    const QString profile = parser.value(profileOption);
+    if (parser.isSet(pathStyleOption))
+        options.s3.addressing = S3Target::Addressing::PathStyle;
+    if (parser.isSet(virtualHostedOption))
+        options.s3.addressing = S3Target::Addressing::VirtualHosted;
+    if (!intValue(parallelOption, 1, 64, &options.parallelRequests))
+        return usageError(QStringLiteral("--parallel needs a number from 1 to 64"));
+    options.publicRead = parser.isSet(publicReadOption);
+    int mib = 0;
+    if (!intValue(partSizeOption, 5, 1024 * 1024, &mib))
+        return usageError(QStringLiteral("--part-size-mib needs a number of at least 5"));
+    if (mib > 0)
+        options.partSizeBytes = qint64(mib) * 1024 * 1024;
+    mib = 0;
+    if (!intValue(thresholdOption, 5, 1024 * 1024, &mib))
+        return usageError(QStringLiteral("--multipart-threshold-mib needs a number of at least 5"));
+    if (mib > 0)
+        options.multipartThresholdBytes = qint64(mib) * 1024 * 1024;
+    if (!intValue(attemptsOption, 1, 1000, &options.retry.maxAttempts))
+        return usageError(QStringLiteral("--attempts needs a number of at least 1"));
+    if (!intValue(retryBaseOption, 1, 3600 * 1000, &options.retry.baseDelayMs))
+        return usageError(QStringLiteral("--retry-base-ms needs a positive number"));
+    if (parser.isSet(publicBaseOption))
+        options.publicBaseUrl = parser.value(publicBaseOption);
+    if (parser.isSet(cacheSegmentsOption))
+        options.contentPolicy.segmentCacheControl = parser.value(cacheSegmentsOption);
+    if (parser.isSet(cachePlaylistsOption)) {
+        options.contentPolicy.playlistCacheControl = parser.value(cachePlaylistsOption);
+        options.contentPolicy.pageCacheControl = parser.value(cachePlaylistsOption);
     }
+    // Unset: the bar on a terminal, else a text line a second (a log for scripts).
+    QString progressError;
+    const std::optional<ProgressStyle> style =
+        progressStyleFrom(parser, progressOption, ProgressStyle::Text, &progressError);
+    if (!style)
+        return usageError(progressError);
+    const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1)
         return usageError(QStringLiteral("give exactly one ladder folder"));
     if (to.isEmpty())
@@ -186,9 +188,7 @@ int runPublish(const QStringList& argsIn) {
         options.folderPath = to.startsWith(QLatin1String("file://")) ? QUrl(to).toLocalFile() : to;
     }
 
-    const ProgressStyle style =
-        progressStyle ? *progressStyle : defaultProgressStyle(ProgressStyle::Text);
-    JobRunner runner(style);
+    JobRunner runner(*style);
     auto* job = new PublishJob(options);
     runner.add(job);
     runner.onFinished = [&](Job&) {
@@ -198,7 +198,7 @@ int runPublish(const QStringList& argsIn) {
                 QStringLiteral("publish: interrupted; run the same command again to finish\n"));
         else if (!result.status.isOk())
             printErr(QStringLiteral("error: %1\n").arg(result.status.message()));
-        else if (style != ProgressStyle::Json)
+        else if (*style != ProgressStyle::Json)
             printErr(
                 QStringLiteral("publish: done in %1 s: %2 files uploaded, %3 unchanged, %4 sent\n")
                     .arg(result.seconds, 0, 'f', 1)
