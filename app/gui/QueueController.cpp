@@ -2,6 +2,7 @@
 
 #include "util/OutputNaming.h"
 
+#include "job/ProbeJob.h"
 #include "job/TranscodeJob.h"
 #include "playlist/MasterPlaylist.h"
 #include "playlist/MediaPlaylist.h"
@@ -20,9 +21,8 @@ namespace hlsforge::gui {
 namespace {
 
 constexpr int kThumbnailHeightPx = 48; // logical pixels in the queue's first column
-constexpr int kProbePriority = 2;      // probes first: they fill the columns people read
-constexpr int kThumbnailPriority = 1;
 constexpr int kFolderScanPriority = 3;
+constexpr int kMaxProbeJobs = 2; // ProbeJobs at once (each has its own thread)
 
 QString absolute(const QString& path) {
     return QFileInfo(path).absoluteFilePath();
@@ -34,20 +34,24 @@ QueueController::QueueController(QueueModel* model, QObject* parent)
     : QObject(parent), m_model(model) {
     qRegisterMetaType<hlsforge::TranscodeProgress>();
     qRegisterMetaType<hlsforge::TranscodeResult>();
-    // Probing is mostly waiting on the disk and thumbnails decode a few frames: two threads
-    // keep the machine responsive while jobs encode.
+    // Folder scans only: probes and thumbnails are ProbeJobs (startProbes).
     m_pool.setMaxThreadCount(std::clamp(QThread::idealThreadCount(), 1, 2));
 }
 
 QueueController::~QueueController() {
     m_pool.clear();
     m_pool.waitForDone();
-    for (const QPointer<TranscodeJob>& job : std::as_const(m_jobs)) {
+    m_probeQueue.clear();
+    // A ProbeJob's destructor cancels it and joins its thread.
+    for (const QPointer<Job>& job : std::as_const(m_probes))
+        delete job.data();
+    m_probes.clear();
+    for (const QPointer<Job>& job : std::as_const(m_jobs)) {
         if (job)
             job->cancel();
     }
-    // TranscodeJob's destructor joins its thread; the staged output is discarded by core.
-    for (const QPointer<TranscodeJob>& job : std::as_const(m_jobs))
+    // A Job's destructor joins its thread; the staged output is discarded by core.
+    for (const QPointer<Job>& job : std::as_const(m_jobs))
         delete job.data();
     m_jobs.clear();
 }
@@ -302,18 +306,45 @@ void QueueController::addFile(const QString& path) {
 }
 
 void QueueController::probe(quint64 id, const QString& path) {
-    runInBackground(
-        [this, id, path] {
-            StatusOr<MediaInfo> info = probeFile(path);
-            if (info.isOk()) {
-                const Status usable = checkTranscodable(info.value());
-                if (!usable.isOk())
-                    info = usable;
+    ++m_pendingTasks;
+    m_probeQueue.append({id, path});
+    startProbes();
+}
+
+void QueueController::startProbes() {
+    // Probing is mostly waiting on the disk and thumbnails decode a few frames: a couple at
+    // once keeps the machine responsive while transcodes encode.
+    while (m_probes.size() < kMaxProbeJobs && !m_probeQueue.isEmpty()) {
+        const auto [id, path] = m_probeQueue.takeFirst();
+        const qreal pixelRatio = qApp ? qApp->devicePixelRatio() : 1.0;
+        auto* job = new ProbeJob(path, int(kThumbnailHeightPx * pixelRatio), this);
+        m_probes.insert(id, job);
+        // The Job contract again: progressChanged() says the facts exist (the row fills
+        // before the thumbnail is made), finished() comes once with the thumbnail.
+        connect(job, &Job::progressChanged, this, [this, id, job] {
+            if (job->hasMedia() && !m_probesShown.contains(id)) {
+                m_probesShown.insert(id);
+                onProbed(id, job->media());
             }
-            QMetaObject::invokeMethod(
-                this, [this, id, info] { onProbed(id, info); }, Qt::QueuedConnection);
-        },
-        kProbePriority);
+        });
+        connect(job, &Job::finished, this, [this, id, job] {
+            m_probes.remove(id);
+            if (job->hasMedia() && !m_probesShown.contains(id))
+                onProbed(id, job->media());
+            m_probesShown.remove(id);
+            const RgbImage rgb = job->thumbnail();
+            if (rgb.width > 0)
+                onThumbnail(id, QImage(reinterpret_cast<const uchar*>(rgb.rgb24.constData()),
+                                       rgb.width, rgb.height, rgb.bytesPerLine,
+                                       QImage::Format_RGB888)
+                                    .copy()); // detach from the bytes that die with `rgb`
+            job->deleteLater();
+            --m_pendingTasks;
+            emit activityChanged();
+            startProbes();
+        });
+        job->start();
+    }
 }
 
 void QueueController::onProbed(quint64 id, const StatusOr<MediaInfo>& info) {
@@ -351,27 +382,11 @@ void QueueController::onProbed(quint64 id, const StatusOr<MediaInfo>& info) {
         if (!started.isOk())
             emit message(started.message());
     }
-    const QString path =
-        info.value().path.isEmpty() ? m_model->find(id)->inputPath : info.value().path;
-    const qreal pixelRatio = qApp ? qApp->devicePixelRatio() : 1.0;
-    const int heightPx = int(kThumbnailHeightPx * pixelRatio);
-    runInBackground(
-        [this, id, path, heightPx] {
-            const StatusOr<RgbImage> rgb = extractThumbnail(path, heightPx);
-            QImage image;
-            if (rgb.isOk() && rgb->width > 0)
-                image = QImage(reinterpret_cast<const uchar*>(rgb->rgb24.constData()), rgb->width,
-                               rgb->height, rgb->bytesPerLine, QImage::Format_RGB888)
-                            .copy(); // detach from the QByteArray that dies with `rgb`
-            QMetaObject::invokeMethod(
-                this, [this, id, image] { onThumbnail(id, image); }, Qt::QueuedConnection);
-        },
-        kThumbnailPriority);
     emit activityChanged();
 }
 
 void QueueController::onThumbnail(quint64 id, const QImage& image) {
-    if (image.isNull())
+    if (image.isNull() || !m_model->find(id))
         return; // the placeholder icon stays; a missing thumbnail is not worth a warning
     const qreal pixelRatio = qApp ? qApp->devicePixelRatio() : 1.0;
     QPixmap pixmap = QPixmap::fromImage(image);
@@ -533,7 +548,7 @@ void QueueController::cancel(const QList<quint64>& ids) {
             });
             m_batch.remove(id);
         } else if (item->state == JobState::Running) {
-            if (TranscodeJob* job = m_jobs.value(id))
+            if (Job* job = m_jobs.value(id))
                 job->cancel(); // non-blocking; finished() follows within about a second
             m_model->update(id, [&](QueueItem& it) {
                 it.state = JobState::Cancelling;
@@ -554,8 +569,15 @@ void QueueController::cancelAll() {
 
 void QueueController::remove(const QList<quint64>& ids) {
     for (quint64 id : ids) {
-        if (TranscodeJob* job = m_jobs.value(id))
+        if (Job* job = m_jobs.value(id))
             job->cancel(); // onFinished deletes it once its thread is done
+        if (Job* probe = m_probes.value(id))
+            probe->cancel(); // its finished() finds no row and only cleans up
+        const qsizetype waiting = m_probeQueue.size();
+        m_probeQueue.erase(std::remove_if(m_probeQueue.begin(), m_probeQueue.end(),
+                                          [id](const auto& entry) { return entry.first == id; }),
+                           m_probeQueue.end());
+        m_pendingTasks -= int(waiting - m_probeQueue.size());
         m_batch.remove(id);
         m_model->removeById(id);
     }
@@ -633,11 +655,12 @@ void QueueController::startJob(quint64 id) {
     request.ladder = m_model->ladderFor(*item);
     request.replaceExisting = false; // the GUI never overwrites; it picks a new name instead
 
+    // Driven through the Job contract: progressChanged() says the snapshot moved, finished()
+    // comes once; the typed detail and result are read from the job itself.
     auto* job = new TranscodeJob(request, this);
-    connect(job, &TranscodeJob::progress, this,
-            [this, id](const TranscodeProgress& progress) { onProgress(id, progress); });
-    connect(job, &TranscodeJob::finished, this,
-            [this, id](const TranscodeResult& result) { onFinished(id, result); });
+    connect(job, &Job::progressChanged, this,
+            [this, id, job] { onProgress(id, job->transcodeProgress()); });
+    connect(job, &Job::finished, this, [this, id, job] { onFinished(id, job->result()); });
     m_jobs.insert(id, job);
     m_model->update(id, [&](QueueItem& it) {
         it.state = JobState::Running;
@@ -662,7 +685,7 @@ void QueueController::onProgress(quint64 id, const TranscodeProgress& progress) 
 }
 
 void QueueController::onFinished(quint64 id, const TranscodeResult& result) {
-    if (TranscodeJob* job = m_jobs.take(id))
+    if (Job* job = m_jobs.take(id))
         job->deleteLater();
     JobState state = JobState::Failed;
     if (result.status.isOk())

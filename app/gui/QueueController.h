@@ -1,7 +1,8 @@
 #pragma once
-// QueueController: what happens to queue items. Expands dropped folders, probes files and
-// extracts thumbnails on a background thread pool (so 200 dropped files never freeze the
-// window), plans output folders, and runs up to `concurrency` TranscodeJobs at once.
+// QueueController: what happens to queue items. Expands dropped folders on a background
+// thread pool, probes files and extracts thumbnails with ProbeJobs (two at a time, so 200
+// dropped files never freeze the window), plans output folders, and runs up to
+// `concurrency` TranscodeJobs at once. Every job is driven through the Job contract.
 // Widgets call it; it changes QueueModel; nothing here touches a widget.
 
 #include "QueueModel.h"
@@ -14,7 +15,7 @@
 #include <QThreadPool>
 
 namespace hlsforge {
-class TranscodeJob;
+class Job;
 }
 
 namespace hlsforge::gui {
@@ -82,6 +83,7 @@ signals:
 private:
     void addFile(const QString& path);
     void probe(quint64 id, const QString& path);
+    void startProbes();
     void onProbed(quint64 id, const StatusOr<MediaInfo>& info);
     void onThumbnail(quint64 id, const QImage& image);
     void onProgress(quint64 id, const TranscodeProgress& progress);
@@ -95,14 +97,17 @@ private:
     void runInBackground(std::function<void()> task, int priority);
 
     QueueModel* m_model;
-    QThreadPool m_pool; // probes and thumbnails; jobs run on their own threads
+    QThreadPool m_pool; // folder scans; jobs run on their own threads
     int m_pendingTasks = 0;
     QString m_outputRoot;
     int m_concurrency = 1;
     bool m_autoStart = false;
-    QHash<quint64, QPointer<TranscodeJob>> m_jobs;
-    QSet<quint64> m_batch;                    // items started since the queue was last idle
-    QHash<quint64, JobState> m_batchOutcomes; // how each of them ended
+    QHash<quint64, QPointer<Job>> m_jobs;        // running transcodes by queue item
+    QHash<quint64, QPointer<Job>> m_probes;      // running ProbeJobs by queue item
+    QSet<quint64> m_probesShown;                 // running probes whose facts are in the row
+    QList<QPair<quint64, QString>> m_probeQueue; // files waiting for a probe slot
+    QSet<quint64> m_batch;                       // items started since the queue was last idle
+    QHash<quint64, JobState> m_batchOutcomes;    // how each of them ended
 };
 
 } // namespace hlsforge::gui

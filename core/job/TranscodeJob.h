@@ -1,41 +1,39 @@
 #pragma once
-// TranscodeJob: a Transcoder run on its own thread, for the GUI and the CLI.
-// start() returns at once; progress() arrives about 5 times a second (queued to the
-// job's thread affinity, usually the UI thread); finished() is emitted exactly once,
-// with a Cancelled status when cancel() was called. cancel() never blocks.
+// TranscodeJob: a Transcoder run as a Job (see Job.h for start / cancel / progress /
+// finished). progress() is the shared snapshot (frames and frames/s, fraction, ETA);
+// transcodeProgress() adds what only a transcode has (speed, media seconds, stage).
+// result() is the full TranscodeResult once finished() has been emitted.
 
+#include "job/Job.h"
 #include "transcode/TranscodeTypes.h"
-
-#include <QObject>
-
-#include <atomic>
-#include <memory>
-#include <thread>
 
 namespace hlsforge {
 
-class TranscodeJob : public QObject {
+class TranscodeJob final : public Job {
     Q_OBJECT
 public:
     explicit TranscodeJob(TranscodeRequest request, QObject* parent = nullptr);
     ~TranscodeJob() override; // cancels and joins a running job
 
     const TranscodeRequest& request() const { return m_request; }
-    bool isRunning() const { return m_running; }
+    TranscodeProgress transcodeProgress() const; // thread-safe snapshot
+    TranscodeResult result() const;              // valid once finished
 
-public slots:
-    void start();
-    void cancel();
+    QString title() const override;
+    QJsonObject resultJson() const override;
+    QJsonObject progressDetailJson() const override;
 
-signals:
-    void progress(const hlsforge::TranscodeProgress& progress);
-    void finished(const hlsforge::TranscodeResult& result);
+    // The shared snapshot of a transcode's own progress report.
+    static JobProgress toJobProgress(const TranscodeProgress& progress);
+
+protected:
+    Status run(const CancelToken& cancel, ProgressSink& progress) override;
 
 private:
     TranscodeRequest m_request;
-    std::atomic<bool> m_cancel{false};
-    bool m_running = false;
-    std::thread m_thread;
+    mutable std::mutex m_detailMutex; // guards m_detail and m_result (written by run())
+    TranscodeProgress m_detail;
+    TranscodeResult m_result;
 };
 
 } // namespace hlsforge

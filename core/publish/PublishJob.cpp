@@ -1,9 +1,11 @@
 #include "publish/PublishJob.h"
 
 #include <QDir>
+#include <QJsonObject>
 #include <QMetaObject>
 #include <QUrl>
 
+#include <algorithm>
 #include <chrono>
 
 namespace hlsforge::publish {
@@ -21,45 +23,25 @@ double PublishState::secondsSinceStart() const {
 }
 
 PublishJob::PublishJob(PublishOptions options, QObject* parent)
-    : QObject(parent), m_options(std::move(options)) {
+    : Job(parent), m_options(std::move(options)), m_state(*cancelToken().flag()) {
     qRegisterMetaType<hlsforge::publish::PublishResult>();
+    setObjectName(QStringLiteral("publish"));
 }
 
 PublishJob::~PublishJob() {
-    cancel();
-    if (m_thread.joinable())
-        m_thread.join();
-}
-
-void PublishJob::start() {
-    if (m_thread.joinable())
-        return; // one job, one run
-    m_thread = std::thread([this] {
-        PublishResult result = run();
-        {
-            std::lock_guard lock(m_resultMutex);
-            m_result = std::move(result);
-        }
-        m_state.finished = true;
-        // The receiving thread takes the result through result(), under the mutex it was
-        // written under, not as a copy carried by Qt's event queue: the strings in it were
-        // allocated here, and a hand-off through libQt6Core's (uninstrumented) lock is one
-        // ThreadSanitizer cannot see, while this one it checks.
-        QMetaObject::invokeMethod(
-            this, [this] { emit finished(this->result()); }, Qt::QueuedConnection);
-    });
-}
-
-void PublishJob::cancel() {
-    m_state.cancel = true;
+    waitForWorker();
 }
 
 PublishResult PublishJob::result() const {
     std::lock_guard lock(m_resultMutex);
-    return m_result;
+    PublishResult r = m_result;
+    // Cancelled before it ran: publish() never wrote a result, the base knows the status.
+    if (isFinished() && r.status.isOk() && !status().isOk())
+        r.status = status();
+    return r;
 }
 
-PublishProgress PublishJob::progress() const {
+PublishProgress PublishJob::publishProgress() const {
     PublishProgress p;
     p.bytesDone = m_state.bytesDone;
     p.bytesTotal = m_state.bytesTotal;
@@ -69,7 +51,7 @@ PublishProgress PublishJob::progress() const {
     p.filesTotal = m_state.filesTotal;
     p.retries = m_state.retries;
     p.phase = m_state.phase;
-    p.finished = m_state.finished;
+    p.finished = isFinished();
     const double seconds = m_state.secondsSinceStart();
     if (seconds > 0.2 && p.bytesTransferred > 0) {
         p.bytesPerSecond = p.bytesTransferred / seconds;
@@ -78,7 +60,85 @@ PublishProgress PublishJob::progress() const {
     return p;
 }
 
-PublishResult PublishJob::run() {
+namespace {
+QString stepName(int phase) {
+    static const char* names[] = {"segments", "media playlists", "page", "master playlist"};
+    return QLatin1String(names[std::clamp(phase, 0, 3)]);
+}
+} // namespace
+
+JobProgress PublishJob::progress() const {
+    const PublishProgress p = publishProgress();
+    JobProgress j;
+    j.phase = p.finished                        ? JobPhase::Done
+              : m_state.startedAtNs.load() == 0 ? JobPhase::Queued
+                                                : JobPhase::Uploading;
+    j.fraction = p.bytesTotal > 0 ? double(p.bytesDone) / double(p.bytesTotal) : 0.0;
+    if (p.finished && status().isOk())
+        j.fraction = 1;
+    j.rate = p.bytesPerSecond;
+    j.rateUnit = RateUnit::BytesPerSecond;
+    j.etaSeconds = p.etaSeconds;
+    j.elapsedSeconds = m_state.secondsSinceStart();
+    j.bytesDone = p.bytesDone;
+    j.bytesTotal = p.bytesTotal;
+    j.text = QStringLiteral("%1/%2 files (%3 unchanged), %4")
+                 .arg(p.filesDone)
+                 .arg(p.filesTotal)
+                 .arg(p.filesSkipped)
+                 .arg(stepName(p.phase));
+    if (p.retries > 0)
+        j.text += QStringLiteral(", %1 retries").arg(p.retries);
+    return j;
+}
+
+QString PublishJob::title() const {
+    return QDir(m_options.sourceDir).dirName();
+}
+
+QJsonObject PublishJob::progressDetailJson() const {
+    const PublishProgress p = publishProgress();
+    return {{QStringLiteral("step"), stepName(p.phase)},
+            {QStringLiteral("filesDone"), p.filesDone},
+            {QStringLiteral("filesSkipped"), p.filesSkipped},
+            {QStringLiteral("filesTotal"), p.filesTotal},
+            {QStringLiteral("bytesTransferred"), p.bytesTransferred},
+            {QStringLiteral("retries"), p.retries}};
+}
+
+QJsonObject PublishJob::resultJson() const {
+    const PublishResult r = result();
+    const PublishProgress p = publishProgress();
+    QJsonObject o = progress().toJson();
+    const QJsonObject detail = progressDetailJson();
+    for (auto it = detail.begin(); it != detail.end(); ++it)
+        o.insert(it.key(), it.value());
+    // Always present (the shared snapshot leaves zero byte counts out).
+    o[QStringLiteral("bytesDone")] = p.bytesDone;
+    o[QStringLiteral("bytesTotal")] = p.bytesTotal;
+    o[QStringLiteral("status")] = r.status.codeName();
+    o[QStringLiteral("outcome")] = jobOutcomeName(outcomeOf(r.status));
+    o[QStringLiteral("message")] = r.status.message();
+    o[QStringLiteral("filesUploaded")] = r.filesUploaded;
+    o[QStringLiteral("seconds")] = r.seconds;
+    o[QStringLiteral("playbackUrl")] = r.playbackUrl;
+    o[QStringLiteral("pageUrl")] = r.pageUrl;
+    return o;
+}
+
+Status PublishJob::run(const CancelToken&, ProgressSink& sink) {
+    // The engines count into m_state's atomics (cancel is the CancelToken itself) and
+    // progress() reads those directly; the sink only tells listeners it has begun.
+    sink.report(progress());
+    PublishResult result = publish();
+    {
+        std::lock_guard lock(m_resultMutex);
+        m_result = result;
+    }
+    return result.status;
+}
+
+PublishResult PublishJob::publish() {
     PublishResult result;
     m_state.startedAtNs = steadyNowNs();
     StatusOr<PublishPlan> plan = planPublish(m_options.sourceDir);

@@ -1,17 +1,19 @@
 #pragma once
-// PublishJob: puts a finished ladder folder into a folder or an S3-compatible bucket.
+// PublishJob: puts a finished ladder folder into a folder or an S3-compatible bucket, as a
+// Job (core/job/Job.h: start / non-blocking cancel / progress snapshot / one finished()).
 //
 //   PublishJob job(options);
-//   connect(&job, &PublishJob::finished, ...);   // exactly once, with the result
-//   job.start();                                 // returns at once; work runs on its own threads
-//   job.progress();                              // thread-safe snapshot, poll a few times a second
-//   job.cancel();                                // non-blocking; the result is then Cancelled
+//   connect(&job, &Job::finished, ...);   // exactly once; job.result() has the URLs
+//   job.start();                          // returns at once; work runs on its own threads
+//   job.publishProgress();                // thread-safe snapshot with the file counts
+//   job.cancel();                         // non-blocking; the result is then Cancelled
 //
 // Files go in phases: segments and init segments, then media playlists, then index.html and
 // poster.jpg, then the master playlist, each phase finished before the next begins. Files
 // already at the destination with the same size and MD5 are skipped, which makes a re-run
 // after a cancel, a crash or a failure upload only what is missing.
 
+#include "job/Job.h"
 #include "publish/ContentPolicy.h"
 #include "publish/PublishPlan.h"
 #include "publish/S3Client.h"
@@ -24,7 +26,6 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 namespace hlsforge::publish {
 
@@ -56,7 +57,7 @@ struct PublishProgress {
     double bytesPerSecond = 0; // transfer rate of this run
     double etaSeconds = -1;    // -1: unknown yet
     int phase = 0;             // 0 segments, 1 media playlists, 2 master
-    bool finished = false;
+    bool finished = false;     // the job has emitted finished()
 };
 
 struct PublishResult {
@@ -71,7 +72,8 @@ struct PublishResult {
 
 // Shared state between the job and its engines (internal, but plain data).
 struct PublishState {
-    std::atomic_bool cancel{false};
+    explicit PublishState(const std::atomic_bool& cancelFlag) : cancel(cancelFlag) {}
+    const std::atomic_bool& cancel; // the job's CancelToken: engines only read it
     std::atomic<qint64> bytesDone{0};
     std::atomic<qint64> bytesTotal{0};
     std::atomic<qint64> bytesTransferred{0};
@@ -80,37 +82,37 @@ struct PublishState {
     std::atomic<int> filesTotal{0};
     std::atomic<int> retries{0};
     std::atomic<int> phase{0};
-    std::atomic_bool finished{false};
     // When run() began, in steady-clock nanoseconds (0: not yet). Written on the worker and
     // read by progress() on the caller's thread, so an atomic rather than a QElapsedTimer.
     std::atomic<qint64> startedAtNs{0};
     double secondsSinceStart() const;
 };
 
-class PublishJob : public QObject {
+class PublishJob final : public Job {
     Q_OBJECT
 public:
     explicit PublishJob(PublishOptions options, QObject* parent = nullptr);
     ~PublishJob() override; // cancels and waits for the worker
 
-    void start();
-    void cancel();
-    PublishProgress progress() const;
-    bool isFinished() const { return m_state.finished.load(); }
-    PublishResult result() const; // valid once finished
+    // Built from the engines' atomic counters, so it is fresh however often it is read.
+    JobProgress progress() const override;
+    PublishProgress publishProgress() const; // the same moment with file counts and retries
+    PublishResult result() const;            // valid once finished
 
-    // Runs the whole publish on the calling thread (no signals); used by start().
-    PublishResult run();
+    QString title() const override;
+    QJsonObject resultJson() const override;
+    QJsonObject progressDetailJson() const override;
 
-signals:
-    void finished(const hlsforge::publish::PublishResult& result);
+protected:
+    Status run(const CancelToken& cancel, ProgressSink& progress) override;
 
 private:
+    PublishResult publish(); // the whole publish, on the worker thread
+
     PublishOptions m_options;
     PublishState m_state;
     mutable std::mutex m_resultMutex; // m_result is written on the worker, read by result()
     PublishResult m_result;
-    std::thread m_thread;
 };
 
 // The engines (PublishFolder.cpp, PublishS3.cpp), called by run() on its thread.

@@ -420,7 +420,7 @@ void S3PublishTest::cancelIsPrompt() {
     options.retry.baseDelayMs = 20000;
     options.retry.maxDelayMs = 20000;
     publish::PublishJob job(options);
-    QSignalSpy finished(&job, &publish::PublishJob::finished);
+    QSignalSpy finished(&job, &Job::finished);
     job.start();
     QTRY_VERIFY_WITH_TIMEOUT(stats().value(QStringLiteral("faultsInjected")).toInt() == 1, 15000);
     QElapsedTimer clock;
@@ -428,9 +428,10 @@ void S3PublishTest::cancelIsPrompt() {
     job.cancel();
     QVERIFY(finished.wait(5000));
     QVERIFY(clock.elapsed() < timingBudgetMs(3000)); // the backoff it interrupted is 10–20 s
-    const auto result = finished.first().first().value<publish::PublishResult>();
+    const auto result = job.result();
+    QCOMPARE(finished.first().first().value<Status>().code(), Status::Code::Cancelled);
     QVERIFY(result.status.isCancelled());
-    QVERIFY(job.progress().finished);
+    QVERIFY(job.publishProgress().finished);
     QCOMPARE(stats().value(QStringLiteral("openUploads")).toInt(), 0);
     control("reset");
 }

@@ -328,18 +328,23 @@ private slots:
         request.outputDir = out;
         request.ladder = smallLadder(SegmentFormat::Ts, 6, QStringLiteral("veryfast"));
         TranscodeJob job(request);
-        QSignalSpy progress(&job, &TranscodeJob::progress);
-        QSignalSpy finished(&job, &TranscodeJob::finished);
+        QSignalSpy finished(&job, &Job::finished);
         QVector<qint64> stampsMs;
         QElapsedTimer clock;
         clock.start();
         double lastFraction = 0;
         bool monotonic = true;
-        connect(&job, &TranscodeJob::progress, this, [&](const TranscodeProgress& p) {
+        TranscodeProgress last;
+        // The Job contract: progressChanged() says "read the snapshot now".
+        connect(&job, &Job::progressChanged, this, [&] {
+            const TranscodeProgress p = job.transcodeProgress();
+            const JobProgress shared = job.progress();
             if (p.stage == QLatin1String("encoding"))
                 stampsMs.append(clock.elapsed());
-            monotonic = monotonic && p.fraction + 1e-9 >= lastFraction;
+            monotonic = monotonic && p.fraction + 1e-9 >= lastFraction &&
+                        shared.fraction + 1e-9 >= lastFraction;
             lastFraction = p.fraction;
+            last = p;
         });
         job.start();
         QTRY_VERIFY_WITH_TIMEOUT(lastFraction > 0.05 && clock.elapsed() > 1500, 60000);
@@ -352,8 +357,9 @@ private slots:
                  qPrintable(QStringLiteral("%1 reports, largest gap %2 ms")
                                 .arg(stampsMs.size())
                                 .arg(maxGapMs)));
-        const TranscodeProgress last = progress.last().first().value<TranscodeProgress>();
         QVERIFY(last.framesPerSecond > 0);
+        QCOMPARE(job.progress().rateUnit, RateUnit::FramesPerSecond);
+        QVERIFY(job.progress().framesDone > 0);
         QVERIFY(last.speed > 0);
         QVERIFY(last.etaSeconds > 0);
 
@@ -364,8 +370,9 @@ private slots:
         qInfo() << "cancel took" << cancelClock.elapsed() << "ms";
         QVERIFY2(cancelClock.elapsed() < timingBudgetMs(1000 + 250),
                  qPrintable(QString::number(cancelClock.elapsed())));
-        const TranscodeResult result = finished.first().first().value<TranscodeResult>();
+        const TranscodeResult result = job.result();
         QVERIFY(result.status.isCancelled());
+        QCOMPARE(job.outcome(), JobOutcome::Cancelled);
         QVERIFY(!QFileInfo::exists(out));
         // No staging leftovers beside it.
         const QStringList leftovers =

@@ -86,6 +86,133 @@ private slots:
         QVERIFY(!QFileInfo::exists(out + QStringLiteral("/master.m3u8")));
     }
 
+    // The shared runner (app/cli/JobRunner) with JSON lines: Ctrl+C mid-encode gives exit 130,
+    // every line parses, and the job's last line is its result with outcome "cancelled".
+    void interruptWithJsonLines() {
+        const QString longClip = path(QStringLiteral("long-json.mp4"));
+        QVERIFY(makeClip(longClip, 30, QStringLiteral("testsrc2=size=640x360:rate=30")));
+        const QString out = path(QStringLiteral("interrupted-json"));
+        QProcess cliProcess;
+        cliProcess.setProgram(cliPath());
+        // `jsonl`: an accepted spelling of `json`.
+        cliProcess.setArguments({QStringLiteral("transcode"), longClip, QStringLiteral("--out"),
+                                 out, QStringLiteral("--progress"), QStringLiteral("jsonl")});
+        cliProcess.start();
+        QVERIFY(cliProcess.waitForStarted());
+        QByteArray err;
+        QDeadlineTimer deadline(60000);
+        while (!err.contains("\"phase\":\"encoding\"") && !deadline.hasExpired() &&
+               cliProcess.state() == QProcess::Running) {
+            cliProcess.waitForReadyRead(200);
+            err += cliProcess.readAllStandardError();
+        }
+        QVERIFY2(cliProcess.state() == QProcess::Running, err.constData());
+        ::kill(pid_t(cliProcess.processId()), SIGINT);
+        QVERIFY(cliProcess.waitForFinished(30000));
+        err += cliProcess.readAllStandardError();
+        QCOMPARE(cliProcess.exitCode(), 130);
+        QJsonObject last;
+        int progressLines = 0;
+        for (const QByteArray& line : err.split('\n')) {
+            if (!line.startsWith('{'))
+                continue;
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            QVERIFY2(!o.isEmpty(), line.constData());
+            if (o.value(QStringLiteral("event")) == QLatin1String("progress")) {
+                ++progressLines;
+                QVERIFY(o.contains(QStringLiteral("fraction")));
+                QVERIFY(o.contains(QStringLiteral("etaSeconds")));
+                QCOMPARE(o.value(QStringLiteral("job")).toString(),
+                         QStringLiteral("long-json.mp4"));
+            }
+            last = o;
+        }
+        QVERIFY(progressLines > 0);
+        QCOMPARE(last.value(QStringLiteral("event")).toString(), QStringLiteral("result"));
+        QCOMPARE(last.value(QStringLiteral("outcome")).toString(), QStringLiteral("cancelled"));
+        QCOMPARE(last.value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+        QVERIFY(!QFileInfo::exists(out + QStringLiteral("/master.m3u8")));
+    }
+
+    // One --progress spelling for every long command, the older ones as aliases.
+    void progressSpellings_data() {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("spelling");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QByteArray>("expected"); // in stderr
+        QTest::addColumn<QByteArray>("absent");
+        QTest::newRow("transcode text")
+            << "transcode"
+            << "text" << 0 << QByteArray("good clip.mp4: 100% done") << QByteArray("\"event\"");
+        QTest::newRow("transcode lines = text")
+            << "transcode"
+            << "lines" << 0 << QByteArray("good clip.mp4: 100% done") << QByteArray("\"event\"");
+        QTest::newRow("transcode json-lines = json")
+            << "transcode"
+            << "json-lines" << 0 << QByteArray("\"event\":\"result\"") << QByteArray("FAILED");
+        QTest::newRow("transcode quiet = none") << "transcode"
+                                                << "quiet" << 0 << QByteArray() << QByteArray("%");
+        QTest::newRow("transcode bar")
+            << "transcode"
+            << "bar" << 0 << QByteArray("done      good clip.mp4") << QByteArray("FAILED");
+        QTest::newRow("transcode unknown")
+            << "transcode"
+            << "fancy" << 2 << QByteArray("--progress") << QByteArray();
+        QTest::newRow("publish bar")
+            << "publish"
+            << "bar" << 0 << QByteArray("done      ") << QByteArray("FAILED");
+        QTest::newRow("publish text")
+            << "publish"
+            << "text" << 0 << QByteArray(": 100% done") << QByteArray("\"event\"");
+        QTest::newRow("publish none")
+            << "publish"
+            << "none" << 0 << QByteArray("publish: done") << QByteArray("%");
+        QTest::newRow("publish unknown")
+            << "publish"
+            << "fancy" << 2 << QByteArray("--progress") << QByteArray();
+    }
+    void progressSpellings() {
+        QFETCH(QString, command);
+        QFETCH(QString, spelling);
+        QFETCH(int, exitCode);
+        QFETCH(QByteArray, expected);
+        QFETCH(QByteArray, absent);
+        static int run = 0;
+        const QString out = path(QStringLiteral("spelling-%1").arg(++run));
+        ProcessResult r;
+        if (command == QLatin1String("transcode")) {
+            r = cli({QStringLiteral("transcode"), m_good, QStringLiteral("--out"), out,
+                     QStringLiteral("--ladder"), m_ladder, QStringLiteral("--progress"), spelling});
+        } else {
+            const QString ladder = path(QStringLiteral("spelling-ladder"));
+            if (!QFileInfo::exists(ladder + QStringLiteral("/master.m3u8")))
+                QVERIFY(cli({QStringLiteral("transcode"), m_good, QStringLiteral("--out"), ladder,
+                             QStringLiteral("--ladder"), m_ladder, QStringLiteral("--progress"),
+                             QStringLiteral("none")})
+                            .ok());
+            r = cli({QStringLiteral("publish"), ladder, QStringLiteral("--to"), out,
+                     QStringLiteral("--progress"), spelling});
+        }
+        QVERIFY2(r.exitCode == exitCode, r.err.constData());
+        if (!expected.isEmpty())
+            QVERIFY2(r.err.contains(expected), r.err.constData());
+        if (!absent.isEmpty())
+            QVERIFY2(!r.err.contains(absent), r.err.constData());
+    }
+
+    // Exit 1 through the runner for publish too, with the result as the last JSON line.
+    void publishFailureIsExitOne() {
+        const ProcessResult r =
+            cli({QStringLiteral("publish"), path(QStringLiteral("no-such-ladder")),
+                 QStringLiteral("--to"), path(QStringLiteral("published-nothing")),
+                 QStringLiteral("--progress"), QStringLiteral("json")});
+        QCOMPARE(r.exitCode, 1);
+        const QJsonObject last =
+            QJsonDocument::fromJson(r.err.trimmed().split('\n').last()).object();
+        QCOMPARE(last.value(QStringLiteral("event")).toString(), QStringLiteral("result"));
+        QCOMPARE(last.value(QStringLiteral("outcome")).toString(), QStringLiteral("failed"));
+    }
+
     void presetsAreListed() {
         const ProcessResult r = cli({QStringLiteral("presets"), QStringLiteral("--json")});
         QVERIFY(r.ok());

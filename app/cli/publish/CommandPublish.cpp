@@ -3,17 +3,16 @@
 // stdout, exit status non-zero with the reason on failure.
 
 #include "CliCommand.h"
+#include "JobRunner.h"
 
 #include "publish/Credentials.h"
 #include "publish/PublishJob.h"
 #include "util/Format.h"
 
-#include <QCoreApplication>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QTimer>
+#include <QCommandLineParser>
+#include <QUrl>
 
-#include <csignal>
+#include <optional>
 
 namespace hlsforge::cli {
 namespace {
@@ -47,133 +46,109 @@ const char* kUsage =
     "  --cache-segments VALUE  Cache-Control of segments (default \"max-age=31536000, "
     "immutable\")\n"
     "  --cache-playlists VALUE Cache-Control of playlists and page (default \"max-age=60\")\n"
-    "  --progress text|json|none  progress on stderr (default text)\n"
+    "%1"
     "\n"
     "Prints \"playback: URL\" (and \"page: URL\" when index.html exists) on stdout.\n"
     "Exit status: 0 done, 1 failed, 2 usage error, 130 interrupted.\n";
 
-QJsonObject progressJson(const PublishProgress& p) {
-    return {{QStringLiteral("event"), QStringLiteral("progress")},
-            {QStringLiteral("phase"), p.phase},
-            {QStringLiteral("filesDone"), p.filesDone},
-            {QStringLiteral("filesSkipped"), p.filesSkipped},
-            {QStringLiteral("filesTotal"), p.filesTotal},
-            {QStringLiteral("bytesDone"), p.bytesDone},
-            {QStringLiteral("bytesTotal"), p.bytesTotal},
-            {QStringLiteral("bytesTransferred"), p.bytesTransferred},
-            {QStringLiteral("bytesPerSecond"), qRound64(p.bytesPerSecond)},
-            {QStringLiteral("etaSeconds"), p.etaSeconds < 0 ? -1 : qRound(p.etaSeconds)},
-            {QStringLiteral("retries"), p.retries}};
-}
-
-QString progressText(const PublishProgress& p) {
-    static const char* phases[] = {"segments", "media playlists", "page", "master playlist"};
-    QString line = QStringLiteral("publish: %1/%2 files (%3 unchanged), %4 of %5, %6")
-                       .arg(p.filesDone)
-                       .arg(p.filesTotal)
-                       .arg(p.filesSkipped)
-                       .arg(formatBytes(p.bytesDone), formatBytes(p.bytesTotal),
-                            formatBytesPerSecond(p.bytesPerSecond));
-    if (p.etaSeconds >= 0)
-        line += QStringLiteral(", ETA %1").arg(formatDuration(p.etaSeconds));
-    if (p.retries > 0)
-        line += QStringLiteral(", %1 retries").arg(p.retries);
-    return line + QStringLiteral(" [%1]\n").arg(QLatin1String(phases[std::clamp(p.phase, 0, 3)]));
+QString usageText() {
+    return QString::fromLatin1(kUsage).arg(QLatin1String(kProgressOptionHelp));
 }
 
 int usageError(const QString& message) {
-    printErr(QStringLiteral("hlsforge-cli publish: %1\n%2").arg(message, QLatin1String(kUsage)));
+    printErr(QStringLiteral("hlsforge-cli publish: %1\n%2").arg(message, usageText()));
     return 2;
 }
 
 int runPublish(const QStringList& argsIn) {
     if (argsIn.isEmpty() || argsIn.contains(QStringLiteral("--help"))) {
-        printOut(QLatin1String(kUsage));
+        printOut(usageText());
         return argsIn.isEmpty() ? 2 : 0;
     }
-    PublishOptions options;
-    QString to, endpoint, region, profile, progressMode = QStringLiteral("text");
-    QStringList args = argsIn;
-    QStringList positional;
-    auto takeValue = [&](int& i, QString* out) {
-        if (i + 1 >= args.size())
-            return false;
-        *out = args[++i];
-        return true;
-    };
-    auto takeInt = [&](int& i, int minimum, int* out) {
-        QString text;
+    // QCommandLineParser: every option here takes a value or none, never an optional one.
+    QCommandLineParser parser;
+    const QCommandLineOption toOption(QStringLiteral("to"), {}, QStringLiteral("DEST"));
+    const QCommandLineOption endpointOption(QStringLiteral("endpoint"), {}, QStringLiteral("URL"));
+    const QCommandLineOption regionOption(QStringLiteral("region"), {}, QStringLiteral("R"));
+    const QCommandLineOption profileOption(QStringLiteral("profile"), {}, QStringLiteral("NAME"));
+    const QCommandLineOption pathStyleOption(QStringLiteral("path-style"));
+    const QCommandLineOption virtualHostedOption(QStringLiteral("virtual-hosted"));
+    const QCommandLineOption parallelOption(QStringLiteral("parallel"), {}, QStringLiteral("N"));
+    const QCommandLineOption publicReadOption(QStringLiteral("public-read"));
+    const QCommandLineOption partSizeOption(QStringLiteral("part-size-mib"), {},
+                                            QStringLiteral("N"));
+    const QCommandLineOption thresholdOption(QStringLiteral("multipart-threshold-mib"), {},
+                                             QStringLiteral("N"));
+    const QCommandLineOption attemptsOption(QStringLiteral("attempts"), {}, QStringLiteral("N"));
+    const QCommandLineOption retryBaseOption(QStringLiteral("retry-base-ms"), {},
+                                             QStringLiteral("N"));
+    const QCommandLineOption publicBaseOption(QStringLiteral("public-base-url"), {},
+                                              QStringLiteral("URL"));
+    const QCommandLineOption cacheSegmentsOption(QStringLiteral("cache-segments"), {},
+                                                 QStringLiteral("VALUE"));
+    const QCommandLineOption cachePlaylistsOption(QStringLiteral("cache-playlists"), {},
+                                                  QStringLiteral("VALUE"));
+    const QCommandLineOption progressOption = progressCommandLineOption();
+    parser.addOptions({toOption, endpointOption, regionOption, profileOption, pathStyleOption,
+                       virtualHostedOption, parallelOption, publicReadOption, partSizeOption,
+                       thresholdOption, attemptsOption, retryBaseOption, publicBaseOption,
+                       cacheSegmentsOption, cachePlaylistsOption, progressOption});
+    parser.addPositionalArgument(QStringLiteral("DIR"), {});
+    if (!parser.parse(QStringList{QStringLiteral("publish")} + argsIn))
+        return usageError(parser.errorText());
+    // An option's whole-number value within [minimum, maximum]; unset leaves `out` alone.
+    auto intValue = [&](const QCommandLineOption& option, int minimum, int maximum, int* out) {
+        if (!parser.isSet(option))
+            return true;
         bool ok = false;
-        if (!takeValue(i, &text))
-            return false;
-        const int value = text.toInt(&ok);
-        if (!ok || value < minimum)
+        const int value = parser.value(option).toInt(&ok);
+        if (!ok || value < minimum || value > maximum)
             return false;
         *out = value;
         return true;
     };
-    for (int i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        int number = 0;
-        QString text;
-        if (a == QLatin1String("--to")) {
-            if (!takeValue(i, &to))
-                return usageError(QStringLiteral("--to needs a destination"));
-        } else if (a == QLatin1String("--endpoint")) {
-            if (!takeValue(i, &endpoint))
-                return usageError(QStringLiteral("--endpoint needs a URL"));
-        } else if (a == QLatin1String("--region")) {
-            if (!takeValue(i, &region))
-                return usageError(QStringLiteral("--region needs a name"));
-        } else if (a == QLatin1String("--profile")) {
-            if (!takeValue(i, &profile))
-                return usageError(QStringLiteral("--profile needs a name"));
-        } else if (a == QLatin1String("--path-style")) {
-            options.s3.addressing = S3Target::Addressing::PathStyle;
-        } else if (a == QLatin1String("--virtual-hosted")) {
-            options.s3.addressing = S3Target::Addressing::VirtualHosted;
-        } else if (a == QLatin1String("--parallel")) {
-            if (!takeInt(i, 1, &options.parallelRequests) || options.parallelRequests > 64)
-                return usageError(QStringLiteral("--parallel needs a number from 1 to 64"));
-        } else if (a == QLatin1String("--public-read")) {
-            options.publicRead = true;
-        } else if (a == QLatin1String("--part-size-mib")) {
-            if (!takeInt(i, 5, &number))
-                return usageError(QStringLiteral("--part-size-mib needs a number of at least 5"));
-            options.partSizeBytes = qint64(number) * 1024 * 1024;
-        } else if (a == QLatin1String("--multipart-threshold-mib")) {
-            if (!takeInt(i, 5, &number))
-                return usageError(
-                    QStringLiteral("--multipart-threshold-mib needs a number of at least 5"));
-            options.multipartThresholdBytes = qint64(number) * 1024 * 1024;
-        } else if (a == QLatin1String("--attempts")) {
-            if (!takeInt(i, 1, &options.retry.maxAttempts))
-                return usageError(QStringLiteral("--attempts needs a number of at least 1"));
-        } else if (a == QLatin1String("--retry-base-ms")) {
-            if (!takeInt(i, 1, &options.retry.baseDelayMs))
-                return usageError(QStringLiteral("--retry-base-ms needs a positive number"));
-        } else if (a == QLatin1String("--public-base-url")) {
-            if (!takeValue(i, &options.publicBaseUrl))
-                return usageError(QStringLiteral("--public-base-url needs a URL"));
-        } else if (a == QLatin1String("--cache-segments")) {
-            if (!takeValue(i, &options.contentPolicy.segmentCacheControl))
-                return usageError(QStringLiteral("--cache-segments needs a value"));
-        } else if (a == QLatin1String("--cache-playlists")) {
-            if (!takeValue(i, &text))
-                return usageError(QStringLiteral("--cache-playlists needs a value"));
-            options.contentPolicy.playlistCacheControl = text;
-            options.contentPolicy.pageCacheControl = text;
-        } else if (a == QLatin1String("--progress")) {
-            if (!takeValue(i, &progressMode) ||
-                !QStringList{QStringLiteral("text"), QStringLiteral("json"), QStringLiteral("none")}
-                     .contains(progressMode))
-                return usageError(QStringLiteral("--progress is text, json or none"));
-        } else if (a.startsWith(QLatin1String("--"))) {
-            return usageError(QStringLiteral("unknown option %1").arg(a));
-        } else {
-            positional.append(a);
-        }
+
+    PublishOptions options;
+    const QString to = parser.value(toOption);
+    const QString endpoint = parser.value(endpointOption);
+    const QString region = parser.value(regionOption);
+    const QString profile = parser.value(profileOption);
+    if (parser.isSet(pathStyleOption))
+        options.s3.addressing = S3Target::Addressing::PathStyle;
+    if (parser.isSet(virtualHostedOption))
+        options.s3.addressing = S3Target::Addressing::VirtualHosted;
+    if (!intValue(parallelOption, 1, 64, &options.parallelRequests))
+        return usageError(QStringLiteral("--parallel needs a number from 1 to 64"));
+    options.publicRead = parser.isSet(publicReadOption);
+    int mib = 0;
+    if (!intValue(partSizeOption, 5, 1024 * 1024, &mib))
+        return usageError(QStringLiteral("--part-size-mib needs a number of at least 5"));
+    if (mib > 0)
+        options.partSizeBytes = qint64(mib) * 1024 * 1024;
+    mib = 0;
+    if (!intValue(thresholdOption, 5, 1024 * 1024, &mib))
+        return usageError(QStringLiteral("--multipart-threshold-mib needs a number of at least 5"));
+    if (mib > 0)
+        options.multipartThresholdBytes = qint64(mib) * 1024 * 1024;
+    if (!intValue(attemptsOption, 1, 1000, &options.retry.maxAttempts))
+        return usageError(QStringLiteral("--attempts needs a number of at least 1"));
+    if (!intValue(retryBaseOption, 1, 3600 * 1000, &options.retry.baseDelayMs))
+        return usageError(QStringLiteral("--retry-base-ms needs a positive number"));
+    if (parser.isSet(publicBaseOption))
+        options.publicBaseUrl = parser.value(publicBaseOption);
+    if (parser.isSet(cacheSegmentsOption))
+        options.contentPolicy.segmentCacheControl = parser.value(cacheSegmentsOption);
+    if (parser.isSet(cachePlaylistsOption)) {
+        options.contentPolicy.playlistCacheControl = parser.value(cachePlaylistsOption);
+        options.contentPolicy.pageCacheControl = parser.value(cachePlaylistsOption);
     }
+    // Unset: the bar on a terminal, else a text line a second (a log for scripts).
+    QString progressError;
+    const std::optional<ProgressStyle> style =
+        progressStyleFrom(parser, progressOption, ProgressStyle::Text, &progressError);
+    if (!style)
+        return usageError(progressError);
+    const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1)
         return usageError(QStringLiteral("give exactly one ladder folder"));
     if (to.isEmpty())
@@ -213,75 +188,33 @@ int runPublish(const QStringList& argsIn) {
         options.folderPath = to.startsWith(QLatin1String("file://")) ? QUrl(to).toLocalFile() : to;
     }
 
-    installStopSignals();
-
-    PublishJob job(options);
-    QTimer poll;
-    int ticks = 0;
-    bool interruptedSeen = false;
-    QObject::connect(&poll, &QTimer::timeout, [&] {
-        if (stopRequested() && !interruptedSeen) {
-            interruptedSeen = true;
-            job.cancel();
-        }
-        if (++ticks % 5 != 0) // poll at 5 Hz for the interrupt, print at 1 Hz
-            return;
-        const PublishProgress p = job.progress();
-        if (progressMode == QLatin1String("json"))
+    JobRunner runner(*style);
+    auto* job = new PublishJob(options);
+    runner.add(job);
+    runner.onFinished = [&](Job&) {
+        const PublishResult result = job->result();
+        if (result.status.isCancelled())
             printErr(
-                QString::fromUtf8(QJsonDocument(progressJson(p)).toJson(QJsonDocument::Compact)) +
-                QLatin1Char('\n'));
-        else if (progressMode == QLatin1String("text"))
-            printErr(progressText(p));
-    });
-    PublishResult result;
-    QObject::connect(&job, &PublishJob::finished, [&](const PublishResult& r) {
-        result = r;
-        QCoreApplication::exit(0);
-    });
-    poll.start(200);
-    job.start();
-    QCoreApplication::exec();
-    poll.stop();
-    restoreStopSignals();
-
-    const PublishProgress last = job.progress();
-    const bool json = progressMode == QLatin1String("json");
-    if (progressMode == QLatin1String("text"))
-        printErr(progressText(last));
-    int exitCode = 0;
-    if (result.status.isCancelled()) {
-        printErr(QStringLiteral("publish: interrupted; run the same command again to finish\n"));
-        exitCode = 130;
-    } else if (!result.status.isOk()) {
-        printErr(QStringLiteral("error: %1\n").arg(result.status.message()));
-        exitCode = 1;
-    } else if (!json) {
-        printErr(QStringLiteral("publish: done in %1 s: %2 files uploaded, %3 unchanged, %4 sent\n")
-                     .arg(result.seconds, 0, 'f', 1)
-                     .arg(result.filesUploaded)
-                     .arg(result.filesSkipped)
-                     .arg(formatBytes(result.bytesTransferred)));
-    }
-    if (json) { // the result is always the last line
-        QJsonObject o = progressJson(last);
-        o[QStringLiteral("event")] = QStringLiteral("result");
-        o[QStringLiteral("status")] = result.status.codeName();
-        o[QStringLiteral("message")] = result.status.message();
-        o[QStringLiteral("filesUploaded")] = result.filesUploaded;
-        o[QStringLiteral("seconds")] = result.seconds;
-        o[QStringLiteral("playbackUrl")] = result.playbackUrl;
-        o[QStringLiteral("pageUrl")] = result.pageUrl;
-        printErr(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) +
-                 QLatin1Char('\n'));
-    }
-    if (exitCode != 0)
+                QStringLiteral("publish: interrupted; run the same command again to finish\n"));
+        else if (!result.status.isOk())
+            printErr(QStringLiteral("error: %1\n").arg(result.status.message()));
+        else if (*style != ProgressStyle::Json)
+            printErr(
+                QStringLiteral("publish: done in %1 s: %2 files uploaded, %3 unchanged, %4 sent\n")
+                    .arg(result.seconds, 0, 'f', 1)
+                    .arg(result.filesUploaded)
+                    .arg(result.filesSkipped)
+                    .arg(formatBytes(result.bytesTransferred)));
+    };
+    const int exitCode = runner.exec(); // the JSON result line is the last one on stderr
+    if (exitCode != kExitOk)
         return exitCode;
+    const PublishResult result = job->result();
     if (!result.playbackUrl.isEmpty())
         printOut(QStringLiteral("playback: %1\n").arg(result.playbackUrl));
     if (!result.pageUrl.isEmpty())
         printOut(QStringLiteral("page: %1\n").arg(result.pageUrl));
-    return 0;
+    return kExitOk;
 }
 
 CliRegistration registration{

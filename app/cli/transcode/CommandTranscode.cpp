@@ -1,6 +1,7 @@
 // hlsforge-cli transcode FILE... --out DIR: the ladder engine from a terminal or a script.
 
 #include "CliCommand.h"
+#include "JobRunner.h"
 
 #include "job/TranscodeJob.h"
 #include "ladder/Presets.h"
@@ -14,11 +15,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
-#include <QTimer>
 
-#include <csignal>
-#include <cstdio>
-#include <unistd.h>
+#include <optional>
 
 namespace hlsforge::cli {
 namespace {
@@ -45,7 +43,7 @@ const char* kUsage =
     "  --no-player               no index.html web player page\n"
     "  --player-scripts MODE     cdn (default: pinned CDN with SRI) | self-contained\n"
     "  --jobs N                  files transcoded at once [1]\n"
-    "  --progress MODE           bar (default on a terminal) | json (JSON lines) | none\n"
+    "%1"
     "  --overwrite               replace earlier ladders at the output paths\n"
     "  --json                    print the results as JSON on stdout\n"
     "Exit status: 0 when every input succeeded, 1 when any failed, 2 on bad usage, 130 when\n"
@@ -67,7 +65,7 @@ struct Options {
     QString progressiveRung;
     bool noPlayer = false;
     QString playerScripts;
-    QString progress;
+    std::optional<ProgressStyle> progress; // unset: bar on a terminal, else none
     bool json = false;
     bool overwrite = false;
 };
@@ -77,160 +75,60 @@ int usageError(const QString& message) {
     return 2;
 }
 
-class BatchRunner : public QObject {
-public:
-    BatchRunner(const Options& options, const Ladder& ladder) : m_options(options) {
-        QSet<QString> used;
-        for (const QString& input : options.inputs) {
-            TranscodeRequest request;
-            request.inputPath = input;
-            request.ladder = ladder;
-            // The app's naming rule (core/util/OutputNaming): an earlier ladder is replaced
-            // only when asked for.
-            request.replaceExisting = options.overwrite;
-            if (options.inputs.size() == 1) {
-                request.outputDir = options.outDir;
-            } else {
-                request.outputDir = uniqueOutputDir(options.outDir, input, used,
-                                                    options.overwrite ? ExistingOutput::Replace
-                                                                      : ExistingOutput::Keep);
-                used.insert(request.outputDir);
-            }
-            m_pending.append(request);
+// One TranscodeJob per input, run by the shared JobRunner; the summary is this command's.
+int runBatch(const Options& options, const Ladder& ladder) {
+    ProgressStyle style =
+        options.progress ? *options.progress : defaultProgressStyle(ProgressStyle::None);
+    JobRunner runner(style, options.jobs);
+    QSet<QString> used;
+    for (const QString& input : options.inputs) {
+        TranscodeRequest request;
+        request.inputPath = input;
+        request.ladder = ladder;
+        // The app's naming rule (core/util/OutputNaming): an earlier ladder is replaced
+        // only when asked for.
+        request.replaceExisting = options.overwrite;
+        if (options.inputs.size() == 1) {
+            request.outputDir = options.outDir;
+        } else {
+            request.outputDir =
+                uniqueOutputDir(options.outDir, input, used,
+                                options.overwrite ? ExistingOutput::Replace : ExistingOutput::Keep);
+            used.insert(request.outputDir);
         }
-        m_mode = options.progress;
-        if (m_mode.isEmpty())
-            m_mode = isatty(fileno(stderr)) ? QStringLiteral("bar") : QStringLiteral("none");
+        runner.add(new TranscodeJob(request));
     }
+    const int exitCode = runner.exec();
 
-    int run() {
-        installStopSignals();
-        QTimer poll;
-        QObject::connect(&poll, &QTimer::timeout, this, [this] {
-            if (stopRequested() && !m_interrupted) {
-                m_interrupted = true;
-                m_pending.clear();
-                for (TranscodeJob* job : m_running)
-                    job->cancel();
-                if (m_running.isEmpty())
-                    QCoreApplication::exit(0);
-            }
-        });
-        poll.start(100);
-        QTimer::singleShot(0, this, [this] { startMore(); });
-        QCoreApplication::exec();
-        restoreStopSignals();
-        if (m_mode == QLatin1String("bar"))
-            printErr(QStringLiteral("\r\033[K"));
-        int failures = 0;
-        QJsonArray all;
-        for (const TranscodeResult& r : m_results) {
-            all.append(r.toJson());
-            if (r.status.isOk()) {
-                if (!m_options.json)
-                    printOut(QStringLiteral("ok: %1 -> %2 (%3 renditions, %4 s)\n")
-                                 .arg(r.inputPath, r.masterPlaylist)
-                                 .arg(r.renditions.size())
-                                 .arg(r.elapsedSeconds, 0, 'f', 1));
-                for (const QString& w : r.warnings)
-                    printErr(QStringLiteral("warning: %1: %2\n")
-                                 .arg(QFileInfo(r.inputPath).fileName(), w));
-            } else if (r.status.isCancelled()) {
-                // Cancelled is not failed: the user asked for it and nothing was written.
-                printErr(QStringLiteral("cancelled: %1 (nothing was written)\n")
-                             .arg(QFileInfo(r.inputPath).fileName()));
-            } else {
-                ++failures;
-                printErr(QStringLiteral("error: %1\n").arg(r.status.message()));
-            }
-        }
-        if (m_options.json)
-            printOut(QString::fromUtf8(QJsonDocument(all).toJson(QJsonDocument::Indented)));
-        if (m_interrupted)
-            return 130;
-        return failures ? 1 : 0;
-    }
-
-private:
-    void startMore() {
-        while (m_running.size() < m_options.jobs && !m_pending.isEmpty()) {
-            auto* job = new TranscodeJob(m_pending.takeFirst(), this);
-            m_running.append(job);
-            connect(job, &TranscodeJob::progress, this, [this, job](const TranscodeProgress& p) {
-                m_progress[job] = p;
-                report(job, p);
-            });
-            connect(job, &TranscodeJob::finished, this, [this, job](const TranscodeResult& r) {
-                m_results.append(r);
-                m_running.removeOne(job);
-                m_progress.remove(job);
-                if (m_mode == QLatin1String("json")) {
-                    QJsonObject o = r.toJson();
-                    o[QStringLiteral("event")] = QStringLiteral("result");
-                    printErr(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) +
-                             QLatin1Char('\n'));
-                } else if (m_mode == QLatin1String("bar")) {
-                    const QString outcome = r.status.isOk()          ? QStringLiteral("done     ")
-                                            : r.status.isCancelled() ? QStringLiteral("cancelled")
-                                                                     : QStringLiteral("FAILED   ");
-                    printErr(QStringLiteral("\r\033[K%1 %2\n")
-                                 .arg(outcome, QFileInfo(r.inputPath).fileName()));
-                }
-                job->deleteLater();
-                startMore();
-                if (m_running.isEmpty() && m_pending.isEmpty())
-                    QCoreApplication::exit(0);
-            });
-            job->start();
+    QJsonArray all;
+    for (const Job* job : runner.finishedJobs()) {
+        const TranscodeResult r = static_cast<const TranscodeJob*>(job)->result();
+        all.append(r.toJson());
+        if (r.status.isOk()) {
+            if (!options.json)
+                printOut(QStringLiteral("ok: %1 -> %2 (%3 renditions, %4 s)\n")
+                             .arg(r.inputPath, r.masterPlaylist)
+                             .arg(r.renditions.size())
+                             .arg(r.elapsedSeconds, 0, 'f', 1));
+            for (const QString& w : r.warnings)
+                printErr(
+                    QStringLiteral("warning: %1: %2\n").arg(QFileInfo(r.inputPath).fileName(), w));
+        } else if (r.status.isCancelled()) {
+            // Cancelled is not failed: the user asked for it and nothing was written.
+            printErr(QStringLiteral("cancelled: %1 (nothing was written)\n")
+                         .arg(QFileInfo(r.inputPath).fileName()));
+        } else {
+            printErr(QStringLiteral("error: %1\n").arg(r.status.message()));
         }
     }
-
-    void report(TranscodeJob* job, const TranscodeProgress& p) {
-        if (m_mode == QLatin1String("json")) {
-            QJsonObject o;
-            o[QStringLiteral("event")] = QStringLiteral("progress");
-            o[QStringLiteral("input")] = job->request().inputPath;
-            o[QStringLiteral("stage")] = p.stage;
-            o[QStringLiteral("fraction")] = p.fraction;
-            o[QStringLiteral("fps")] = p.framesPerSecond;
-            o[QStringLiteral("speed")] = p.speed;
-            o[QStringLiteral("etaSeconds")] = p.etaSeconds;
-            o[QStringLiteral("mediaSeconds")] = p.mediaSecondsDone;
-            o[QStringLiteral("durationSeconds")] = p.durationSeconds;
-            o[QStringLiteral("elapsedSeconds")] = p.elapsedSeconds;
-            printErr(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) +
-                     QLatin1Char('\n'));
-        } else if (m_mode == QLatin1String("bar")) {
-            const int width = 30;
-            const int filled = int(p.fraction * width);
-            const QString bar =
-                QString(filled, QLatin1Char('#')) + QString(width - filled, QLatin1Char('-'));
-            const int done = m_results.size();
-            const int total = m_options.inputs.size();
-            printErr(QStringLiteral("\r\033[K[%1/%2] %3 [%4] %5% %6 fps %7x ETA %8")
-                         .arg(done + 1)
-                         .arg(total)
-                         .arg(QFileInfo(job->request().inputPath).fileName().left(24))
-                         .arg(bar)
-                         .arg(int(p.fraction * 100), 3)
-                         .arg(p.framesPerSecond, 0, 'f', 0)
-                         .arg(p.speed, 0, 'f', 2)
-                         .arg(formatDuration(p.etaSeconds, QStringLiteral("--:--"))));
-        }
-    }
-
-    Options m_options;
-    QString m_mode;
-    QList<TranscodeRequest> m_pending;
-    QList<TranscodeJob*> m_running;
-    QHash<TranscodeJob*, TranscodeProgress> m_progress;
-    QList<TranscodeResult> m_results;
-    bool m_interrupted = false;
-};
+    if (options.json)
+        printOut(QString::fromUtf8(QJsonDocument(all).toJson(QJsonDocument::Indented)));
+    return exitCode;
+}
 
 int runTranscode(const QStringList& args) {
     if (args.contains(QStringLiteral("--help")) || args.contains(QStringLiteral("-h"))) {
-        printOut(QString::fromUtf8(kUsage));
+        printOut(QString::fromUtf8(kUsage).arg(QLatin1String(kProgressOptionHelp)));
         return 0;
     }
     Options o;
@@ -281,8 +179,8 @@ int runTranscode(const QStringList& args) {
             if (!value(&v) || (o.jobs = v.toInt(&ok), !ok) || o.jobs < 1 || o.jobs > 64)
                 return usageError(QStringLiteral("--jobs needs a number from 1 to 64"));
         } else if (a == QLatin1String("--progress")) {
-            if (!value(&o.progress) || !QStringList{"bar", "json", "none"}.contains(o.progress))
-                return usageError(QStringLiteral("--progress takes bar, json or none"));
+            if (!value(&v) || !(o.progress = parseProgressStyle(v)))
+                return usageError(QStringLiteral("--progress takes bar, text, json or none"));
         } else if (a == QLatin1String("--progressive")) {
             o.progressive = true;
             // The rung name is optional: take the next word unless it is an option or a file.
@@ -364,8 +262,7 @@ int runTranscode(const QStringList& args) {
         printErr(QStringLiteral("error: ladder: %1\n").arg(valid.message()));
         return 2;
     }
-    BatchRunner runner(o, l);
-    return runner.run();
+    return runBatch(o, l);
 }
 
 CliRegistration registration{

@@ -446,7 +446,8 @@ void PublishWindow::startPublish() {
     saveSettings();
     m_runningToFolder = options->destination == PublishOptions::Destination::Folder;
     m_job = std::make_unique<PublishJob>(options.value());
-    connect(m_job.get(), &PublishJob::finished, this, &PublishWindow::onFinished);
+    // The Job contract: one finished(); the window reads the snapshot on its timer.
+    connect(m_job.get(), &Job::finished, this, [this] { onFinished(m_job->result()); });
     m_progress->setValue(0);
     m_progress->show();
     setRunning(true);
@@ -464,7 +465,7 @@ void PublishWindow::cancelPublish() {
 void PublishWindow::updateProgress() {
     if (!m_job)
         return;
-    const PublishProgress p = m_job->progress();
+    const PublishProgress p = m_job->publishProgress();
     if (p.bytesTotal > 0)
         m_progress->setValue(static_cast<int>(1000.0 * p.bytesDone / p.bytesTotal));
     static const char* phases[] = {QT_TR_NOOP("segments"), QT_TR_NOOP("media playlists"),
@@ -488,7 +489,7 @@ void PublishWindow::onFinished(const PublishResult& result) {
     m_poll->stop();
     updateProgress();
     m_lastResult = result;
-    m_job.reset();
+    m_job.release()->deleteLater(); // we are inside its finished() signal
     setRunning(false);
     // Only a folder the publish accepted is offered again next time.
     if (m_runningToFolder && (result.status.isOk() || result.status.isCancelled())) {
