@@ -108,7 +108,7 @@ run_tsan() {
   # names the few reports that come from inside those libraries, each with the reason.
   local flags="-fsanitize=thread -fno-omit-frame-pointer"
   configure build-tsan "$flags"
-  local tests=(tst_transcode s3publishtest folderpublishtest tst_shapedfileserver)
+  local tests=(tst_job tst_transcode s3publishtest folderpublishtest tst_shapedfileserver)
   timed "tsan build" cmake --build build-tsan --parallel "$jobs" --target hlsforge-cli "${tests[@]}"
   # ignore_noninstrumented_modules=1: allocations, copies and frees that Qt, GLib and FFmpeg
   # make inside their own (uninstrumented) code are not recorded, so their internal threads
@@ -130,6 +130,9 @@ run_tsan_tests() { # bin-dir
   # the transcode threads are also checked in fresh hlsforge-cli processes (below), as are
   # publishing (folderpublishtest and s3publishtest run the CLI) and the preview server
   # (tst_shapedfileserver starts no process).
+  # The job contract itself: the progress snapshot read from another thread while the worker
+  # writes it, cancel from any thread, finished handed to the owner (tst_job starts no process).
+  "$bin/job/tst_job" || failed=1
   "$bin/transcode/tst_transcode" progressIsFrequentAndCancelIsPrompt || failed=1
   local media=build-tsan/tsan-media rc=0
   rm -rf "$media" && mkdir -p "$media"
