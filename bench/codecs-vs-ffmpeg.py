@@ -18,37 +18,15 @@ Usage: bench/codecs-vs-ffmpeg.py [--cli build/app/cli/hlsforge-cli] [--seconds 1
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
-import sys
 import tempfile
-import time
+
+from benchlib import ffmpeg_single_ladder, psnr, run_measured
 
 HEVC_RUNGS = [(1920, 1080, 3000), (1280, 720, 1800), (854, 480, 800), (640, 360, 400)]
 AV1_RUNGS = [(1920, 1080, 2500), (1280, 720, 1500), (640, 360, 350)]
 H264_RUNGS = [(1920, 1080, 5000), (1280, 720, 3000), (854, 480, 1200), (640, 360, 600)]
-
-
-def run_measured(cmd):
-    """Runs cmd; returns (wall s, CPU s of the process and its children)."""
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    err = proc.stderr.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
-    return wall, usage.ru_utime + usage.ru_stime
-
-
-def psnr(rendition, source, width, height):
-    out = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", rendition, "-i", source, "-lavfi",
-         f"[1:v]scale={width}:{height}:flags=bicubic[ref];[0:v][ref]psnr", "-f", "null", "-"],
-        capture_output=True, text=True)
-    m = re.search(r"average:([0-9.]+|inf)", out.stderr)
-    return float(m.group(1)) if m else float("nan")
 
 
 def hlsforge(cli, src, out, rungs_by_codec, x265, svt):
@@ -61,27 +39,7 @@ def hlsforge(cli, src, out, rungs_by_codec, x265, svt):
     with open(path, "w") as f:
         json.dump(ladder, f)
     shutil.rmtree(out, ignore_errors=True)
-    return run_measured([cli, "transcode", src, "--out", out, "--ladder", path, "--progress", "none"])
-
-
-def ffmpeg_single(src, out, rungs, video_args):
-    """One ffmpeg process: decode once, split, one encoder per rung, HLS fMP4 per variant."""
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
-    n = len(rungs)
-    fc = f"[0:v]split={n}" + "".join(f"[s{i}]" for i in range(n)) + ";" + ";".join(
-        f"[s{i}]scale={w}:{h}:flags=bicubic[v{i}]" for i, (w, h, _) in enumerate(rungs))
-    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", src, "-filter_complex", fc]
-    for i in range(n):
-        cmd += ["-map", f"[v{i}]", "-map", "0:a"]
-    cmd += video_args + ["-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000"]
-    for i, (_, _, k) in enumerate(rungs):
-        cmd += [f"-b:v:{i}", f"{k}k", f"-maxrate:v:{i}", f"{int(k * 1.1)}k", f"-bufsize:v:{i}", f"{int(k * 2.2)}k"]
-    cmd += ["-f", "hls", "-hls_time", "6", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
-            "-hls_flags", "independent_segments", "-master_pl_name", "master.m3u8",
-            "-var_stream_map", " ".join(f"v:{i},a:{i}" for i in range(n)),
-            "-hls_segment_filename", os.path.join(out, "v%v/seg_%05d.m4s"), os.path.join(out, "v%v/index.m3u8")]
-    return run_measured(cmd)
+    return run_measured([cli, "transcode", src, "--out", out, "--ladder", path, "--progress", "none"])[:2]
 
 
 def main():
@@ -115,13 +73,13 @@ def main():
             "-force_key_frames", "expr:gte(t,n_forced*2)", "-forced-idr", "1",
             "-x265-params", "scenecut=0:open-gop=0:log-level=error"]
     hevc_ours = hlsforge(cli, src, os.path.join(work, "hevc"), [("hevc", HEVC_RUNGS)], args.x265_preset, args.svt_preset)
-    hevc_ff = ffmpeg_single(src, os.path.join(work, "hevc-ffmpeg"), HEVC_RUNGS, x265)
+    hevc_ff = ffmpeg_single_ladder(src, os.path.join(work, "hevc-ffmpeg"), HEVC_RUNGS, x265 + ["-pix_fmt", "yuv420p"], fmp4=True)[:2]
     row("HEVC 4 rungs", hevc_ours, hevc_ff, "ffmpeg")
 
     svt = ["-c:v", "libsvtav1", "-preset", str(args.svt_preset), "-g", "60",
            "-svtav1-params", "irefresh-type=2:scd=0"]
     av1_ours = hlsforge(cli, src, os.path.join(work, "av1"), [("av1", AV1_RUNGS)], args.x265_preset, args.svt_preset)
-    av1_ff = ffmpeg_single(src, os.path.join(work, "av1-ffmpeg"), AV1_RUNGS, svt)
+    av1_ff = ffmpeg_single_ladder(src, os.path.join(work, "av1-ffmpeg"), AV1_RUNGS, svt + ["-pix_fmt", "yuv420p"], fmp4=True)[:2]
     row("AV1 3 rungs", av1_ours, av1_ff, "ffmpeg")
 
     h264_alone = hlsforge(cli, src, os.path.join(work, "h264"), [("h264", H264_RUNGS)], args.x265_preset, args.svt_preset)

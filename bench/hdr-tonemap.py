@@ -22,9 +22,9 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
-import time
+
+from benchlib import ffmpeg_single_ladder, run_measured
 
 RUNGS = [(1920, 1080, 5000), (1280, 720, 3000), (854, 480, 1200), (640, 360, 600)]
 
@@ -39,17 +39,6 @@ COLOUR = {
           "zscale=p=bt709,tonemap=mobius:param=0.5:desat=0:peak=4.926,zscale=t=bt709:m=bt709:r=limited,"
           "format=yuv420p," + TAGS,
 }
-
-
-def run_measured(cmd):
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    err = proc.stderr.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime
 
 
 def stats(path):
@@ -93,25 +82,10 @@ def make_sources(work, seconds):
 
 
 def ffmpeg_ladder(src, colour, out):
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
-    n = len(RUNGS)
-    head = f"[0:v]{colour}," if colour else "[0:v]"
-    fc = head + f"split={n}" + "".join(f"[s{i}]" for i in range(n)) + ";" + ";".join(
-        f"[s{i}]scale={w}:{h}:flags=bicubic[v{i}]" for i, (w, h, _) in enumerate(RUNGS))
-    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", src, "-filter_complex", fc]
-    for i in range(n):
-        cmd += ["-map", f"[v{i}]", "-map", "0:a"]
-    cmd += ["-c:v", "libx264", "-preset", "veryfast", "-force_key_frames", "expr:gte(t,n_forced*2)",
+    x264 = ["-c:v", "libx264", "-preset", "veryfast", "-force_key_frames", "expr:gte(t,n_forced*2)",
             "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries", "bt709",
-            "-color_trc", "bt709", "-color_range", "tv",
-            "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000"]
-    for i, (w, h, k) in enumerate(RUNGS):
-        cmd += [f"-b:v:{i}", f"{k}k", f"-maxrate:v:{i}", f"{int(k*1.1)}k", f"-bufsize:v:{i}", f"{int(k*2.2)}k"]
-    cmd += ["-f", "hls", "-hls_time", "6", "-hls_playlist_type", "vod", "-hls_flags", "independent_segments",
-            "-master_pl_name", "master.m3u8", "-var_stream_map", " ".join(f"v:{i},a:{i}" for i in range(n)),
-            "-hls_segment_filename", os.path.join(out, "v%v/seg_%05d.ts"), os.path.join(out, "v%v/index.m3u8")]
-    return run_measured(cmd)
+            "-color_trc", "bt709", "-color_range", "tv"]
+    return ffmpeg_single_ladder(src, out, RUNGS, x264, pre_filter=colour)[:2]
 
 
 def main():
@@ -137,7 +111,7 @@ def main():
         shutil.rmtree(out, ignore_errors=True)
         print(f"hlsforge {kind} ...", flush=True)
         res[("hlsforge", kind)] = run_measured([cli, "transcode", sources[kind], "--out", out, "--ladder",
-                                                ladder_path, "--progress", "none"])
+                                                ladder_path, "--progress", "none"])[:2]
         print(f"ffmpeg {kind} ...", flush=True)
         res[("ffmpeg", kind)] = ffmpeg_ladder(sources[kind], COLOUR[kind], os.path.join(work, f"ffmpeg-{kind}"))
 

@@ -16,36 +16,13 @@ Usage: bench/ladder-vs-ffmpeg.py [--cli build/app/cli/hlsforge-cli] [--seconds 3
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
-import sys
 import tempfile
-import time
+
+from benchlib import ffmpeg_single_ladder, psnr, run_measured
 
 RUNGS = [(1920, 1080, 5000), (1280, 720, 3000), (854, 480, 1200), (640, 360, 600)]
-
-
-def run_measured(cmd, **kw):
-    """Runs cmd; returns (wall s, cpu s, peak RSS MiB) of that process tree's main process."""
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
-
-
-def psnr(rendition, source, width, height):
-    out = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", rendition, "-i", source, "-lavfi",
-         f"[1:v]scale={width}:{height}:flags=bicubic[ref];[0:v][ref]psnr", "-f", "null", "-"],
-        capture_output=True, text=True)
-    m = re.search(r"average:([0-9.]+|inf)", out.stderr)
-    return float(m.group(1)) if m else float("nan")
 
 
 def main():
@@ -90,21 +67,7 @@ def main():
 
     # 2. one ffmpeg process with split and -var_stream_map
     out2 = os.path.join(work, "ffmpeg-single")
-    shutil.rmtree(out2, ignore_errors=True)
-    os.makedirs(out2)
-    n = len(RUNGS)
-    fc = f"[0:v]split={n}" + "".join(f"[s{i}]" for i in range(n)) + ";" + ";".join(
-        f"[s{i}]scale={w}:{h}:flags=bicubic[v{i}]" for i, (w, h, _) in enumerate(RUNGS))
-    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", src, "-filter_complex", fc]
-    for i, (w, h, k) in enumerate(RUNGS):
-        cmd += ["-map", f"[v{i}]", "-map", "0:a"]
-    cmd += ["-c:v", "libx264"] + common_x264 + ["-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000"]
-    for i, (w, h, k) in enumerate(RUNGS):
-        cmd += [f"-b:v:{i}", f"{k}k", f"-maxrate:v:{i}", f"{int(k*1.1)}k", f"-bufsize:v:{i}", f"{int(k*2.2)}k"]
-    cmd += ["-f", "hls", "-hls_time", "6", "-hls_playlist_type", "vod", "-hls_flags", "independent_segments",
-            "-master_pl_name", "master.m3u8", "-var_stream_map", " ".join(f"v:{i},a:{i}" for i in range(n)),
-            "-hls_segment_filename", os.path.join(out2, "v%v/seg_%05d.ts"), os.path.join(out2, "v%v/index.m3u8")]
-    results["ffmpeg split + var_stream_map"] = run_measured(cmd)
+    results["ffmpeg split + var_stream_map"] = ffmpeg_single_ladder(src, out2, RUNGS, ["-c:v", "libx264"] + common_x264)
 
     # 3. one ffmpeg run per rung
     out3 = os.path.join(work, "ffmpeg-per-rung")

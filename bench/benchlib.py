@@ -1,0 +1,56 @@
+"""What the benchmark scripts share: running a command with its wall/CPU/memory measured, the
+one-ffmpeg-process ladder they compare against, and PSNR against the scaled source."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+
+def run_measured(cmd):
+    """Runs cmd; returns (wall s, CPU s, peak RSS MiB) of the process (CPU includes children)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - start
+    err = proc.stderr.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+
+
+def psnr(rendition, source, width, height):
+    """FFmpeg's psnr `average` of rendition against source scaled to its size (bicubic)."""
+    out = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostats", "-i", rendition, "-i", source, "-lavfi",
+         f"[1:v]scale={width}:{height}:flags=bicubic[ref];[0:v][ref]psnr", "-f", "null", "-"],
+        capture_output=True, text=True)
+    m = re.search(r"average:([0-9.]+|inf)", out.stderr)
+    return float(m.group(1)) if m else float("nan")
+
+
+def ffmpeg_single_ladder(src, out, rungs, video_args, pre_filter="", fmp4=False):
+    """The best-known single ffmpeg command for a ladder: decode once, (pre_filter,) split, one
+    scale and encoder per rung (video_args, VBV 110 %/220 %), AAC once per variant, HLS with
+    -var_stream_map. rungs: [(width, height, kbps)]. Returns run_measured's tuple."""
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    n = len(rungs)
+    head = f"[0:v]{pre_filter}," if pre_filter else "[0:v]"
+    fc = head + f"split={n}" + "".join(f"[s{i}]" for i in range(n)) + ";" + ";".join(
+        f"[s{i}]scale={w}:{h}:flags=bicubic[v{i}]" for i, (w, h, _) in enumerate(rungs))
+    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", src, "-filter_complex", fc]
+    for i in range(n):
+        cmd += ["-map", f"[v{i}]", "-map", "0:a"]
+    cmd += video_args + ["-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000"]
+    for i, (_, _, k) in enumerate(rungs):
+        cmd += [f"-b:v:{i}", f"{k}k", f"-maxrate:v:{i}", f"{int(k * 1.1)}k", f"-bufsize:v:{i}", f"{int(k * 2.2)}k"]
+    segment = "seg_%05d.m4s" if fmp4 else "seg_%05d.ts"
+    cmd += ["-f", "hls", "-hls_time", "6", "-hls_playlist_type", "vod"]
+    if fmp4:
+        cmd += ["-hls_segment_type", "fmp4"]
+    cmd += ["-hls_flags", "independent_segments", "-master_pl_name", "master.m3u8",
+            "-var_stream_map", " ".join(f"v:{i},a:{i}" for i in range(n)),
+            "-hls_segment_filename", os.path.join(out, "v%v", segment), os.path.join(out, "v%v/index.m3u8")]
+    return run_measured(cmd)
