@@ -22,6 +22,9 @@
 #               tests the first run stopped early pass)                 -> ~210 s
 #   tsan build  114 steps, at -O2 -g:    500 s CPU  -> ~250 s wall quiet (-O1 -g1: less)
 #   tsan tests  as below:                 98 s wall (69 s CPU)          -> ~100 s
+#   clean clone of this branch, machine mostly quiet (load < 1 at the end), no ccache,
+#   both steps at -O1 -g1, 23 ASan tests (tst_codecs added): tsan 155 s build (264 s CPU)
+#   + 48 s tests; asan 301 s build (578 s CPU) + 279 s tests; the step 798 s (13.3 min).
 #   step total on a quiet 2-core CI machine: ~15 min; with the ~15 min of apt, build and
 #   scripts/test.sh before it, CI ~30 min of its 35.
 #
