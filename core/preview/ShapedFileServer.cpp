@@ -4,14 +4,17 @@
 #include "preview/NetworkShaper.h"
 #include "preview/RenditionMap.h"
 #include "preview/ServedPath.h"
+#include "preview/UpstreamOrigin.h"
 #include "util/ContentTypes.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
 #include <QRandomGenerator>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
 
@@ -347,6 +350,9 @@ struct ShapedFileServer::Impl {
     QString rootDir;
     QString canonicalRoot;
     std::unique_ptr<FileDescriptor> rootDirFd; // canonicalRoot, opened once (O_PATH)
+    // Proxy mode (rootDir is a URL): files come from the origin into this cache folder.
+    std::unique_ptr<UpstreamOrigin> upstream;
+    std::unique_ptr<QTemporaryDir> cache;
     RenditionMap renditions;
     NetworkShaper shaper;
     std::unique_ptr<CoalescingServer> server;
@@ -433,6 +439,15 @@ void ShapedFileServer::Impl::serve(const httplib::Request& req, httplib::Respons
         if (relative.isEmpty() && target.startsWith('/') && target.count('/') == target.size()) {
             setTextBody(res, 404, "not found (no folder listings)\n");
             return;
+        }
+        if (upstream && !relative.isEmpty()) {
+            const Status cached = upstream->ensureCached(relative);
+            if (!cached.isOk()) {
+                const bool missing = cached.code() == Status::Code::InvalidInput;
+                setTextBody(res, missing ? 404 : 502,
+                            (cached.message() + QLatin1Char('\n')).toUtf8().constData());
+                return;
+            }
         }
         StatusOr<std::unique_ptr<FileDescriptor>> file =
             openServedFile(relative, rootDirFd ? rootDirFd->get() : -1, canonicalRoot);
@@ -619,7 +634,22 @@ Status ShapedFileServer::start(quint16 port) {
     if (d->running)
         return Status::error(Status::Code::InvalidArgument,
                              QStringLiteral("preview server already running"));
-    const QFileInfo root(d->rootDir);
+    QString servedDir = d->rootDir;
+    if (UpstreamOrigin::isUrl(d->rootDir)) {
+        d->cache = std::make_unique<QTemporaryDir>(QDir::tempPath() +
+                                                   QStringLiteral("/hlsforge-proxy-XXXXXX"));
+        if (!d->cache->isValid())
+            return Status::error(Status::Code::IoError,
+                                 QStringLiteral("cannot make a cache folder for %1 (%2)")
+                                     .arg(d->rootDir, d->cache->errorString()));
+        StatusOr<std::unique_ptr<UpstreamOrigin>> origin =
+            UpstreamOrigin::open(d->rootDir, d->cache->path());
+        if (!origin.isOk())
+            return origin.status();
+        d->upstream = std::move(origin.value());
+        servedDir = d->cache->path();
+    }
+    const QFileInfo root(servedDir);
     if (!root.isDir())
         return Status::error(Status::Code::InvalidInput,
                              QStringLiteral("%1: not a folder").arg(d->rootDir));
@@ -711,6 +741,10 @@ quint16 ShapedFileServer::port() const {
     return quint16(d->port.load());
 }
 QString ShapedFileServer::rootDir() const {
+    return d->cache ? d->cache->path() : d->rootDir;
+}
+
+QString ShapedFileServer::origin() const {
     return d->rootDir;
 }
 const RenditionMap& ShapedFileServer::renditions() const {

@@ -28,6 +28,8 @@ class RenditionMap;
 class ShapedFileServer : public QObject {
     Q_OBJECT
 public:
+    // `rootDir`: a ladder's folder, or an http(s) URL of a master playlist on a web server,
+    // which is then proxied through a private cache (UpstreamOrigin.h).
     explicit ShapedFileServer(QString rootDir, QObject* parent = nullptr);
     ~ShapedFileServer() override; // stops
 
@@ -41,7 +43,10 @@ public:
 
     quint16 port() const;
     QUrl url(const QString& relativePath = {}) const; // http://127.0.0.1:PORT/relativePath
+    // The folder files are served from: the one given, or in proxy mode our cache of the
+    // origin's files (valid once start() succeeded).
     QString rootDir() const;
+    QString origin() const; // the folder or URL given to the constructor
     const RenditionMap& renditions() const;
 
     void setProfile(const ShapingProfile& profile); // takes effect at once, even mid-transfer

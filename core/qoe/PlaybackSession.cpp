@@ -87,6 +87,18 @@ void PlaybackSession::attachBackend(PlaybackEngine engine) {
 void PlaybackSession::setEngine(PlaybackEngine engine) {
     if (m_backend && m_backend->engine() == engine)
         return;
+    reattach(engine, tr("engine: %1").arg(engineName(engine)));
+}
+
+void PlaybackSession::setPlayerOptions(const PlayerOptions& options) {
+    if (options.bufferAheadSeconds == m_options.bufferAheadSeconds &&
+        options.startBufferSeconds == m_options.startBufferSeconds)
+        return;
+    m_options = options;
+    reattach(engine(), tr("buffer: %1 s").arg(options.bufferAheadSeconds));
+}
+
+void PlaybackSession::reattach(PlaybackEngine engine, const QString& markLabel) {
     const qint64 at = m_backend && !m_ended ? m_backend->positionMs() : 0;
     if (m_backend) {
         m_backend->disconnect(this);
@@ -97,7 +109,7 @@ void PlaybackSession::setEngine(PlaybackEngine engine) {
     emit playingChanged(false);
     if (!m_started)
         return;
-    mark(tr("engine: %1").arg(engineName(engine)));
+    mark(markLabel);
     if (m_ended)
         return; // Play restarts from 0 on the new engine
     m_nextSwitchReason = QStringLiteral("restart");

@@ -60,6 +60,9 @@ public:
     // Changes the engine; a session that has started reloads its source on the new one where
     // the viewer was (marked on the timeline).
     void setEngine(PlaybackEngine engine);
+    // New player options (how far ahead to buffer…); a playing session reloads like setEngine.
+    void setPlayerOptions(const PlayerOptions& options);
+    const PlayerOptions& playerOptions() const { return m_options; }
     QVideoSink* videoSink() const { return m_sink; } // frames to show, if anyone shows them
 
     // The player's state, as the backend reports it.
@@ -109,6 +112,9 @@ private:
     void onFrame(const QVideoFrame& frame);
     void onTick();
     void attachBackend(PlaybackEngine engine);
+    // Replaces the backend (same or other engine, current options); a started session reloads
+    // where the viewer was, marked `markLabel` on the timeline.
+    void reattach(PlaybackEngine engine, const QString& markLabel);
     void onPlaybackState(PlayerBackend::State state);
     void onLoaded();
     void onEndOfMedia();

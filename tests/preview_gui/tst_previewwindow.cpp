@@ -43,6 +43,7 @@ private slots:
     void exportsTimeline(); // last with the shared window: it closes it
     void folderWithoutMaster();
     void closesWithCtrlWAndEscape();
+    void networkChangeMidPlayShowsASwitch();
 
 private:
     QTemporaryDir m_dir;
@@ -231,6 +232,41 @@ void TestPreviewWindow::closesWithCtrlWAndEscape() {
         QTest::keySequence(&window, keys);
         QTRY_VERIFY2(!window.isVisible(), qPrintable(keys.toString()));
     }
+}
+
+// The reason the preview exists: pick a slower network while watching and see the player switch
+// down before the clip ends. With the 30 s buffer web players keep, the 20 s clip would be
+// fetched whole on Unlimited and nothing would switch; the window's default fetches 10 s ahead.
+void TestPreviewWindow::networkChangeMidPlayShowsASwitch() {
+    PreviewWindow window(m_ladder);
+    window.resize(1100, 760);
+    window.show();
+    auto* buffer = window.findChild<QComboBox*>(QStringLiteral("buffer"));
+    QVERIFY(buffer);
+    QCOMPARE(buffer->currentData().toInt(), 10);
+    QCOMPARE(window.session()->playerOptions().bufferAheadSeconds, 10.0);
+    qoe::PlaybackSession* session = window.session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->positionMs() > 1500, 30000);
+    const auto& switches = session->recording().switches;
+    const int topRung =
+        session->recording().segments.isEmpty() ? -1 : session->recording().segments.last().rung;
+    QCOMPARE(topRung, 0); // Unlimited: the top rung
+    const double changedAt = session->now();
+    window.setProfileByName(QStringLiteral("3G"));
+    const auto switchedDown = [&] {
+        for (const qoe::SwitchRecord& s : switches)
+            if (s.t > changedAt && s.toRung > s.fromRung && s.reason == QLatin1String("bandwidth"))
+                return true;
+        return false;
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(switchedDown(), "no switch down after choosing 3G", 30000);
+    QVERIFY(!session->isAtEnd()); // seen while the clip still plays
+
+    // The buffer box drives the same options (and is a GStreamer playbin3 setting only).
+    buffer->setCurrentIndex(buffer->findData(30));
+    QCOMPARE(session->playerOptions().bufferAheadSeconds, 30.0);
+    window.setEngine(qoe::PlaybackEngine::Qt);
+    QVERIFY(!buffer->isEnabled());
 }
 
 int main(int argc, char** argv) {

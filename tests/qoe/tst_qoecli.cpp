@@ -11,10 +11,14 @@
 #include "playlist/MasterPlaylist.h"
 
 #include <QFile>
+#include <QFileInfo>
+#include <QHash>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -89,6 +93,7 @@ private slots:
     void stepDownAnd3G();
     void shortRunReportsText();
     void badInput();
+    void remoteLadder();
 
 private:
     QTemporaryDir m_dir;
@@ -251,6 +256,110 @@ void TestQoeCli::badInput() {
                                            QStringLiteral("--profile"), QStringLiteral("Dial-up")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("Dial-up"), r.err.constData());
+}
+
+// `qoe URL`: the same ladder on a plain web server (Node's http module standing in for a CDN),
+// proxied through our shaped server. It must play and switch down exactly as from the folder,
+// fetch every file from the origin at most once, and refuse what it cannot proxy with the reason.
+void TestQoeCli::remoteLadder() {
+    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    QVERIFY2(!node.isEmpty(), "node is needed (scripts/install-deps.sh installs it)");
+    QProcess origin;
+    origin.setProgram(node);
+    origin.setArguments({qEnvironmentVariable("HLSFORGE_SOURCE_DIR") +
+                             QStringLiteral("/tests/qoe/origin-server.mjs"),
+                         m_dir.path()});
+    origin.start();
+    QVERIFY(origin.waitForStarted());
+    QVERIFY(origin.waitForReadyRead(10000));
+    const int port =
+        QJsonDocument::fromJson(origin.readLine()).object()[QStringLiteral("port")].toInt();
+    QVERIFY(port > 0);
+    const QString ladderName = QFileInfo(m_ladder).fileName();
+    const QString base = QStringLiteral("http://127.0.0.1:%1/%2/").arg(port).arg(ladderName);
+
+    const test::ProcessResult r = test::runProcess(
+        test::cliPath(),
+        {QStringLiteral("qoe"), base + QStringLiteral("master.m3u8"), QStringLiteral("--profile"),
+         QStringLiteral("Step down"), QStringLiteral("--buffer-seconds"),
+         QLatin1String(kGstBufferSeconds), QStringLiteral("--json")},
+        300000);
+    QVERIFY2(r.ok(), r.err.constData());
+    const QJsonArray reports = QJsonDocument::fromJson(r.out).array();
+    QCOMPARE(reports.size(), 1);
+    const QJsonObject o = reports[0].toObject();
+    QVERIFY2(o[QStringLiteral("reachedEnd")].toBool(), r.out.constData());
+    double firstDownT = -1;
+    for (const QJsonValue& v : o[QStringLiteral("switches")].toArray()) {
+        const QJsonObject s = v.toObject();
+        const int from = m_rungNames.indexOf(s[QStringLiteral("from")].toString());
+        const int to = m_rungNames.indexOf(s[QStringLiteral("to")].toString());
+        QVERIFY2(from >= 0 && to >= 0, r.out.constData()); // rung names from the remote master
+        if (to > from && firstDownT < 0)
+            firstDownT = s[QStringLiteral("t")].toDouble();
+    }
+    QVERIFY2(firstDownT >= 19.0, r.out.constData()); // down, and only after the step at 20 s
+
+    // A master with absolute URIs on the same origin plays too (they are made relative); one
+    // naming another host is refused up front with the reason. The origin reads files live.
+    const auto writeFile = [](const QString& path, const QString& text) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.write(text.toUtf8()) == text.toUtf8().size();
+    };
+    QFile masterFile(m_ladder + QStringLiteral("/master.m3u8"));
+    QVERIFY(masterFile.open(QIODevice::ReadOnly));
+    QString absoluteMaster = QString::fromUtf8(masterFile.readAll());
+    for (const QString& rung : std::as_const(m_rungNames))
+        absoluteMaster.replace(QLatin1Char('\n') + rung + QLatin1Char('/'),
+                               QLatin1Char('\n') + base + rung + QLatin1Char('/'));
+    QVERIFY(absoluteMaster.contains(base));
+    QVERIFY(writeFile(m_ladder + QStringLiteral("/absolute.m3u8"), absoluteMaster));
+    QString otherHost = absoluteMaster;
+    otherHost.replace(QStringLiteral("127.0.0.1"), QStringLiteral("localhost"));
+    QVERIFY(writeFile(m_ladder + QStringLiteral("/other-host.m3u8"), otherHost));
+
+    test::ProcessResult a = test::runProcess(
+        test::cliPath(),
+        {QStringLiteral("qoe"), base + QStringLiteral("absolute.m3u8"),
+         QStringLiteral("--duration"), QStringLiteral("4"), QStringLiteral("--json")},
+        120000);
+    QVERIFY2(a.ok(), a.err.constData());
+    const QJsonObject ao = QJsonDocument::fromJson(a.out).array().at(0).toObject();
+    QVERIFY2(ao[QStringLiteral("startupSeconds")].toDouble(-1) > 0, a.out.constData());
+    QVERIFY2(!ao[QStringLiteral("secondsPerRung")].toObject().isEmpty(), a.out.constData());
+
+    a = test::runProcess(test::cliPath(),
+                         {QStringLiteral("qoe"), base + QStringLiteral("other-host.m3u8")});
+    QCOMPARE(a.exitCode, 2);
+    QVERIFY2(a.err.contains("localhost") && a.err.contains("outside"), a.err.constData());
+    a = test::runProcess(test::cliPath(),
+                         {QStringLiteral("qoe"), base + QStringLiteral("nosuch.m3u8")});
+    QCOMPARE(a.exitCode, 2);
+    QVERIFY2(a.err.contains("nosuch.m3u8") && a.err.contains("not found"), a.err.constData());
+
+    // Every file came from the origin once per run (the first run fetched each at most once).
+    origin.kill();
+    origin.waitForFinished();
+    QHash<QString, int> fetches;
+    for (const QByteArray& line : origin.readAll().split('\n')) {
+        const QJsonObject f = QJsonDocument::fromJson(line).object();
+        if (f.contains(QStringLiteral("path")))
+            fetches[f[QStringLiteral("path")].toString()] += 1;
+    }
+    int segments = 0;
+    for (auto it = fetches.cbegin(); it != fetches.cend(); ++it) {
+        if (!it.key().endsWith(QLatin1String(".m3u8")))
+            ++segments;
+        // Two runs played (each with its own cache): a file fetched more than twice was fetched
+        // again within a run.
+        QVERIFY2(it.value() <= 2, qPrintable(it.key()));
+    }
+    QVERIFY(segments >= kClipSeconds / 4);
+    // Unreachable origin: could not run, exit 1, the URL named.
+    a = test::runProcess(test::cliPath(),
+                         {QStringLiteral("qoe"), base + QStringLiteral("master.m3u8")});
+    QCOMPARE(a.exitCode, 1);
+    QVERIFY2(a.err.contains(base.toUtf8()), a.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestQoeCli)

@@ -8,6 +8,7 @@
 
 #include "preview/RenditionMap.h"
 #include "preview/ShapedFileServer.h"
+#include "preview/UpstreamOrigin.h"
 #include "qoe/PlaybackSession.h"
 #include "qoe/TimelinePainter.h"
 
@@ -29,10 +30,12 @@ using preview::ShapingProfile;
 
 QString usage() {
     return QStringLiteral(
-        "Usage: hlsforge-cli qoe DIR [--profile NAME]... [--kbps N]... [--trace FILE]...\n"
+        "Usage: hlsforge-cli qoe DIR|URL [--profile NAME]... [--kbps N]... [--trace FILE]...\n"
         "                        [--duration S] [--json] [--timeline OUT.csv] [--chart OUT.png]\n"
         "                        [--log OUT.jsonl] [--engine gst|qt]... [--buffer-seconds S]\n\n"
-        "Plays the ladder in DIR (a folder holding master.m3u8, or that master.m3u8) through the\n"
+        "Plays the ladder in DIR (a folder holding master.m3u8, or that master.m3u8) or at URL\n"
+        "(http(s):// address of a master playlist on a web server: proxied, each file fetched\n"
+        "once from there and then served shaped from a private cache) through the\n"
         "shaped preview server with the preview window's player, one session per network\n"
         "profile, and reports what a viewer would get: start-up delay\n"
         "(play request to first frame), stalls, every rung switch, seconds per rung, average\n"
@@ -56,6 +59,11 @@ QString usage() {
         "                   Default: HLSFORGE_PLAYER_ENGINE, else gst\n"
         "  --buffer-seconds S  how far ahead the gst engine buffers (default 30, as Video.js\n"
         "                   and hls.js)\n");
+}
+
+// What the progress lines call the ladder: a folder's name, or the URL as given.
+QString ladderLabel(const QString& dirOrUrl) {
+    return preview::UpstreamOrigin::isUrl(dirOrUrl) ? dirOrUrl : QFileInfo(dirOrUrl).fileName();
 }
 
 QString perProfilePath(const QString& path, const QString& profile, bool several) {
@@ -132,7 +140,7 @@ SessionOutcome runSession(preview::ShapedFileServer& server, const ShapingProfil
         qoe::TimelinePainter::savePng(
             session.recording(), endedAt, chartPath,
             QObject::tr("ABR timeline: %1 on %2 (%3)")
-                .arg(QFileInfo(server.rootDir()).fileName(), profile.name, qoe::engineName(engine)),
+                .arg(ladderLabel(server.origin()), profile.name, qoe::engineName(engine)),
             fileError);
     return outcome;
 }
@@ -223,14 +231,8 @@ int runQoe(const QStringList& args) {
         printErr(usage());
         return 2;
     }
-    if (dir.startsWith(QLatin1String("http://")) || dir.startsWith(QLatin1String("https://"))) {
-        // The shaping, the request log and the rung mapping all come from our own server.
-        printErr(QStringLiteral("qoe: %1: a URL cannot be shaped; give the ladder's folder "
-                                "(e.g. download it first)\n")
-                     .arg(dir));
-        return 2;
-    }
-    if (QFileInfo(dir).isFile()) {
+    const bool remote = preview::UpstreamOrigin::isUrl(dir);
+    if (!remote && QFileInfo(dir).isFile()) {
         if (QFileInfo(dir).fileName() != QLatin1String("master.m3u8")) {
             printErr(
                 QStringLiteral("qoe: %1: give the ladder's folder or its master.m3u8\n").arg(dir));
@@ -238,7 +240,7 @@ int runQoe(const QStringList& args) {
         }
         dir = QFileInfo(dir).absolutePath();
     }
-    if (!QFileInfo(dir).isDir()) {
+    if (!remote && !QFileInfo(dir).isDir()) {
         printErr(QStringLiteral("qoe: %1: no such folder\n").arg(dir));
         return 2;
     }
@@ -250,8 +252,9 @@ int runQoe(const QStringList& args) {
     preview::ShapedFileServer server(dir);
     const Status started = server.start();
     if (!started.isOk()) {
+        // A URL whose ladder cannot be fetched or proxied is bad input, like a missing folder.
         printErr(QStringLiteral("qoe: %1\n").arg(started.message()));
-        return 1;
+        return remote && started.code() != Status::Code::NetworkError ? 2 : 1;
     }
     if (!server.renditions().hasMaster()) {
         printErr(QStringLiteral("qoe: %1: holds no master.m3u8\n").arg(dir));
@@ -301,7 +304,7 @@ int runQoe(const QStringList& args) {
         currentProfile = profile.name;
         currentEngine = engine;
         printErr(QStringLiteral("qoe: playing %1 on %2 (%3)…\n")
-                     .arg(QFileInfo(dir).fileName(), profile.name, engine));
+                     .arg(ladderLabel(dir), profile.name, engine));
         QString fileError;
         SessionOutcome outcome =
             runSession(server, profile, run.engine, options, durationSeconds,
@@ -356,8 +359,9 @@ int runQoe(const QStringList& args) {
 
 CliRegistration registration{
     {QStringLiteral("qoe"),
-     QStringLiteral("qoe DIR [--profile NAME]... [--kbps N] [--trace FILE] [--duration S] [--json] "
-                    "[--timeline OUT.csv] [--chart OUT.png] [--engine gst|qt]..."),
+     QStringLiteral(
+         "qoe DIR|URL [--profile NAME]... [--kbps N] [--trace FILE] [--duration S] [--json] "
+         "[--timeline OUT.csv] [--chart OUT.png] [--engine gst|qt]..."),
      QStringLiteral("What a viewer would get: play a ladder through the shaped preview server "
                     "and report start-up, stalls, switches and time per rung"),
      runQoe, 65}};

@@ -48,6 +48,9 @@ QString formatKbps(double kbps) {
 // Segments behind the throughput readout: few enough to follow a network change within a
 // segment or two, enough to smooth one slow request.
 constexpr int kReadoutSegments = 3;
+// The preview's default buffer goal (seconds ahead), and the one most web players keep.
+constexpr int kPreviewBufferSeconds = 10;
+constexpr int kWebPlayerBufferSeconds = 30;
 
 } // namespace
 
@@ -65,7 +68,9 @@ PreviewWindow::PreviewWindow(const QString& folder, QWidget* parent)
         m_error = started.message();
     else if (!m_server->renditions().hasMaster())
         m_error = tr("%1 holds no master.m3u8").arg(folder);
-    m_session = new qoe::PlaybackSession(m_server.get(), this);
+    qoe::PlayerOptions options;
+    options.bufferAheadSeconds = kPreviewBufferSeconds;
+    m_session = new qoe::PlaybackSession(m_server.get(), qoe::defaultEngine(), options, this);
     buildUi();
     if (!m_error.isEmpty()) {
         m_errorLabel->setText(m_error);
@@ -125,9 +130,23 @@ void PreviewWindow::buildUi() {
         tr("Which player plays the preview. GStreamer playbin3 uses hlsdemux2, which abandons a "
            "segment it cannot finish in time, like web players; Qt Multimedia uses the classic "
            "hlsdemux. Default: HLSFORGE_PLAYER_ENGINE, else GStreamer playbin3."));
+    // How far ahead the player fetches decides how soon a network change shows as a switch:
+    // with 30 s buffered (hls.js, Video.js) a short clip is fetched whole on a fast link and a
+    // later change to 3G switches nothing; 10 s (Shaka Player's goal) shows it within seconds.
+    m_buffers = new QComboBox(this);
+    m_buffers->setObjectName(QStringLiteral("buffer"));
+    m_buffers->addItem(tr("%1 s ahead (Shaka Player)").arg(kPreviewBufferSeconds),
+                       kPreviewBufferSeconds);
+    m_buffers->addItem(tr("%1 s ahead (hls.js, Video.js)").arg(kWebPlayerBufferSeconds),
+                       kWebPlayerBufferSeconds);
+    m_buffers->setToolTip(
+        tr("How far ahead of the picture the player fetches. A short buffer shows a network "
+           "change as a rung switch within seconds; a long one, as most web players keep, may "
+           "already hold the rest of a short clip. (GStreamer playbin3 only.)"));
+    m_buffers->setEnabled(m_session->engine() == qoe::PlaybackEngine::Gst);
     // Long entries ("Sawtooth — 6000 down to 600 kb/s over 30 s, repeating") must not set the
     // window's minimum width: at 1.5x scale on a 1280x760 screen it would not fit.
-    for (QComboBox* combo : {m_profiles, m_rungs, m_engines}) {
+    for (QComboBox* combo : {m_profiles, m_rungs, m_engines, m_buffers}) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         combo->setMinimumContentsLength(16);
     }
@@ -173,6 +192,7 @@ void PreviewWindow::buildUi() {
     controls->addRow(tr("&Network"), m_profiles); // Alt+N: change the network while watching
     controls->addRow(tr("R&ung"), m_rungs);
     controls->addRow(tr("&Player"), m_engines);
+    controls->addRow(tr("&Buffer"), m_buffers);
     controls->addRow(tr("Fetching"), m_rungLabel);
     controls->addRow(tr("Throughput"), m_throughputLabel);
     controls->addRow(tr("Viewer"), m_viewerLabel);
@@ -255,6 +275,12 @@ void PreviewWindow::buildUi() {
         if (qoe::parseEngine(m_engines->currentData().toString(), &engine))
             setEngine(engine);
     });
+    connect(m_buffers, &QComboBox::currentIndexChanged, this, [this] {
+        qoe::PlayerOptions options = m_session->playerOptions();
+        options.bufferAheadSeconds = m_buffers->currentData().toDouble();
+        if (isServing())
+            m_session->setPlayerOptions(options);
+    });
     connect(exportPng, &QPushButton::clicked, this, &PreviewWindow::chooseExportPng);
     connect(exportCsv, &QPushButton::clicked, this, &PreviewWindow::chooseExportCsv);
     connect(exportReport, &QPushButton::clicked, this, &PreviewWindow::chooseExportReport);
@@ -316,6 +342,7 @@ void PreviewWindow::setEngine(qoe::PlaybackEngine engine) {
         const QSignalBlocker block(m_engines);
         m_engines->setCurrentIndex(index);
     }
+    m_buffers->setEnabled(engine == qoe::PlaybackEngine::Gst);
     if (isServing())
         m_session->setEngine(engine);
 }

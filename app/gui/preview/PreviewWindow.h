@@ -98,6 +98,7 @@ private:
     QComboBox* m_profiles = nullptr;
     QComboBox* m_rungs = nullptr;
     QComboBox* m_engines = nullptr;
+    QComboBox* m_buffers = nullptr; // how far ahead the gst engine fetches
     QLabel* m_rungLabel = nullptr;
     QLabel* m_throughputLabel = nullptr;
     QLabel* m_viewerLabel = nullptr;
