@@ -217,6 +217,10 @@ QString jobDetailsHtml(const QueueItem& item, const Ladder& ladder) {
             html += QStringLiteral("<li>%1</li>").arg(warning.toHtmlEscaped());
         html += QStringLiteral("</ul>");
     }
+    if (!item.checkSummary.isEmpty())
+        html +=
+            QStringLiteral("<h3>%1</h3><p>%2</p>")
+                .arg(tr("Check (Apple's HLS authoring rules)"), item.checkSummary.toHtmlEscaped());
     if (item.result && item.result->status.isOk())
         html += resultSummary(*item.result);
     html +=

@@ -13,6 +13,7 @@
 #include "ladder/Presets.h"
 #include "util/Version.h"
 
+#include "CheckWindow.h"
 #include "PreviewWindow.h"
 #include "PublishWindow.h"
 #include "util/LibraryVersions.h"
@@ -298,7 +299,7 @@ MainWindow::MainWindow(QWidget* parent)
         QMenu menu(this);
         menu.addActions({m_start, m_cancel, m_retry, m_remove});
         menu.addSeparator();
-        menu.addActions({m_reveal, m_showLog, m_preview, m_publish});
+        menu.addActions({m_reveal, m_showLog, m_preview, m_publish, m_check});
         menu.addSeparator();
         menu.addActions({m_override, m_clearOverride});
         menu.exec(m_queueView->viewport()->mapToGlobal(pos));
@@ -377,6 +378,13 @@ void MainWindow::createActions() {
     m_publish = make("publish", tr("P&ublish…"), QKeySequence(tr("Ctrl+U")),
                      tr("Upload the finished ladder to S3 or copy it to a folder"),
                      &MainWindow::openPublish);
+    m_check = make("log", tr("Chec&k ladder…"), QKeySequence(tr("Ctrl+K")),
+                   tr("Check the finished ladder against Apple's HLS authoring rules"),
+                   &MainWindow::openCheck);
+    m_checkAny = make("open", tr("Check a ladder or &URL…"), QKeySequence(tr("Ctrl+Shift+H")),
+                      tr("Check any HLS ladder — a folder or an https:// address — against "
+                         "Apple's authoring rules"),
+                      &MainWindow::openCheckAny);
     m_override = make("rung-duplicate", tr("Give the selection its own &ladder"), {},
                       tr("Freeze the editor's current ladder for the selected files only"),
                       &MainWindow::overrideLadderForSelected);
@@ -436,7 +444,7 @@ void MainWindow::createDocks() {
 
 void MainWindow::createMenusAndToolBars() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addActions({m_addFiles, m_addFolder, m_openLadder});
+    file->addActions({m_addFiles, m_addFolder, m_openLadder, m_checkAny});
     file->addSeparator();
     file->addAction(m_chooseOutput);
     file->addSeparator();
@@ -447,7 +455,7 @@ void MainWindow::createMenusAndToolBars() {
     queue->addSeparator();
     queue->addActions({m_startAll, m_cancelAll});
     queue->addSeparator();
-    queue->addActions({m_reveal, m_showLog, m_preview, m_publish});
+    queue->addActions({m_reveal, m_showLog, m_preview, m_publish, m_check});
     queue->addSeparator();
     queue->addActions({m_override, m_clearOverride});
 
@@ -776,6 +784,24 @@ void MainWindow::openPublish() {
     window->show();
 }
 
+void MainWindow::openCheck() {
+    const QString folder = selectedFinishedOutput();
+    if (!folder.isEmpty())
+        showCheckWindow(folder);
+}
+
+void MainWindow::openCheckAny() {
+    showCheckWindow({});
+}
+
+CheckWindow* MainWindow::showCheckWindow(const QString& ladder) {
+    auto* window = new CheckWindow(ladder, this);
+    window->setWindowFlag(Qt::Window);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+    return window;
+}
+
 void MainWindow::overrideLadderForSelected() {
     if (!m_ladderEditor->validation().isOk()) {
         QMessageBox::warning(this, tr("Ladder not valid"), m_ladderEditor->validationMessage());
@@ -1010,6 +1036,7 @@ void MainWindow::updateActions() {
     m_showLog->setEnabled(ids.size() == 1);
     m_preview->setEnabled(ids.size() == 1 && anyDone);
     m_publish->setEnabled(ids.size() == 1 && anyDone);
+    m_check->setEnabled(ids.size() == 1 && anyDone);
     m_override->setEnabled(!ids.isEmpty());
     m_clearOverride->setEnabled(!ids.isEmpty());
     bool anyReady = false, anyActive = false;

@@ -22,6 +22,8 @@ class QToolButton;
 
 namespace hlsforge::gui {
 
+class CheckWindow;
+
 class LadderEditor;
 class NotificationBar;
 class QueueController;
@@ -79,6 +81,10 @@ public slots:
     void showSelectedLog();
     void openPreview();
     void openPublish();
+    void openCheck();    // the selected finished ladder
+    void openCheckAny(); // a window to type a folder or URL into
+    // Opens a check window (checking `ladder` at once unless it is empty); for tests too.
+    CheckWindow* showCheckWindow(const QString& ladder);
     void overrideLadderForSelected();
     void clearLadderOverrideForSelected();
     void showAbout();
@@ -144,6 +150,8 @@ private:
     QAction* m_showLog = nullptr;
     QAction* m_preview = nullptr;
     QAction* m_publish = nullptr;
+    QAction* m_check = nullptr;    // the selected finished ladder
+    QAction* m_checkAny = nullptr; // any folder or URL
     QAction* m_override = nullptr;
     QAction* m_clearOverride = nullptr;
     QAction* m_loadLadder = nullptr;

@@ -1,5 +1,7 @@
 #include "QueueController.h"
 
+#include "check/CheckJob.h"
+
 #include "util/OutputNaming.h"
 
 #include "job/ProbeJob.h"
@@ -721,6 +723,8 @@ void QueueController::onFinished(quint64 id, const TranscodeResult& result) {
                 item.addLog(tr("Detail: %1").arg(item.errorDetail));
         }
     });
+    if (state == JobState::Done)
+        startCheck(id, result.outputDir);
     if (m_batch.contains(id))
         m_batchOutcomes.insert(id, state);
     if (m_model->find(id))
@@ -738,6 +742,40 @@ void QueueController::onFinished(quint64 id, const TranscodeResult& result) {
         m_batchOutcomes.clear();
         emit batchFinished(done, failed, cancelled);
     }
+}
+
+void QueueController::startCheck(quint64 id, const QString& ladderDir) {
+    // Reads packet headers only (about a second per minute of a 3-rung ladder), beside the
+    // next encode; the result goes to the details and the log, never into the row's state.
+    auto* job = new check::CheckJob(ladderDir, this);
+    m_model->update(id, [](QueueItem& item) { item.checkSummary = tr("checking…"); });
+    connect(job, &Job::finished, this, [this, id, job] {
+        job->deleteLater();
+        const Status status = job->status();
+        m_model->update(id, [&](QueueItem& item) {
+            if (!status.isOk()) {
+                item.checkSummary = status.isCancelled() ? QString() : status.message();
+                return;
+            }
+            const check::CheckReport report = job->report();
+            const int must = report.count(check::Severity::Must);
+            const int should = report.count(check::Severity::Should);
+            if (must == 0 && should == 0) {
+                item.checkSummary = tr("No findings: every rule checked passes.");
+                item.addLog(tr("Check: no findings"));
+                return;
+            }
+            item.checkSummary = tr("%1 must-fix, %2 should-fix finding(s); Queue > Check ladder… "
+                                   "shows them.")
+                                    .arg(must)
+                                    .arg(should);
+            for (const check::Finding& f : report.findings)
+                item.addLog(tr("Check: %1 [%2 %3] %4: %5")
+                                .arg(check::severityName(f.severity), f.section, f.rule, f.where,
+                                     f.message));
+        });
+    });
+    job->start();
 }
 
 bool QueueController::restoreEarlierResult(QueueItem& item) {

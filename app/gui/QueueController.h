@@ -88,6 +88,7 @@ private:
     void onThumbnail(quint64 id, const QImage& image);
     void onProgress(quint64 id, const TranscodeProgress& progress);
     void onFinished(quint64 id, const TranscodeResult& result);
+    void startCheck(quint64 id, const QString& ladderDir); // the automatic check after a transcode
     void schedule();
     void startJob(quint64 id);
     void replanOutputs();

@@ -67,6 +67,10 @@ struct QueueItem {
     QString error; // plain words, for the status column and the details pane
     QString errorDetail;
 
+    // The automatic check of a finished ladder (core/check), e.g. "No findings" or "2 must-fix,
+    // 1 should-fix: …"; empty until it has run. It never changes the state.
+    QString checkSummary;
+
     QStringList log; // "hh:mm:ss  text" lines
     void addLog(const QString& line) {
         log << QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + line;

@@ -2,6 +2,7 @@
 // 100 % and leaves a ladder that ffprobe/ffmpeg (independent readers) can play; a cancel
 // from the window leaves nothing in the output folder.
 
+#include "CheckWindow.h"
 #include "GuiResources.h"
 #include "JobDetails.h"
 #include "LadderEditor.h"
@@ -82,6 +83,23 @@ private slots:
                  1.0);
         QCOMPARE(window.controller()->overallFraction(), 1.0);
         QCOMPARE(window.findChild<QProgressBar*>()->value(), 1000);
+
+        // The automatic check ran on the finished ladder: nothing must-fix, the state untouched.
+        const auto checkSummary = [model] { return model->at(0).checkSummary; };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !checkSummary().isEmpty() && checkSummary() != QStringLiteral("checking…"), 60000);
+        QVERIFY2(checkSummary().startsWith(QStringLiteral("No findings")) ||
+                     checkSummary().startsWith(QStringLiteral("0 must-fix")),
+                 qPrintable(checkSummary()));
+        QCOMPARE(model->at(0).state, JobState::Done);
+        // Check ladder… shows the same report in a table.
+        CheckWindow* check = window.showCheckWindow(out + QStringLiteral("/clip"));
+        QSignalSpy checked(check, &CheckWindow::checked);
+        QTRY_VERIFY_WITH_TIMEOUT(checked.count() == 1, 60000);
+        QVERIFY2(check->report().passes(), qPrintable(check->statusText()));
+        QCOMPARE(check->findingRows(), int(check->report().findings.size()));
+        QVERIFY(check->statusText().contains(QStringLiteral("2 variant")));
+        check->close();
 
         // The ladder on disk, read by ffprobe and decoded by ffmpeg.
         const QString master = out + QStringLiteral("/clip/master.m3u8");
