@@ -57,6 +57,23 @@ CheckWindow::CheckWindow(const QString& ladder, QWidget* parent) : QWidget(paren
     m_findings->setColumnWidth(RuleColumn, 170);
     m_findings->setColumnWidth(WhereColumn, 200);
     m_findings->setTextElideMode(Qt::ElideMiddle);
+    // The table elides long messages; the selected finding is shown whole underneath.
+    m_detail = new QLabel(this);
+    m_detail->setObjectName(QStringLiteral("checkDetail"));
+    m_detail->setWordWrap(true);
+    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_detail->setMinimumHeight(m_detail->fontMetrics().lineSpacing() * 3);
+    m_detail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    connect(m_findings, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        if (!item) {
+            m_detail->clear();
+            return;
+        }
+        m_detail->setText(QStringLiteral("<b>%1 · %2 · %3</b><br>%4<br>%5")
+                              .arg(item->text(SeverityColumn), item->text(SectionColumn),
+                                   item->text(RuleColumn), item->text(WhereColumn).toHtmlEscaped(),
+                                   item->text(MessageColumn).toHtmlEscaped()));
+    });
     m_exportButton = new QPushButton(tr("Export &JSON…"), this);
     m_exportButton->setEnabled(false);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
@@ -71,6 +88,7 @@ CheckWindow::CheckWindow(const QString& ladder, QWidget* parent) : QWidget(paren
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
     layout->addWidget(m_findings, 1);
+    layout->addWidget(m_detail);
     layout->addWidget(buttons);
 
     connect(browse, &QPushButton::clicked, this, [this] {
@@ -134,6 +152,7 @@ void CheckWindow::check(const QString& ladder) {
     }
     m_ladder->setText(ladder);
     m_findings->clear();
+    m_detail->clear();
     m_haveReport = false;
     m_exportButton->setEnabled(false);
     m_progress->setValue(0);
@@ -195,6 +214,8 @@ void CheckWindow::showReport() {
             if (severity == check::Severity::Must)
                 row->setForeground(SeverityColumn, QColor(0xb0, 0x00, 0x20));
         }
+    if (m_findings->topLevelItemCount() > 0)
+        m_findings->setCurrentItem(m_findings->topLevelItem(0));
     m_exportButton->setEnabled(true);
 }
 

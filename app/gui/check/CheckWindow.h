@@ -50,6 +50,7 @@ private:
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
     QTreeWidget* m_findings = nullptr;
+    QLabel* m_detail = nullptr; // the selected finding, whole
     QPointer<check::CheckJob> m_job;
     check::CheckReport m_report;
     bool m_haveReport = false;
