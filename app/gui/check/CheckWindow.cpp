@@ -13,6 +13,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScreen>
 #include <QShortcut>
 #include <QTimer>
 #include <QTreeWidget>
@@ -56,7 +57,7 @@ CheckWindow::CheckWindow(const QString& ladder, QWidget* parent) : QWidget(paren
     m_findings->setColumnWidth(SectionColumn, 120);
     m_findings->setColumnWidth(RuleColumn, 170);
     m_findings->setColumnWidth(WhereColumn, 200);
-    m_findings->setTextElideMode(Qt::ElideMiddle);
+    m_findings->setTextElideMode(Qt::ElideRight);
     // The table elides long messages; the selected finding is shown whole underneath.
     m_detail = new QLabel(this);
     m_detail->setObjectName(QStringLiteral("checkDetail"));
@@ -117,7 +118,11 @@ CheckWindow::CheckWindow(const QString& ladder, QWidget* parent) : QWidget(paren
          {QKeySequence(QKeySequence::Close), QKeySequence(Qt::Key_Escape)})
         connect(new QShortcut(keys, this), &QShortcut::activated, this, &QWidget::close);
 
-    resize(980, 520);
+    // Room for the table, within the screen (also at 1.5x scale on a 1280x760 screen).
+    QSize size(980, 520);
+    if (const QScreen* screen = this->screen())
+        size = size.boundedTo(screen->availableGeometry().size() * 0.95);
+    resize(size);
     if (!ladder.isEmpty())
         QTimer::singleShot(0, this, [this, ladder] { check(ladder); });
 }
