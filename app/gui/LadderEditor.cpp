@@ -16,6 +16,8 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScreen>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStyledItemDelegate>
 #include <QTableView>
@@ -110,7 +112,7 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() +
                               5 * m_table->verticalHeader()->defaultSectionSize() +
                               2 * m_table->frameWidth());
-    setMinimumWidth(400); // every rung column visible without scrolling
+    fitTableWidth();
 
     auto* rungRow = new QHBoxLayout;
     auto* addButton = toolButton(QStringLiteral(":/icons/rung-add.svg"), tr("Add"),
@@ -327,6 +329,7 @@ void LadderEditor::onModelChanged() {
     if (!m_syncing)
         m_name = kCustomName;
     syncFieldsFromModel();
+    fitTableWidth();
     const int comboIndex = m_presetCombo->findData(m_name);
     m_presetCombo->setCurrentIndex(comboIndex >= 0 ? comboIndex
                                                    : m_presetCombo->findData(kCustomName));
@@ -499,6 +502,28 @@ void LadderEditor::setReferenceSize(QSize displaySize, const QString& descriptio
                   .arg(description)
                   .arg(size.width())
                   .arg(size.height()));
+}
+
+void LadderEditor::fitTableWidth() {
+    // Every rung column visible without scrolling sideways (a "Max kb/s" cut to "auto (55" hid
+    // the value): as wide as the columns' contents, not a fixed guess — the Codec column and
+    // longer names ("2160p-hevc") made the old 400 px too narrow.
+    int columns = 0;
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        columns += std::max(static_cast<const QAbstractItemView*>(m_table)->sizeHintForColumn(c),
+                            m_table->horizontalHeader()->sectionSizeHint(c));
+    const int table =
+        columns + 2 * m_table->frameWidth() + m_table->verticalScrollBar()->sizeHint().width();
+    const QMargins margins = layout() ? layout()->contentsMargins() : QMargins();
+    int width = table + margins.left() + margins.right();
+    // On a small or scaled screen (1280x760 at 1.5x is 853 logical pixels wide) the window must
+    // still fit: there the table scrolls sideways rather than push the window off the screen.
+    if (const QScreen* screen = this->screen())
+        width = std::min(width, screen->availableGeometry().width() * 2 / 5);
+    if (width != minimumWidth()) {
+        setMinimumWidth(width);
+        emit minimumWidthChanged();
+    }
 }
 
 } // namespace hlsforge::gui

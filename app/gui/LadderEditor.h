@@ -58,6 +58,11 @@ public slots:
 
 signals:
     void ladderChanged();
+    void minimumWidthChanged(); // the rungs' columns need another width
+
+public:
+    // Sets the minimum width to what the rung table's columns need (called as rungs change).
+    void fitTableWidth();
 
 private:
     void syncFieldsFromModel();

@@ -416,8 +416,13 @@ void MainWindow::createDocks() {
     ladderScroll->setWidgetResizable(true);
     ladderScroll->setFrameShape(QFrame::NoFrame);
     ladderScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    ladderScroll->setMinimumWidth(m_ladderEditor->minimumSizeHint().width() +
-                                  ladderScroll->verticalScrollBar()->sizeHint().width());
+    const auto fitLadderDock = [this, ladderScroll] {
+        ladderScroll->setMinimumWidth(
+            std::max(m_ladderEditor->minimumSizeHint().width(), m_ladderEditor->minimumWidth()) +
+            ladderScroll->verticalScrollBar()->sizeHint().width());
+    };
+    fitLadderDock();
+    connect(m_ladderEditor, &LadderEditor::minimumWidthChanged, this, fitLadderDock);
     ladderDock->setWidget(ladderScroll);
     // The ladder takes the full height on the right; the details pane sits under the queue.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
