@@ -22,9 +22,12 @@ int runPresets(const QStringList& args) {
                                     "with its name and description)"));
     const QCommandLineOption showOption = cl.addOption(
         QStringLiteral("show"), QStringLiteral("NAME"),
-        QStringLiteral("print one preset as ladder JSON, a starting point for your own file"), {},
-        CommandLine::oneOf(names,
-                           [](const QString& name) { return findLadderPreset(name) != nullptr; }));
+        QStringLiteral("print one preset (%1) as ladder JSON, a starting point for your own file")
+            .arg(names.join(QStringLiteral(", "))),
+        {}, CommandLine::oneOf(names, [](const QString& name) {
+            return findLadderPreset(name) != nullptr;
+        }));
+    cl.setEpilogue(QStringLiteral("Exit status: 0, or 2 on bad usage.\n"));
     if (const std::optional<int> exitCode = cl.parse(args))
         return *exitCode;
     if (!cl.positional().isEmpty())

@@ -135,6 +135,11 @@ private slots:
             << QStringList{QStringLiteral("--progressive"), QStringLiteral("--progressive-rung"),
                            QStringLiteral("144p")}
             << 0 << 144 << QByteArray();
+        // A ladder file naming its rung keeps it with --progressive alone.
+        QTest::newRow("ladder file's rung")
+            << QStringList{QStringLiteral("--ladder"), QStringLiteral("LADDER_144P"),
+                           QStringLiteral("--progressive")}
+            << 0 << 144 << QByteArray();
         QTest::newRow("no such rung")
             << QStringList{QStringLiteral("--progressive-rung"), QStringLiteral("999p")} << 2 << 0
             << QByteArray("no rendition is named \"999p\"");
@@ -149,6 +154,14 @@ private slots:
         QFETCH(QByteArray, message);
         const QString out =
             path(QStringLiteral("progressive-") + QString::fromLatin1(QTest::currentDataTag()));
+        const QString ladder144p = path(QStringLiteral("ladder-progressive-144p.json"));
+        QFile f(ladder144p);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"segmentSeconds": 2, "x264Preset": "ultrafast", "audioKbps": 64,
+                   "progressive": "144p",
+                   "renditions": [{"height": 180, "videoKbps": 300}, {"height": 144, "videoKbps": 150}]})");
+        f.close();
+        flags.replaceInStrings(QStringLiteral("LADDER_144P"), ladder144p);
         const ProcessResult r =
             cli(QStringList{QStringLiteral("transcode"), m_good, QStringLiteral("--out"), out,
                             QStringLiteral("--ladder"), m_ladder, QStringLiteral("--no-player"),

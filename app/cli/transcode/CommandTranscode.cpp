@@ -136,10 +136,11 @@ int runTranscode(const QStringList& args) {
     const QCommandLineOption progressiveOption =
         cl.addFlag(QStringLiteral("progressive"),
                    QStringLiteral("also write DIR/<input name>.mp4 (fast start) from the same "
-                                  "packets as the highest rung at or below 720p"));
-    const QCommandLineOption progressiveRungOption = cl.addOption(
-        QStringLiteral("progressive-rung"), QStringLiteral("NAME"),
-        QStringLiteral("the same MP4 from rung NAME (e.g. 360p) instead; implies --progressive"));
+                                  "packets as a rung of the ladder"));
+    const QCommandLineOption progressiveRungOption =
+        cl.addOption(QStringLiteral("progressive-rung"), QStringLiteral("NAME"),
+                     QStringLiteral("the rung of that MP4 (e.g. 360p); implies --progressive"),
+                     QStringLiteral("the ladder's, else the highest rung at or below 720p"));
     const QCommandLineOption noPlayerOption =
         cl.addFlag(QStringLiteral("no-player"), QStringLiteral("no index.html web player page"));
     const QCommandLineOption playerScriptsOption = cl.addOption(
@@ -209,7 +210,10 @@ int runTranscode(const QStringList& args) {
         }
     }
     l.audioKbps = cl.intValue(audioKbpsOption, l.audioKbps);
-    if (cl.isSet(progressiveOption) || cl.isSet(progressiveRungOption)) {
+    // --progressive alone keeps a rung the ladder file names ("progressive": "360p").
+    if (cl.isSet(progressiveOption))
+        l.progressive = true;
+    if (cl.isSet(progressiveRungOption)) {
         l.progressive = true;
         l.progressiveRung = cl.value(progressiveRungOption);
     }
