@@ -130,6 +130,8 @@ QCommandLineOption CommandLine::addOption(const QString& name, const QString& va
 void CommandLine::addProgressOption(ProgressStyle onATerminal, ProgressStyle otherwise) {
     static const QStringList names{QStringLiteral("bar"), QStringLiteral("text"),
                                    QStringLiteral("json"), QStringLiteral("none")};
+    // In ProgressStyle's order.
+    static_assert(int(ProgressStyle::Bar) == 0 && int(ProgressStyle::None) == 3);
     auto name = [](ProgressStyle style) { return names.at(int(style)); };
     m_progressOnATerminal = onATerminal;
     m_progressOtherwise = otherwise;

@@ -17,9 +17,9 @@
 //   cl.addProgressOption(ProgressStyle::Bar, ProgressStyle::None);
 //   if (const std::optional<int> exit = cl.parse(args))
 //       return *exit;                       // --help, or a usage error already printed
-//   runner(cl.progressStyle(), cl.intValue(jobs, 1));
 //   if (cl.positional().isEmpty())
-//       return cl.usageError(QStringLiteral("no input files"));
+//       return cl.usageError(QStringLiteral("no input files")); // exit 2, with the usage
+//   JobRunner runner(cl.progressStyle(), cl.intValue(jobs, 1));
 
 #include "JobRunner.h"
 
@@ -102,9 +102,10 @@ public:
     QString usageText() const; // the "Usage:" lines and where to find more
 
 private:
+    // One line of the help, in order: an option, or a section heading (`option` unused then).
     struct Entry {
-        QString heading; // a section heading instead of an option
-        QCommandLineOption option{QStringLiteral("unused")};
+        QString heading;
+        QCommandLineOption option{QStringLiteral("heading")};
         QString help;
         QString defaultText;
         Check check;
