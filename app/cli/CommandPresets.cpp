@@ -1,6 +1,7 @@
 // hlsforge-cli presets [--json]: the built-in ladders.
 
 #include "CliCommand.h"
+#include "CommandLine.h"
 
 #include "ladder/Presets.h"
 
@@ -11,26 +12,34 @@ namespace hlsforge::cli {
 namespace {
 
 int runPresets(const QStringList& args) {
-    if (args.contains(QStringLiteral("--help"))) {
-        printOut(QStringLiteral("Usage: hlsforge-cli presets [--json | --show NAME]\n\n"
-                                "Lists the built-in ladders. --show prints one as ladder JSON, a "
-                                "starting point for your own file.\n"));
-        return 0;
-    }
-    const int showAt = args.indexOf(QStringLiteral("--show"));
-    if (showAt >= 0) {
-        const LadderPreset* preset =
-            showAt + 1 < args.size() ? findLadderPreset(args[showAt + 1]) : nullptr;
-        if (!preset) {
-            printErr(
-                QStringLiteral("error: --show needs a preset name; see hlsforge-cli presets\n"));
-            return 2;
-        }
+    QStringList names;
+    for (const LadderPreset& p : ladderPresets())
+        names << p.name;
+    CommandLine cl(QStringLiteral("presets"), {QStringLiteral("[--json | --show NAME]")},
+                   QStringLiteral("Lists the built-in ladders: each preset's rungs with height "
+                                  "and video bitrate."));
+    cl.addJsonOption(QStringLiteral("the presets as a JSON array (each a ladder JSON object "
+                                    "with its name and description)"));
+    const QCommandLineOption showOption = cl.addOption(
+        QStringLiteral("show"), QStringLiteral("NAME"),
+        QStringLiteral("print one preset (%1) as ladder JSON, a starting point for your own file")
+            .arg(names.join(QStringLiteral(", "))),
+        {}, CommandLine::oneOf(names, [](const QString& name) {
+            return findLadderPreset(name) != nullptr;
+        }));
+    cl.setEpilogue(QStringLiteral("Exit status: 0, or 2 on bad usage.\n"));
+    if (const std::optional<int> exitCode = cl.parse(args))
+        return *exitCode;
+    if (!cl.positional().isEmpty())
+        return cl.usageError(
+            QStringLiteral("unexpected argument \"%1\"").arg(cl.positional().first()));
+    if (cl.isSet(showOption)) {
+        const LadderPreset* preset = findLadderPreset(cl.value(showOption));
         printOut(QString::fromUtf8(
             QJsonDocument(preset->ladder.toJson()).toJson(QJsonDocument::Indented)));
-        return 0;
+        return kExitOk;
     }
-    if (args.contains(QStringLiteral("--json"))) {
+    if (cl.json()) {
         QJsonArray list;
         for (const LadderPreset& p : ladderPresets()) {
             QJsonObject o = p.ladder.toJson();
@@ -39,7 +48,7 @@ int runPresets(const QStringList& args) {
             list.append(o);
         }
         printOut(QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Indented)));
-        return 0;
+        return kExitOk;
     }
     QString text;
     for (const LadderPreset& p : ladderPresets()) {

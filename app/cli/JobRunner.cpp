@@ -20,10 +20,6 @@ constexpr int kBarAndJsonEveryTicks = 2; // 5 updates a second, as the engines r
 constexpr int kTextEveryTicks = 10;      // text lines once a second: a log, not an animation
 } // namespace
 
-const char* const kProgressOptionHelp =
-    "  --progress MODE           bar | text | json (JSON lines) | none, on stderr\n"
-    "                            (default: bar on a terminal)\n";
-
 std::optional<ProgressStyle> parseProgressStyle(const QString& value) {
     const QString v = value.trimmed().toLower();
     if (v == QLatin1String("bar"))
@@ -38,26 +34,8 @@ std::optional<ProgressStyle> parseProgressStyle(const QString& value) {
     return std::nullopt;
 }
 
-ProgressStyle defaultProgressStyle(ProgressStyle whenNotATerminal) {
-    return isatty(fileno(stderr)) ? ProgressStyle::Bar : whenNotATerminal;
-}
-
-QCommandLineOption progressCommandLineOption() {
-    return QCommandLineOption(QStringLiteral("progress"),
-                              QStringLiteral("bar | text | json | none, on stderr"),
-                              QStringLiteral("MODE"));
-}
-
-std::optional<ProgressStyle> progressStyleFrom(const QCommandLineParser& parser,
-                                               const QCommandLineOption& option,
-                                               ProgressStyle whenNotATerminal, QString* error) {
-    if (!parser.isSet(option))
-        return defaultProgressStyle(whenNotATerminal);
-    std::optional<ProgressStyle> style = parseProgressStyle(parser.value(option));
-    if (!style && error)
-        *error = QStringLiteral("--progress takes bar, text, json or none (not \"%1\")")
-                     .arg(parser.value(option));
-    return style;
+ProgressStyle defaultProgressStyle(ProgressStyle onATerminal, ProgressStyle otherwise) {
+    return isatty(fileno(stderr)) ? onATerminal : otherwise;
 }
 
 JobRunner::JobRunner(ProgressStyle style, int concurrency)

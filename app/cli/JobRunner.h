@@ -8,8 +8,6 @@
 
 #include "job/Job.h"
 
-#include <QCommandLineOption>
-#include <QCommandLineParser>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -21,19 +19,12 @@ namespace hlsforge::cli {
 
 enum class ProgressStyle { Bar, Text, Json, None };
 
-// `--progress` for every command: bar | text | json | none; the older spellings
-// `lines` (text), `jsonl` / `json-lines` (json) and `quiet` (none) are accepted too.
+// `--progress` for every command (CommandLine::addProgressOption): bar | text | json | none;
+// the older spellings `lines` (text), `jsonl` / `json-lines` (json) and `quiet` (none) are
+// accepted too.
 std::optional<ProgressStyle> parseProgressStyle(const QString& value);
-// Without --progress: the bar on a terminal, else `whenNotATerminal`.
-ProgressStyle defaultProgressStyle(ProgressStyle whenNotATerminal);
-// The --help line shared by the commands.
-extern const char* const kProgressOptionHelp;
-// For commands parsed with QCommandLineParser: the --progress option, and its style (the
-// default when unset; nullopt with `error` set when the value is not a known spelling).
-QCommandLineOption progressCommandLineOption();
-std::optional<ProgressStyle> progressStyleFrom(const QCommandLineParser& parser,
-                                               const QCommandLineOption& option,
-                                               ProgressStyle whenNotATerminal, QString* error);
+// Without --progress: `onATerminal` when stderr is a terminal, else `otherwise`.
+ProgressStyle defaultProgressStyle(ProgressStyle onATerminal, ProgressStyle otherwise);
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;

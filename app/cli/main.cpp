@@ -1,62 +1,22 @@
 // hlsforge-cli: the headless front end. Dispatches to the registered subcommands.
 
 #include "CliCommand.h"
+#include "CommandLine.h"
+#include "JobRunner.h"
 
 #include "util/LibraryVersions.h"
 #include "util/Version.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QGuiApplication>
 
 #include <algorithm>
-#include <csignal>
-#include <cstdio>
 #include <memory>
-
-namespace hlsforge::cli {
-
-QVector<CliCommand>& cliCommands() {
-    static QVector<CliCommand> commands;
-    return commands;
-}
-
-namespace {
-volatile std::sig_atomic_t g_stopRequested = 0;
-extern "C" void onStopSignal(int) {
-    g_stopRequested = 1;
-}
-} // namespace
-
-void installStopSignals() {
-    g_stopRequested = 0;
-    std::signal(SIGINT, onStopSignal);
-    std::signal(SIGTERM, onStopSignal);
-}
-
-bool stopRequested() {
-    return g_stopRequested != 0;
-}
-
-void restoreStopSignals() {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-}
-
-void printOut(const QString& text) {
-    std::fputs(text.toUtf8().constData(), stdout);
-    std::fflush(stdout);
-}
-
-void printErr(const QString& text) {
-    std::fputs(text.toUtf8().constData(), stderr);
-    std::fflush(stderr);
-}
-
-} // namespace hlsforge::cli
 
 using namespace hlsforge::cli;
 
-static void printHelp() {
+static QString helpText() {
     auto commands = cliCommands();
     std::stable_sort(commands.begin(), commands.end(),
                      [](const CliCommand& a, const CliCommand& b) { return a.order < b.order; });
@@ -65,10 +25,21 @@ static void printHelp() {
                        .arg(QStringLiteral(HLSFORGE_VERSION));
     for (const CliCommand& c : commands)
         text += QStringLiteral("  %1\n      %2\n").arg(c.usage, c.summary);
-    text +=
-        QStringLiteral("\nOptions:\n  --help      this help\n  --version   version and library "
-                       "versions\n\nRun `hlsforge-cli COMMAND --help` for a command's options.\n");
-    printOut(text);
+    text += QStringLiteral(
+        "\nOptions:\n  -h, --help  this help\n  --version   version and library versions\n\n"
+        "Run `hlsforge-cli COMMAND --help` (or `hlsforge-cli help COMMAND`) for a command's "
+        "options.\n"
+        "Every command: progress and errors on stderr, results on stdout; options take a value\n"
+        "or none (--name VALUE or --name=VALUE); an unknown option or a missing value is bad\n"
+        "usage.\n");
+    return text + QLatin1String(kExitStatusHelp);
+}
+
+static const CliCommand* findCommand(const QString& name) {
+    for (const CliCommand& c : cliCommands())
+        if (c.name == name)
+            return &c;
+    return nullptr;
 }
 
 int main(int argc, char** argv) {
@@ -88,25 +59,49 @@ int main(int argc, char** argv) {
     QCoreApplication& app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("hlsforge-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HLSFORGE_VERSION));
-    QStringList args = app.arguments();
-    args.removeFirst();
-    if (args.isEmpty() || args.first() == QLatin1String("--help") ||
-        args.first() == QLatin1String("-h") || args.first() == QLatin1String("help")) {
-        printHelp();
-        return args.isEmpty() ? 2 : 0;
+    // The options before the command are hlsforge-cli's own; everything from the command
+    // name on is the command's (its own CommandLine parses it).
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    const QCommandLineOption helpOption(QStringList{QStringLiteral("h"), QStringLiteral("help")});
+    const QCommandLineOption versionOption(QStringLiteral("version"));
+    parser.addOptions({helpOption, versionOption});
+    const bool parsed = parser.parse(app.arguments());
+    auto usageError = [](const QString& message) {
+        printErr(QStringLiteral("hlsforge-cli: %1\nUsage: hlsforge-cli COMMAND [ARGS...]\n"
+                                "Run `hlsforge-cli --help` for the commands.\n")
+                     .arg(message));
+        return kExitUsage;
+    };
+    if (!parsed && !parser.isSet(helpOption)) {
+        const QStringList unknown = parser.unknownOptionNames();
+        return usageError(
+            unknown.isEmpty()
+                ? parser.errorText()
+                : QStringLiteral("unknown option %1").arg(QStringLiteral("--") + unknown.first()));
     }
-    if (args.first() == QLatin1String("--version")) {
+    QStringList args = parser.positionalArguments();
+    if (parser.isSet(helpOption) ||
+        (!args.isEmpty() && args.first() == QLatin1String("help") && args.size() == 1)) {
+        printOut(helpText());
+        return kExitOk;
+    }
+    if (parser.isSet(versionOption)) {
         printOut(QStringLiteral("hlsforge-cli %1 (Qt %2, %3)\n")
                      .arg(QStringLiteral(HLSFORGE_VERSION), QString::fromLatin1(qVersion()),
                           hlsforge::ffmpegLibraryVersions()));
-        return 0;
+        return kExitOk;
     }
+    if (args.isEmpty()) {
+        printErr(helpText());
+        return kExitUsage;
+    }
+    // `help COMMAND` is `COMMAND --help`.
+    if (args.first() == QLatin1String("help"))
+        args = QStringList{args.at(1), QStringLiteral("--help")};
     const QString name = args.takeFirst();
-    for (const CliCommand& c : cliCommands()) {
-        if (c.name == name)
-            return c.run(args);
-    }
-    printErr(QStringLiteral("hlsforge-cli: unknown command \"%1\"; see hlsforge-cli --help\n")
-                 .arg(name));
-    return 2;
+    if (const CliCommand* command = findCommand(name))
+        return command->run(args);
+    return usageError(QStringLiteral("unknown command \"%1\"").arg(name));
 }

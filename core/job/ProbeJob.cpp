@@ -39,7 +39,7 @@ Status ProbeJob::run(const CancelToken& cancel, ProgressSink& progress) {
     // probeFile has no cancel points of its own (a few hundred ms at most); checked between
     // the steps instead.
     StatusOr<MediaInfo> info = probeFile(m_path);
-    if (info.isOk()) {
+    if (info.isOk() && m_requireVideo) {
         const Status usable = checkTranscodable(info.value());
         if (!usable.isOk())
             info = usable;

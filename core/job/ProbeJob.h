@@ -16,6 +16,10 @@ public:
     explicit ProbeJob(QString path, int thumbnailHeightPx = 0, QObject* parent = nullptr);
     ~ProbeJob() override;
 
+    // Before start(): false reports any readable media file (`hlsforge-cli probe` shows what
+    // an audio-only file holds); true (the default) also fails what cannot be transcoded.
+    void setRequireVideo(bool require) { m_requireVideo = require; }
+
     const QString& path() const { return m_path; }
     // The media facts (or the reason the file is not usable): valid once hasMedia(), which
     // turns true mid-run, before the thumbnail is made, so a list can fill its columns early.
@@ -32,6 +36,7 @@ protected:
 private:
     const QString m_path;
     const int m_thumbnailHeightPx;
+    bool m_requireVideo = true;       // set before start(), read by run()
     mutable std::mutex m_resultMutex; // run() writes, readers copy
     StatusOr<MediaInfo> m_media{Status::cancelled()};
     RgbImage m_thumbnail;

@@ -99,6 +99,9 @@ void TestCliServe::usageErrors_data() {
         << QStringList{"/tmp", "--trace", "/nonexistent.csv"} << QByteArray("/nonexistent.csv");
     QTest::newRow("unknown option")
         << QStringList{"/tmp", "--frobnicate"} << QByteArray("--frobnicate");
+    QTest::newRow("missing value")
+        << QStringList{"/tmp", "--latency-ms"} << QByteArray("--latency-ms needs a value");
+    QTest::newRow("two folders") << QStringList{"/tmp", "/var"} << QByteArray("only one folder");
 }
 
 void TestCliServe::usageErrors() {

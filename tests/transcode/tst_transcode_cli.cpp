@@ -56,21 +56,32 @@ private slots:
             2);
     }
 
-    // Ctrl+C mid-encode: exit 130, "cancelled" — never "FAILED" or "error:" — and nothing left.
+    // Ctrl+C mid-encode, with the bar and with JSON lines through the shared runner
+    // (app/cli/JobRunner; `jsonl` is an accepted spelling of `json`): exit 130, "cancelled" —
+    // never "FAILED" or "error:" — and nothing left. In JSON every line parses and the job's
+    // last line is its result with outcome "cancelled".
+    void interruptIsCancelledNotFailed_data() {
+        QTest::addColumn<QString>("progress");
+        QTest::addColumn<QByteArray>("encoding"); // on stderr once it is encoding
+        QTest::newRow("bar") << "bar" << QByteArray("%");
+        QTest::newRow("json lines") << "jsonl" << QByteArray("\"phase\":\"encoding\"");
+    }
     void interruptIsCancelledNotFailed() {
+        QFETCH(QString, progress);
+        QFETCH(QByteArray, encoding);
         const QString longClip = path(QStringLiteral("long.mp4"));
-        QVERIFY(makeClip(longClip, 30, QStringLiteral("testsrc2=size=640x360:rate=30")));
-        const QString out = path(QStringLiteral("interrupted"));
+        if (!QFileInfo::exists(longClip))
+            QVERIFY(makeClip(longClip, 30, QStringLiteral("testsrc2=size=640x360:rate=30")));
+        const QString out = path(QStringLiteral("interrupted-") + progress);
         QProcess cliProcess;
         cliProcess.setProgram(cliPath());
         cliProcess.setArguments({QStringLiteral("transcode"), longClip, QStringLiteral("--out"),
-                                 out, QStringLiteral("--progress"), QStringLiteral("bar")});
+                                 out, QStringLiteral("--progress"), progress});
         cliProcess.start();
         QVERIFY(cliProcess.waitForStarted());
-        // Interrupt once it is encoding (the bar has shown progress).
         QByteArray err;
         QDeadlineTimer deadline(60000);
-        while (!err.contains("%") && !deadline.hasExpired() &&
+        while (!err.contains(encoding) && !deadline.hasExpired() &&
                cliProcess.state() == QProcess::Running) {
             cliProcess.waitForReadyRead(200);
             err += cliProcess.readAllStandardError();
@@ -84,33 +95,8 @@ private slots:
         QVERIFY2(!err.contains("FAILED"), err.constData());
         QVERIFY2(!err.contains("error:"), err.constData());
         QVERIFY(!QFileInfo::exists(out + QStringLiteral("/master.m3u8")));
-    }
-
-    // The shared runner (app/cli/JobRunner) with JSON lines: Ctrl+C mid-encode gives exit 130,
-    // every line parses, and the job's last line is its result with outcome "cancelled".
-    void interruptWithJsonLines() {
-        const QString longClip = path(QStringLiteral("long-json.mp4"));
-        QVERIFY(makeClip(longClip, 30, QStringLiteral("testsrc2=size=640x360:rate=30")));
-        const QString out = path(QStringLiteral("interrupted-json"));
-        QProcess cliProcess;
-        cliProcess.setProgram(cliPath());
-        // `jsonl`: an accepted spelling of `json`.
-        cliProcess.setArguments({QStringLiteral("transcode"), longClip, QStringLiteral("--out"),
-                                 out, QStringLiteral("--progress"), QStringLiteral("jsonl")});
-        cliProcess.start();
-        QVERIFY(cliProcess.waitForStarted());
-        QByteArray err;
-        QDeadlineTimer deadline(60000);
-        while (!err.contains("\"phase\":\"encoding\"") && !deadline.hasExpired() &&
-               cliProcess.state() == QProcess::Running) {
-            cliProcess.waitForReadyRead(200);
-            err += cliProcess.readAllStandardError();
-        }
-        QVERIFY2(cliProcess.state() == QProcess::Running, err.constData());
-        ::kill(pid_t(cliProcess.processId()), SIGINT);
-        QVERIFY(cliProcess.waitForFinished(30000));
-        err += cliProcess.readAllStandardError();
-        QCOMPARE(cliProcess.exitCode(), 130);
+        if (progress == QLatin1String("bar"))
+            return;
         QJsonObject last;
         int progressLines = 0;
         for (const QByteArray& line : err.split('\n')) {
@@ -122,8 +108,7 @@ private slots:
                 ++progressLines;
                 QVERIFY(o.contains(QStringLiteral("fraction")));
                 QVERIFY(o.contains(QStringLiteral("etaSeconds")));
-                QCOMPARE(o.value(QStringLiteral("job")).toString(),
-                         QStringLiteral("long-json.mp4"));
+                QCOMPARE(o.value(QStringLiteral("job")).toString(), QStringLiteral("long.mp4"));
             }
             last = o;
         }
@@ -131,7 +116,72 @@ private slots:
         QCOMPARE(last.value(QStringLiteral("event")).toString(), QStringLiteral("result"));
         QCOMPARE(last.value(QStringLiteral("outcome")).toString(), QStringLiteral("cancelled"));
         QCOMPARE(last.value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
-        QVERIFY(!QFileInfo::exists(out + QStringLiteral("/master.m3u8")));
+    }
+
+    // --progressive: DIR/<input name>.mp4 from the highest rung at or below 720p (180p here);
+    // --progressive-rung NAME: from that rung, --progressive implied. ffprobe reads its height.
+    // The old `--progressive RUNG` would read RUNG as an input: refused with the new spelling.
+    void progressiveMp4FromTheNamedRung_data() {
+        QTest::addColumn<QStringList>("flags");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<int>("heightPx");
+        QTest::addColumn<QByteArray>("message"); // on stderr
+        QTest::newRow("default rung")
+            << QStringList{QStringLiteral("--progressive")} << 0 << 180 << QByteArray();
+        QTest::newRow("named rung")
+            << QStringList{QStringLiteral("--progressive-rung"), QStringLiteral("144p")} << 0 << 144
+            << QByteArray();
+        QTest::newRow("both flags")
+            << QStringList{QStringLiteral("--progressive"), QStringLiteral("--progressive-rung"),
+                           QStringLiteral("144p")}
+            << 0 << 144 << QByteArray();
+        // A ladder file naming its rung keeps it with --progressive alone.
+        QTest::newRow("ladder file's rung")
+            << QStringList{QStringLiteral("--ladder"), QStringLiteral("LADDER_144P"),
+                           QStringLiteral("--progressive")}
+            << 0 << 144 << QByteArray();
+        QTest::newRow("no such rung")
+            << QStringList{QStringLiteral("--progressive-rung"), QStringLiteral("999p")} << 2 << 0
+            << QByteArray("no rendition is named \"999p\"");
+        QTest::newRow("old spelling")
+            << QStringList{QStringLiteral("--progressive"), QStringLiteral("144p")} << 2 << 0
+            << QByteArray("--progressive-rung 144p");
+    }
+    void progressiveMp4FromTheNamedRung() {
+        QFETCH(QStringList, flags);
+        QFETCH(int, exitCode);
+        QFETCH(int, heightPx);
+        QFETCH(QByteArray, message);
+        const QString out =
+            path(QStringLiteral("progressive-") + QString::fromLatin1(QTest::currentDataTag()));
+        const QString ladder144p = path(QStringLiteral("ladder-progressive-144p.json"));
+        QFile f(ladder144p);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"segmentSeconds": 2, "x264Preset": "ultrafast", "audioKbps": 64,
+                   "progressive": "144p",
+                   "renditions": [{"height": 180, "videoKbps": 300}, {"height": 144, "videoKbps": 150}]})");
+        f.close();
+        flags.replaceInStrings(QStringLiteral("LADDER_144P"), ladder144p);
+        const ProcessResult r =
+            cli(QStringList{QStringLiteral("transcode"), m_good, QStringLiteral("--out"), out,
+                            QStringLiteral("--ladder"), m_ladder, QStringLiteral("--no-player"),
+                            QStringLiteral("--progress"), QStringLiteral("none")} +
+                flags);
+        QVERIFY2(r.exitCode == exitCode, r.err.constData());
+        QVERIFY2(r.err.contains(message), r.err.constData());
+        const QString mp4 = out + QStringLiteral("/good clip.mp4");
+        if (exitCode != 0) {
+            QVERIFY(!QFileInfo::exists(out));
+            return;
+        }
+        const ProcessResult probe =
+            runProcess(QStringLiteral("ffprobe"),
+                       {QStringLiteral("-v"), QStringLiteral("error"),
+                        QStringLiteral("-select_streams"), QStringLiteral("v:0"),
+                        QStringLiteral("-show_entries"), QStringLiteral("stream=height"),
+                        QStringLiteral("-of"), QStringLiteral("csv=p=0"), mp4});
+        QVERIFY2(probe.ok(), probe.err.constData());
+        QCOMPARE(probe.out.trimmed().toInt(), heightPx);
     }
 
     // One --progress spelling for every long command, the older ones as aliases.

@@ -1,6 +1,7 @@
 // hlsforge-cli transcode FILE... --out DIR: the ladder engine from a terminal or a script.
 
 #include "CliCommand.h"
+#include "CommandLine.h"
 #include "JobRunner.h"
 
 #include "job/TranscodeJob.h"
@@ -8,7 +9,6 @@
 #include "util/Format.h"
 #include "util/OutputNaming.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -16,70 +16,25 @@
 #include <QJsonObject>
 #include <QSet>
 
+#include <algorithm>
+#include <limits>
 #include <optional>
 
 namespace hlsforge::cli {
 namespace {
 
-const char* kUsage =
-    "Usage: hlsforge-cli transcode FILE... --out DIR [options]\n\n"
-    "Turns each FILE into an adaptive HLS ladder. With one input the ladder lands in DIR\n"
-    "(DIR/master.m3u8); with several, in DIR/<input name>/ (\"clip (2)\" when that is taken,\n"
-    "as in the app). Nothing already there is replaced unless --overwrite is given; then an\n"
-    "earlier ladder (never other files) is replaced once the new one is complete.\n\n"
-    "Options:\n"
-    "  --out DIR                 output folder (required)\n"
-    "  --ladder PRESET|FILE      a built-in ladder (see `presets`) or a ladder JSON file [web]\n"
-    "  --segment-seconds N       target segment duration, overrides the ladder\n"
-    "  --segments FORMAT         ts | fmp4 | ts-byterange | fmp4-byterange, overrides the ladder\n"
-    "  --codec CODEC             h264 | hevc | av1 for every rung, overrides the ladder; HEVC\n"
-    "                            and AV1 need fMP4 (chosen when --segments is not given)\n"
-    "  --x264-preset NAME        x264 speed/quality preset, overrides the ladder\n"
-    "  --x265-preset NAME        x265 preset for HEVC rungs (x264's names) [fast]\n"
-    "  --svt-av1-preset N        SVT-AV1 preset for AV1 rungs, 0 slowest .. 13 fastest [10]\n"
-    "  --audio-kbps N            AAC bitrate, overrides the ladder\n"
-    "  --progressive [RUNG]      also write DIR/<input name>.mp4 (fast start) from the same\n"
-    "                            packets as RUNG (default: the highest rung at or below 720p)\n"
-    "  --no-player               no index.html web player page\n"
-    "  --player-scripts MODE     cdn (default: pinned CDN with SRI) | self-contained\n"
-    "  --jobs N                  files transcoded at once [1]\n"
-    "%1"
-    "  --overwrite               replace earlier ladders at the output paths\n"
-    "  --json                    print the results as JSON on stdout\n"
-    "Exit status: 0 when every input succeeded, 1 when any failed, 2 on bad usage, 130 when\n"
-    "interrupted (outputs in progress are removed).\n";
-
 struct Options {
     QStringList inputs;
     QString outDir;
-    QString ladderSpec = QStringLiteral("web");
-    double segmentSeconds = 0;
-    QString segments;
-    QString x264Preset;
-    QString x265Preset;
-    QString codec;
-    int svtAv1Preset = -1;
-    int audioKbps = 0;
     int jobs = 1;
-    bool progressive = false;
-    QString progressiveRung;
-    bool noPlayer = false;
-    QString playerScripts;
-    std::optional<ProgressStyle> progress; // unset: bar on a terminal, else none
+    ProgressStyle progress = ProgressStyle::None;
     bool json = false;
     bool overwrite = false;
 };
 
-int usageError(const QString& message) {
-    printErr(QStringLiteral("error: %1\n(see hlsforge-cli transcode --help)\n").arg(message));
-    return 2;
-}
-
 // One TranscodeJob per input, run by the shared JobRunner; the summary is this command's.
 int runBatch(const Options& options, const Ladder& ladder) {
-    ProgressStyle style =
-        options.progress ? *options.progress : defaultProgressStyle(ProgressStyle::None);
-    JobRunner runner(style, options.jobs);
+    JobRunner runner(options.progress, options.jobs);
     QSet<QString> used;
     for (const QString& input : options.inputs) {
         TranscodeRequest request;
@@ -127,85 +82,96 @@ int runBatch(const Options& options, const Ladder& ladder) {
 }
 
 int runTranscode(const QStringList& args) {
-    if (args.contains(QStringLiteral("--help")) || args.contains(QStringLiteral("-h"))) {
-        printOut(QString::fromUtf8(kUsage).arg(QLatin1String(kProgressOptionHelp)));
-        return 0;
-    }
+    CommandLine cl(
+        QStringLiteral("transcode"), {QStringLiteral("FILE... --out DIR [options]")},
+        QStringLiteral(
+            "Turns each FILE into an adaptive HLS ladder. With one input the ladder lands in DIR "
+            "(DIR/master.m3u8); with several, in DIR/<input name>/ (\"clip (2)\" when that is "
+            "taken, as in the app). Nothing already there is replaced unless --overwrite is "
+            "given; then an earlier ladder (never other files) is replaced once the new one is "
+            "complete. The options below override the ladder's own settings."));
+    // Values are checked for their type here; their ranges are the ladder's (Ladder::validate,
+    // which names the field), as for a ladder JSON file.
+    const QCommandLineOption outOption = cl.addOption(QStringLiteral("out"), QStringLiteral("DIR"),
+                                                      QStringLiteral("output folder (required)"));
+    const QCommandLineOption ladderOption = cl.addOption(
+        QStringLiteral("ladder"), QStringLiteral("PRESET|FILE"),
+        QStringLiteral("a built-in ladder (see `hlsforge-cli presets`) or a ladder JSON file"),
+        QStringLiteral("web"));
+    const QCommandLineOption segmentSecondsOption =
+        cl.addOption(QStringLiteral("segment-seconds"), QStringLiteral("N"),
+                     QStringLiteral("target segment duration"), QStringLiteral("the ladder's"),
+                     CommandLine::number(0, std::numeric_limits<double>::infinity(), true));
+    QStringList segmentNames; // the ladder's own names, in its order
+    for (SegmentFormat f : {SegmentFormat::Ts, SegmentFormat::Fmp4, SegmentFormat::TsByteRange,
+                            SegmentFormat::Fmp4ByteRange})
+        segmentNames << segmentFormatName(f);
+    const QCommandLineOption segmentsOption =
+        cl.addOption(QStringLiteral("segments"), QStringLiteral("FORMAT"),
+                     QStringLiteral("segment format: ") + segmentNames.join(QStringLiteral(" | ")),
+                     QStringLiteral("the ladder's"), CommandLine::oneOf(segmentNames));
+    const QCommandLineOption codecOption = cl.addOption(
+        QStringLiteral("codec"), QStringLiteral("CODEC"),
+        QStringLiteral("%1 for every rung; HEVC and AV1 need fMP4 (chosen when --segments is not "
+                       "given)")
+            .arg(videoCodecNames().join(QStringLiteral(" | "))),
+        QStringLiteral("each rung's own"), CommandLine::oneOf(videoCodecNames()));
+    const QCommandLineOption x264PresetOption =
+        cl.addOption(QStringLiteral("x264-preset"), QStringLiteral("NAME"),
+                     QStringLiteral("x264 speed/quality preset for H.264 rungs"),
+                     QStringLiteral("the ladder's"), CommandLine::oneOf(x264PresetNames()));
+    const QCommandLineOption x265PresetOption =
+        cl.addOption(QStringLiteral("x265-preset"), QStringLiteral("NAME"),
+                     QStringLiteral("x265 preset for HEVC rungs (x264's names)"),
+                     QStringLiteral("the ladder's, else %1").arg(Ladder().x265Preset),
+                     CommandLine::oneOf(x264PresetNames()));
+    const QCommandLineOption svtAv1PresetOption =
+        cl.addOption(QStringLiteral("svt-av1-preset"), QStringLiteral("N"),
+                     QStringLiteral("SVT-AV1 preset for AV1 rungs, 0 slowest .. 13 fastest"),
+                     QStringLiteral("the ladder's, else %1").arg(Ladder().svtAv1Preset),
+                     CommandLine::wholeNumber(0));
+    const QCommandLineOption audioKbpsOption = cl.addOption(
+        QStringLiteral("audio-kbps"), QStringLiteral("N"), QStringLiteral("AAC bitrate in kb/s"),
+        QStringLiteral("the ladder's"), CommandLine::wholeNumber(1));
+    const QCommandLineOption progressiveOption =
+        cl.addFlag(QStringLiteral("progressive"),
+                   QStringLiteral("also write DIR/<input name>.mp4 (fast start) from the same "
+                                  "packets as a rung of the ladder"));
+    const QCommandLineOption progressiveRungOption =
+        cl.addOption(QStringLiteral("progressive-rung"), QStringLiteral("NAME"),
+                     QStringLiteral("the rung of that MP4 (e.g. 360p); implies --progressive"),
+                     QStringLiteral("the ladder's, else the highest rung at or below 720p"));
+    const QCommandLineOption noPlayerOption =
+        cl.addFlag(QStringLiteral("no-player"), QStringLiteral("no index.html web player page"));
+    const QCommandLineOption playerScriptsOption = cl.addOption(
+        QStringLiteral("player-scripts"), QStringLiteral("MODE"),
+        QStringLiteral("cdn (pinned CDN with SRI) | self-contained (copied to DIR/player/)"),
+        QStringLiteral("the ladder's, else cdn"),
+        CommandLine::oneOf({QStringLiteral("cdn"), QStringLiteral("self-contained")}));
+    const QCommandLineOption jobsOption = cl.addOption(
+        QStringLiteral("jobs"), QStringLiteral("N"), QStringLiteral("files transcoded at once"),
+        QStringLiteral("1"), CommandLine::wholeNumber(1, 64));
+    cl.addProgressOption(ProgressStyle::Bar, ProgressStyle::None);
+    const QCommandLineOption overwriteOption = cl.addFlag(
+        QStringLiteral("overwrite"), QStringLiteral("replace earlier ladders at the output paths"));
+    cl.addJsonOption(QStringLiteral("print the results as a JSON array on stdout"));
+    cl.setEpilogue(QStringLiteral(
+        "Exit status: 0 when every input succeeded, 1 when any failed, 2 on bad usage, 130 when\n"
+        "interrupted (outputs in progress are removed).\n"));
+    if (const std::optional<int> exitCode = cl.parse(args))
+        return *exitCode;
+
     Options o;
-    for (int i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        auto value = [&](QString* out) {
-            if (i + 1 >= args.size())
-                return false;
-            *out = args[++i];
-            return true;
-        };
-        QString v;
-        if (a == QLatin1String("--out")) {
-            if (!value(&o.outDir))
-                return usageError(QStringLiteral("--out needs a folder"));
-        } else if (a == QLatin1String("--ladder")) {
-            if (!value(&o.ladderSpec))
-                return usageError(QStringLiteral("--ladder needs a preset name or a JSON file"));
-        } else if (a == QLatin1String("--segment-seconds")) {
-            bool ok = false;
-            if (!value(&v) || (o.segmentSeconds = v.toDouble(&ok), !ok))
-                return usageError(QStringLiteral("--segment-seconds needs a number"));
-        } else if (a == QLatin1String("--segments")) {
-            if (!value(&o.segments))
-                return usageError(
-                    QStringLiteral("--segments needs ts, fmp4, ts-byterange or fmp4-byterange"));
-        } else if (a == QLatin1String("--x264-preset")) {
-            if (!value(&o.x264Preset))
-                return usageError(QStringLiteral("--x264-preset needs a name"));
-        } else if (a == QLatin1String("--x265-preset")) {
-            if (!value(&o.x265Preset))
-                return usageError(QStringLiteral("--x265-preset needs a name"));
-        } else if (a == QLatin1String("--svt-av1-preset")) {
-            bool ok = false;
-            if (!value(&v) || (o.svtAv1Preset = v.toInt(&ok), !ok))
-                return usageError(QStringLiteral("--svt-av1-preset needs a whole number"));
-        } else if (a == QLatin1String("--codec")) {
-            VideoCodec parsed;
-            if (!value(&o.codec) || !parseVideoCodec(o.codec, &parsed))
-                return usageError(QStringLiteral("--codec takes %1")
-                                      .arg(videoCodecNames().join(QStringLiteral(", "))));
-        } else if (a == QLatin1String("--audio-kbps")) {
-            bool ok = false;
-            if (!value(&v) || (o.audioKbps = v.toInt(&ok), !ok))
-                return usageError(QStringLiteral("--audio-kbps needs a whole number"));
-        } else if (a == QLatin1String("--jobs")) {
-            bool ok = false;
-            if (!value(&v) || (o.jobs = v.toInt(&ok), !ok) || o.jobs < 1 || o.jobs > 64)
-                return usageError(QStringLiteral("--jobs needs a number from 1 to 64"));
-        } else if (a == QLatin1String("--progress")) {
-            if (!value(&v) || !(o.progress = parseProgressStyle(v)))
-                return usageError(QStringLiteral("--progress takes bar, text, json or none"));
-        } else if (a == QLatin1String("--progressive")) {
-            o.progressive = true;
-            // The rung name is optional: take the next word unless it is an option or a file.
-            if (i + 1 < args.size() && !args[i + 1].startsWith(QLatin1String("--")) &&
-                !QFileInfo::exists(args[i + 1]))
-                o.progressiveRung = args[++i];
-        } else if (a == QLatin1String("--no-player")) {
-            o.noPlayer = true;
-        } else if (a == QLatin1String("--player-scripts")) {
-            if (!value(&o.playerScripts))
-                return usageError(QStringLiteral("--player-scripts takes cdn or self-contained"));
-        } else if (a == QLatin1String("--json")) {
-            o.json = true;
-        } else if (a == QLatin1String("--overwrite")) {
-            o.overwrite = true;
-        } else if (a.startsWith(QLatin1String("--"))) {
-            return usageError(QStringLiteral("unknown option %1").arg(a));
-        } else {
-            o.inputs << a;
-        }
-    }
+    o.inputs = cl.positional();
+    o.outDir = cl.value(outOption);
+    o.jobs = cl.intValue(jobsOption, 1);
+    o.progress = cl.progressStyle();
+    o.json = cl.json();
+    o.overwrite = cl.isSet(overwriteOption);
     if (o.inputs.isEmpty())
-        return usageError(QStringLiteral("no input files"));
+        return cl.usageError(QStringLiteral("no input files"));
     if (o.outDir.isEmpty())
-        return usageError(QStringLiteral("--out DIR is required"));
+        return cl.usageError(QStringLiteral("--out DIR is required"));
     // One input writes into DIR itself: a folder the user named is never renamed, so say how
     // to replace what is there instead of failing later with the bare fact.
     if (o.inputs.size() == 1 && !o.overwrite && QFileInfo(o.outDir).isDir() &&
@@ -213,62 +179,72 @@ int runTranscode(const QStringList& args) {
         printErr(QStringLiteral("error: %1: output folder already exists and is not empty "
                                 "(--overwrite replaces an earlier ladder)\n")
                      .arg(QDir::toNativeSeparators(o.outDir)));
-        return 1;
+        return kExitFailed;
     }
 
-    StatusOr<Ladder> ladder = loadLadderSpec(o.ladderSpec);
-    if (!ladder.isOk()) {
-        printErr(QStringLiteral("error: %1\n").arg(ladder.status().message()));
-        return 2;
-    }
+    StatusOr<Ladder> ladder =
+        loadLadderSpec(cl.isSet(ladderOption) ? cl.value(ladderOption) : QStringLiteral("web"));
+    if (!ladder.isOk())
+        return cl.usageError(ladder.status().message());
     Ladder l = ladder.value();
-    if (o.segmentSeconds > 0)
-        l.segmentSeconds = o.segmentSeconds;
-    if (!o.segments.isEmpty() && !parseSegmentFormat(o.segments, &l.segmentFormat))
-        return usageError(
-            QStringLiteral("--segments: must be ts, fmp4, ts-byterange or fmp4-byterange"));
-    if (!o.x264Preset.isEmpty())
-        l.x264Preset = o.x264Preset;
-    if (!o.x265Preset.isEmpty())
-        l.x265Preset = o.x265Preset;
-    if (o.svtAv1Preset >= 0)
-        l.svtAv1Preset = o.svtAv1Preset;
-    if (!o.codec.isEmpty()) {
+    l.segmentSeconds = cl.doubleValue(segmentSecondsOption, l.segmentSeconds);
+    if (cl.isSet(segmentsOption))
+        parseSegmentFormat(cl.value(segmentsOption), &l.segmentFormat); // checked by parse()
+    if (cl.isSet(x264PresetOption))
+        l.x264Preset = cl.value(x264PresetOption);
+    if (cl.isSet(x265PresetOption))
+        l.x265Preset = cl.value(x265PresetOption);
+    l.svtAv1Preset = cl.intValue(svtAv1PresetOption, l.svtAv1Preset);
+    if (cl.isSet(codecOption)) {
         VideoCodec codec = VideoCodec::H264;
-        parseVideoCodec(o.codec, &codec);
+        parseVideoCodec(cl.value(codecOption), &codec);
         for (Rendition& r : l.renditions)
             r.codec = codec;
         // HEVC and AV1 are carried in fMP4 only; a preset's TS becomes fMP4 (byte ranges
         // kept) unless --segments asked for TS, which validation then refuses by name.
-        if (codec != VideoCodec::H264 && o.segments.isEmpty()) {
+        if (codec != VideoCodec::H264 && !cl.isSet(segmentsOption)) {
             if (l.segmentFormat == SegmentFormat::Ts)
                 l.segmentFormat = SegmentFormat::Fmp4;
             else if (l.segmentFormat == SegmentFormat::TsByteRange)
                 l.segmentFormat = SegmentFormat::Fmp4ByteRange;
         }
     }
-    if (o.audioKbps > 0)
-        l.audioKbps = o.audioKbps;
-    if (o.progressive) {
+    l.audioKbps = cl.intValue(audioKbpsOption, l.audioKbps);
+    // --progressive alone keeps a rung the ladder file names ("progressive": "360p").
+    if (cl.isSet(progressiveOption))
         l.progressive = true;
-        l.progressiveRung = o.progressiveRung;
+    if (cl.isSet(progressiveRungOption)) {
+        l.progressive = true;
+        l.progressiveRung = cl.value(progressiveRungOption);
     }
-    if (o.noPlayer)
+    // `--progressive RUNG` was the spelling before --progressive-rung: RUNG now reads as an
+    // input. A missing "file" named like a rung gets the new spelling, not "file not found".
+    if (cl.isSet(progressiveOption)) {
+        for (const QString& input : std::as_const(o.inputs)) {
+            const bool isRungName =
+                std::any_of(l.renditions.begin(), l.renditions.end(),
+                            [&](const Rendition& r) { return r.effectiveName() == input; });
+            if (isRungName && !QFileInfo::exists(input))
+                return cl.usageError(QStringLiteral("%1 is not a file; for the progressive MP4 "
+                                                    "from rung %1 use --progressive-rung %1")
+                                         .arg(input));
+        }
+    }
+    if (cl.isSet(noPlayerOption))
         l.playerPage = false;
-    if (!o.playerScripts.isEmpty())
-        l.playerScripts = o.playerScripts;
-    Status valid = l.validate();
-    if (!valid.isOk()) {
-        printErr(QStringLiteral("error: ladder: %1\n").arg(valid.message()));
-        return 2;
-    }
+    if (cl.isSet(playerScriptsOption))
+        l.playerScripts = cl.value(playerScriptsOption);
+    const Status valid = l.validate();
+    if (!valid.isOk())
+        return cl.usageError(QStringLiteral("ladder: ") + valid.message());
     return runBatch(o, l);
 }
 
 CliRegistration registration{
     {QStringLiteral("transcode"),
      QStringLiteral(
-         "transcode FILE... --out DIR [--ladder PRESET|FILE.json] [--segments FORMAT] [--jobs N]"),
+         "transcode FILE... --out DIR [--ladder PRESET|FILE.json] [--segments FORMAT] [--jobs N] "
+         "[--progressive] [--progressive-rung NAME] ..."),
      QStringLiteral("Make an adaptive HLS ladder from each input"), runTranscode, 10}};
 
 } // namespace
