@@ -9,7 +9,14 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QGuiApplication>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <memory>
@@ -52,6 +59,14 @@ int main(int argc, char** argv) {
             qputenv("QT_QPA_PLATFORM", "offscreen");
         if (qEnvironmentVariableIsEmpty("QT_MEDIA_BACKEND"))
             qputenv("QT_MEDIA_BACKEND", "gstreamer");
+        if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+            // Headless machines (CI, ssh) have none; Qt then falls back to /tmp/runtime-USER
+            // with a warning on stderr on every run. Make the same private folder, quietly.
+            const QByteArray dir = QFile::encodeName(QDir::tempPath()) + "/runtime-hlsforge-" +
+                                   QByteArray::number(::getuid());
+            if (::mkdir(dir.constData(), 0700) == 0 || errno == EEXIST)
+                qputenv("XDG_RUNTIME_DIR", dir);
+        }
     }
     std::unique_ptr<QCoreApplication> application =
         needsGui ? std::make_unique<QGuiApplication>(argc, argv)

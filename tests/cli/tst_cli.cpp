@@ -69,6 +69,13 @@ private slots:
                                                          "  --kbps N ",       "  --trace FILE ",
                                                          "  --latency-ms N ", "  --list-profiles ",
                                                          "  -h, --help "};
+        QTest::newRow("qoe") << "qoe"
+                             << QStringList{
+                                    "  --profile NAME ",     "  --kbps N ",  "  --trace FILE ",
+                                    "  --duration S ",       "  --json ",    "  --engine E ",
+                                    "  --buffer-seconds S ", "  -h, --help "};
+        QTest::newRow("check") << "check"
+                               << QStringList{"  --json ", "  --progress MODE ", "  -h, --help "};
         QTest::newRow("publish") << "publish"
                                  << QStringList{"  --to DEST ",
                                                 "  --endpoint URL ",
@@ -215,6 +222,15 @@ private slots:
         QTest::newRow("serve unknown option")
             << QStringList{"serve", clip, "--frobnicate"} << "--frobnicate";
         QTest::newRow("serve missing value") << QStringList{"serve", clip, "--port"} << "--port";
+        QTest::newRow("qoe unknown option")
+            << QStringList{"qoe", out, "--frobnicate"} << "--frobnicate";
+        QTest::newRow("qoe missing value") << QStringList{"qoe", out, "--profile"} << "--profile";
+        QTest::newRow("qoe bad engine") << QStringList{"qoe", out, "--engine", "vlc"} << "--engine";
+        QTest::newRow("qoe bad duration")
+            << QStringList{"qoe", out, "--duration", "0"} << "--duration";
+        QTest::newRow("check unknown option")
+            << QStringList{"check", out, "--frobnicate"} << "--frobnicate";
+        QTest::newRow("check two ladders") << QStringList{"check", out, out} << "one ladder";
         QTest::newRow("top level unknown option") << QStringList{"--frobnicate"} << "--frobnicate";
         QTest::newRow("top level unknown command") << QStringList{"frobnicate"} << "frobnicate";
     }

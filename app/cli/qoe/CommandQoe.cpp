@@ -5,6 +5,7 @@
 // reached the end.
 
 #include "CliCommand.h"
+#include "CommandLine.h"
 
 #include "preview/RenditionMap.h"
 #include "preview/ShapedFileServer.h"
@@ -21,45 +22,13 @@
 #include <QSaveFile>
 #include <QTimer>
 
+#include <limits>
 #include <memory>
 
 namespace hlsforge::cli {
 namespace {
 
 using preview::ShapingProfile;
-
-QString usage() {
-    return QStringLiteral(
-        "Usage: hlsforge-cli qoe DIR|URL [--profile NAME]... [--kbps N]... [--trace FILE]...\n"
-        "                        [--duration S] [--json] [--timeline OUT.csv] [--chart OUT.png]\n"
-        "                        [--log OUT.jsonl] [--engine gst|qt]... [--buffer-seconds S]\n\n"
-        "Plays the ladder in DIR (a folder holding master.m3u8, or that master.m3u8) or at URL\n"
-        "(http(s):// address of a master playlist on a web server: proxied, each file fetched\n"
-        "once from there and then served shaped from a private cache) through the\n"
-        "shaped preview server with the preview window's player, one session per network\n"
-        "profile, and reports what a viewer would get: start-up delay\n"
-        "(play request to first frame), stalls, every rung switch, seconds per rung, average\n"
-        "delivered bitrate and whether playback reached the end. Several profiles give a\n"
-        "comparison table. Times are seconds since the play request, the shaping trace's clock.\n"
-        "Runs without a display. Exit status 0 whenever a report was produced.\n\n"
-        "  --profile NAME   a named network profile (hlsforge-cli serve --list-profiles);\n"
-        "                   repeat for several sessions. Default: Unlimited\n"
-        "  --kbps N         a constant link of N kb/s (repeatable)\n"
-        "  --trace FILE     a rate trace, CSV lines \"seconds,kbps\" (repeatable)\n"
-        "  --duration S     stop each session after S seconds of playback (default: the end\n"
-        "                   of the clip, at most 3x its length + 60 s)\n"
-        "  --json           print a JSON array, one object per profile\n"
-        "  --timeline F     the segment timeline as CSV (one file per profile: F, or F with\n"
-        "                   -PROFILE before the extension when there are several)\n"
-        "  --chart F        the ABR timeline as a PNG (same naming)\n"
-        "  --log F          the server's request log, one JSON line per request\n"
-        "  --engine E       the player: gst (default; GStreamer playbin3, whose hlsdemux2\n"
-        "                   abandons a late segment like web players) or qt (Qt Multimedia,\n"
-        "                   classic hlsdemux). Repeat to compare: every profile on each engine.\n"
-        "                   Default: HLSFORGE_PLAYER_ENGINE, else gst\n"
-        "  --buffer-seconds S  how far ahead the gst engine buffers (default 30, as Video.js\n"
-        "                   and hls.js)\n");
-}
 
 // What the progress lines call the ladder: a folder's name, or the URL as given.
 QString ladderLabel(const QString& dirOrUrl) {
@@ -146,91 +115,109 @@ SessionOutcome runSession(preview::ShapedFileServer& server, const ShapingProfil
 }
 
 int runQoe(const QStringList& args) {
-    if (args.contains(QStringLiteral("--help")) || args.contains(QStringLiteral("-h"))) {
-        printOut(usage());
-        return 0;
-    }
-    QString dir;
+    CommandLine cl(
+        QStringLiteral("qoe"), {QStringLiteral("DIR|URL [options]")},
+        QStringLiteral(
+            "Plays the ladder in DIR (a folder holding master.m3u8, or that master.m3u8) or at "
+            "URL\n"
+            "(the http(s) address of a master playlist on a web server: proxied, each file\n"
+            "fetched once from there and then served shaped from a private cache) through the\n"
+            "shaped preview server with the preview window's player, one session per network\n"
+            "profile, and reports what a viewer would get: start-up delay (play request to\n"
+            "first frame), stalls, every rung switch, seconds per rung, average delivered\n"
+            "bitrate and whether playback reached the end. Several profiles give a comparison\n"
+            "table. Times are seconds since the play request, the shaping trace's clock. Runs\n"
+            "without a display."));
+    const QCommandLineOption profileOption = cl.addOption(
+        QStringLiteral("profile"), QStringLiteral("NAME"),
+        QStringLiteral("a named network profile (hlsforge-cli serve --list-profiles); repeat "
+                       "for several sessions"),
+        QStringLiteral("Unlimited"));
+    const QCommandLineOption kbpsOption =
+        cl.addOption(QStringLiteral("kbps"), QStringLiteral("N"),
+                     QStringLiteral("a constant link of N kb/s, 0 unlimited (repeatable)"), {},
+                     CommandLine::number(0));
+    const QCommandLineOption traceOption =
+        cl.addOption(QStringLiteral("trace"), QStringLiteral("FILE"),
+                     QStringLiteral("a rate trace, CSV lines \"seconds,kbps\" (repeatable)"));
+    const QCommandLineOption durationOption =
+        cl.addOption(QStringLiteral("duration"), QStringLiteral("S"),
+                     QStringLiteral("stop each session after S seconds of playback"),
+                     QStringLiteral("the end of the clip, at most 3x its length + 60 s"),
+                     CommandLine::number(0, std::numeric_limits<double>::infinity(), true));
+    cl.addJsonOption(QStringLiteral("print a JSON array, one object per profile"));
+    const QCommandLineOption timelineOption = cl.addOption(
+        QStringLiteral("timeline"), QStringLiteral("FILE"),
+        QStringLiteral("the segment timeline as CSV (with several profiles: -PROFILE before the "
+                       "extension)"));
+    const QCommandLineOption chartOption =
+        cl.addOption(QStringLiteral("chart"), QStringLiteral("FILE"),
+                     QStringLiteral("the ABR timeline as a PNG (same naming)"));
+    const QCommandLineOption logOption =
+        cl.addOption(QStringLiteral("log"), QStringLiteral("FILE"),
+                     QStringLiteral("the server's request log, one JSON line per request"));
+    const QCommandLineOption engineOption = cl.addOption(
+        QStringLiteral("engine"), QStringLiteral("E"),
+        QStringLiteral("the player: gst (GStreamer playbin3, whose hlsdemux2 abandons a late "
+                       "segment like web players) or qt (Qt Multimedia, classic hlsdemux); "
+                       "repeat to compare: every profile on each engine"),
+        QStringLiteral("HLSFORGE_PLAYER_ENGINE, else gst"),
+        CommandLine::oneOf({QStringLiteral("gst"), QStringLiteral("qt")}, [](const QString& v) {
+            qoe::PlaybackEngine engine;
+            return qoe::parseEngine(v, &engine);
+        }));
+    const QCommandLineOption bufferOption =
+        cl.addOption(QStringLiteral("buffer-seconds"), QStringLiteral("S"),
+                     QStringLiteral("how far ahead the gst engine buffers"),
+                     QStringLiteral("30, as Video.js and hls.js"), CommandLine::number(1));
+    cl.setEpilogue(QStringLiteral(
+        "Exit status: 0 whenever a report was produced (whatever the QoE), 1 when it could not\n"
+        "run (no master.m3u8, no player, the origin unreachable, a file not writable), 2 on bad\n"
+        "usage or a ladder that cannot be proxied, 130 when interrupted.\n"));
+    if (const std::optional<int> exitCode = cl.parse(args))
+        return *exitCode;
+    const QStringList positional = cl.positional();
+    if (positional.isEmpty())
+        return cl.usageError(QStringLiteral("give the ladder's folder, master.m3u8 or URL"));
+    if (positional.size() > 1)
+        return cl.usageError(QStringLiteral("only one ladder at a time"));
+    QString dir = positional.first();
+
+    // Profiles in the order typed, whichever option named them.
     QVector<ShapingProfile> profiles;
-    double durationSeconds = 0;
-    bool json = false;
-    QString timelinePath, chartPath, logPath;
-    QVector<qoe::PlaybackEngine> engines;
-    qoe::PlayerOptions options;
-    for (int i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        const bool hasValue = i + 1 < args.size();
-        auto badValue = [&](const QString& what) {
-            printErr(QStringLiteral("qoe: %1 needs %2\n").arg(a, what));
-            return 2;
-        };
-        if (a == QLatin1String("--profile")) {
-            if (!hasValue)
-                return badValue(QStringLiteral("a profile name"));
-            StatusOr<ShapingProfile> named = ShapingProfile::builtIn(args[++i]);
-            if (!named.isOk()) {
-                printErr(QStringLiteral("qoe: %1\n").arg(named.status().message()));
-                return 2;
-            }
+    for (const auto& [name, value] : cl.valuesInOrder({profileOption, kbpsOption, traceOption})) {
+        if (name == profileOption.names().first()) {
+            StatusOr<ShapingProfile> named = ShapingProfile::builtIn(value);
+            if (!named.isOk())
+                return cl.usageError(named.status().message());
             profiles.append(named.value());
-        } else if (a == QLatin1String("--kbps")) {
-            bool ok = false;
-            const double kbps = hasValue ? args[++i].toDouble(&ok) : -1;
-            if (!ok || kbps < 0)
-                return badValue(QStringLiteral("a rate in kb/s >= 0"));
+        } else if (name == kbpsOption.names().first()) {
+            const double kbps = value.toDouble();
             ShapingProfile p =
                 kbps > 0 ? ShapingProfile::constant(kbps) : ShapingProfile::unlimited();
             if (kbps > 0)
                 p.name = QStringLiteral("%1 kb/s").arg(kbps);
             profiles.append(p);
-        } else if (a == QLatin1String("--trace")) {
-            if (!hasValue)
-                return badValue(QStringLiteral("a CSV file"));
-            StatusOr<ShapingProfile> trace = ShapingProfile::fromTraceFile(args[++i]);
-            if (!trace.isOk()) {
-                printErr(QStringLiteral("qoe: %1\n").arg(trace.status().message()));
-                return 2;
-            }
-            profiles.append(trace.value());
-        } else if (a == QLatin1String("--duration")) {
-            bool ok = false;
-            durationSeconds = hasValue ? args[++i].toDouble(&ok) : -1;
-            if (!ok || durationSeconds <= 0)
-                return badValue(QStringLiteral("a number of seconds > 0"));
-        } else if (a == QLatin1String("--engine")) {
-            qoe::PlaybackEngine engine;
-            if (!hasValue || !qoe::parseEngine(args[++i], &engine))
-                return badValue(QStringLiteral("gst or qt"));
-            if (!engines.contains(engine))
-                engines.append(engine);
-        } else if (a == QLatin1String("--buffer-seconds")) {
-            bool ok = false;
-            options.bufferAheadSeconds = hasValue ? args[++i].toDouble(&ok) : -1;
-            if (!ok || options.bufferAheadSeconds < 1)
-                return badValue(QStringLiteral("a number of seconds >= 1"));
-        } else if (a == QLatin1String("--json")) {
-            json = true;
-        } else if (a == QLatin1String("--timeline") || a == QLatin1String("--chart") ||
-                   a == QLatin1String("--log")) {
-            if (!hasValue)
-                return badValue(QStringLiteral("a file name"));
-            (a == QLatin1String("--timeline") ? timelinePath
-             : a == QLatin1String("--chart")  ? chartPath
-                                              : logPath) = args[++i];
-        } else if (a.startsWith(QLatin1String("--"))) {
-            printErr(QStringLiteral("qoe: unknown option %1\n\n").arg(a) + usage());
-            return 2;
-        } else if (dir.isEmpty()) {
-            dir = a;
         } else {
-            printErr(QStringLiteral("qoe: only one ladder at a time\n"));
-            return 2;
+            StatusOr<ShapingProfile> trace = ShapingProfile::fromTraceFile(value);
+            if (!trace.isOk())
+                return cl.usageError(trace.status().message());
+            profiles.append(trace.value());
         }
     }
-    if (dir.isEmpty()) {
-        printErr(usage());
-        return 2;
+    const double durationSeconds = cl.doubleValue(durationOption, 0);
+    const bool json = cl.json();
+    const QString timelinePath = cl.value(timelineOption);
+    const QString chartPath = cl.value(chartOption);
+    const QString logPath = cl.value(logOption);
+    QVector<qoe::PlaybackEngine> engines;
+    for (const QString& name : cl.values(engineOption)) {
+        qoe::PlaybackEngine engine;
+        if (qoe::parseEngine(name, &engine) && !engines.contains(engine))
+            engines.append(engine);
     }
+    qoe::PlayerOptions options;
+    options.bufferAheadSeconds = cl.doubleValue(bufferOption, 0);
     const bool remote = preview::UpstreamOrigin::isUrl(dir);
     if (!remote && QFileInfo(dir).isFile()) {
         if (QFileInfo(dir).fileName() != QLatin1String("master.m3u8")) {
