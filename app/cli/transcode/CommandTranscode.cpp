@@ -4,6 +4,7 @@
 #include "CommandLine.h"
 #include "JobRunner.h"
 
+#include "check/LadderCheck.h"
 #include "job/TranscodeJob.h"
 #include "ladder/Presets.h"
 #include "util/Format.h"
@@ -30,7 +31,46 @@ struct Options {
     ProgressStyle progress = ProgressStyle::None;
     bool json = false;
     bool overwrite = false;
+    bool check = true; // the automatic check of each finished ladder
 };
+
+// The automatic check after a transcode (core/check): one line on stderr, the must-fix findings
+// under it, and the report for --json. It reports; it never changes the exit status.
+QJsonObject checkFinishedLadder(const QString& ladderDir, ProgressStyle style) {
+    StatusOr<check::CheckReport> report = check::checkLadder(ladderDir);
+    if (style == ProgressStyle::Json) { // stderr holds JSON lines only
+        QJsonObject line{{QStringLiteral("event"), QStringLiteral("check")},
+                         {QStringLiteral("ladder"), ladderDir}};
+        if (report.isOk())
+            line.insert(QStringLiteral("summary"),
+                        report->toJson().value(QStringLiteral("summary")));
+        else
+            line.insert(QStringLiteral("error"), report.status().message());
+        printErr(QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)) +
+                 QLatin1Char('\n'));
+        return report.isOk() ? report->toJson()
+                             : QJsonObject{{QStringLiteral("error"), report.status().message()}};
+    }
+    if (!report.isOk()) {
+        printErr(QStringLiteral("check: %1\n").arg(report.status().message()));
+        return {{QStringLiteral("error"), report.status().message()}};
+    }
+    const int must = report->count(check::Severity::Must);
+    const int should = report->count(check::Severity::Should);
+    if (must == 0 && should == 0) {
+        printErr(QStringLiteral("check: %1: no findings\n").arg(ladderDir));
+    } else {
+        printErr(QStringLiteral("check: %1: %2 must-fix, %3 should-fix (hlsforge-cli check %1)\n")
+                     .arg(ladderDir)
+                     .arg(must)
+                     .arg(should));
+        for (const check::Finding& f : report->findings)
+            if (f.severity == check::Severity::Must)
+                printErr(QStringLiteral("  [%1 %2] %3: %4\n")
+                             .arg(f.section, f.rule, f.where, f.message));
+    }
+    return report->toJson();
+}
 
 // One TranscodeJob per input, run by the shared JobRunner; the summary is this command's.
 int runBatch(const Options& options, const Ladder& ladder) {
@@ -58,13 +98,16 @@ int runBatch(const Options& options, const Ladder& ladder) {
     QJsonArray all;
     for (const Job* job : runner.finishedJobs()) {
         const TranscodeResult r = static_cast<const TranscodeJob*>(job)->result();
-        all.append(r.toJson());
+        QJsonObject result = r.toJson();
         if (r.status.isOk()) {
             if (!options.json)
                 printOut(QStringLiteral("ok: %1 -> %2 (%3 renditions, %4 s)\n")
                              .arg(r.inputPath, r.masterPlaylist)
                              .arg(r.renditions.size())
                              .arg(r.elapsedSeconds, 0, 'f', 1));
+            if (options.check)
+                result.insert(QStringLiteral("check"),
+                              checkFinishedLadder(r.outputDir, options.progress));
             for (const QString& w : r.warnings)
                 printErr(
                     QStringLiteral("warning: %1: %2\n").arg(QFileInfo(r.inputPath).fileName(), w));
@@ -75,6 +118,7 @@ int runBatch(const Options& options, const Ladder& ladder) {
         } else {
             printErr(QStringLiteral("error: %1\n").arg(r.status.message()));
         }
+        all.append(result);
     }
     if (options.json)
         printOut(QString::fromUtf8(QJsonDocument(all).toJson(QJsonDocument::Indented)));
@@ -154,6 +198,11 @@ int runTranscode(const QStringList& args) {
     cl.addProgressOption(ProgressStyle::Bar, ProgressStyle::None);
     const QCommandLineOption overwriteOption = cl.addFlag(
         QStringLiteral("overwrite"), QStringLiteral("replace earlier ladders at the output paths"));
+    const QCommandLineOption noCheckOption = cl.addFlag(
+        QStringLiteral("no-check"),
+        QStringLiteral(
+            "skip the automatic check of each finished ladder against Apple's HLS "
+            "authoring rules (hlsforge-cli check; it reports, never fails a transcode)"));
     cl.addJsonOption(QStringLiteral("print the results as a JSON array on stdout"));
     cl.setEpilogue(QStringLiteral(
         "Exit status: 0 when every input succeeded, 1 when any failed, 2 on bad usage, 130 when\n"
@@ -168,6 +217,7 @@ int runTranscode(const QStringList& args) {
     o.progress = cl.progressStyle();
     o.json = cl.json();
     o.overwrite = cl.isSet(overwriteOption);
+    o.check = !cl.isSet(noCheckOption);
     if (o.inputs.isEmpty())
         return cl.usageError(QStringLiteral("no input files"));
     if (o.outDir.isEmpty())
