@@ -281,16 +281,8 @@ void TestCheck::segmentsCutBetweenKeyframes() {
 }
 
 void TestCheck::overHttp() {
-    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-    QVERIFY2(!node.isEmpty(), "node is needed (scripts/install-deps.sh installs it)");
     QProcess origin;
-    origin.start(node, {qEnvironmentVariable("HLSFORGE_SOURCE_DIR") +
-                            QStringLiteral("/tests/qoe/origin-server.mjs"),
-                        m_dir.path()});
-    QVERIFY(origin.waitForStarted());
-    QVERIFY(origin.waitForReadyRead(10000));
-    const int port =
-        QJsonDocument::fromJson(origin.readLine()).object()[QStringLiteral("port")].toInt();
+    const int port = test::startOriginServer(&origin, m_dir.path());
     QVERIFY(port > 0);
     const QString base = QStringLiteral("http://127.0.0.1:%1/").arg(port);
     Checked c = runCheck(base + QStringLiteral("ours/master.m3u8"));

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QtDebug>
@@ -127,6 +128,24 @@ QString makePlaybackLadder(const QString& dir, double seconds, QString* error) {
         return {};
     }
     return out;
+}
+
+int startOriginServer(QProcess* origin, const QString& root) {
+    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    if (node.isEmpty()) {
+        qWarning("node is needed (scripts/install-deps.sh installs it)");
+        return -1;
+    }
+    origin->start(node, {qEnvironmentVariable("HLSFORGE_SOURCE_DIR") +
+                             QStringLiteral("/tests/qoe/origin-server.mjs"),
+                         root});
+    if (!origin->waitForStarted() || !origin->waitForReadyRead(10000)) {
+        qWarning("the origin server did not start: %s", origin->readAllStandardError().constData());
+        return -1;
+    }
+    const int port =
+        QJsonDocument::fromJson(origin->readLine()).object()[QStringLiteral("port")].toInt();
+    return port > 0 ? port : -1;
 }
 
 } // namespace hlsforge::test

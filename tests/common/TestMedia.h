@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+class QProcess;
+
 namespace hlsforge::test {
 
 struct ProcessResult {
@@ -47,6 +49,12 @@ QString cliPath();
 // an ordinary machine, times HLSFORGE_TIMING_SCALE (default 1). The sanitizer builds run 2-15x
 // slower and set the scale, so they keep the assertion instead of dropping it.
 qint64 timingBudgetMs(qint64 ms);
+
+// A plain web server standing in for a CDN (tests/qoe/origin-server.mjs on Node's own http
+// module, independent of our server) serving `root` on 127.0.0.1: starts it in `origin` and
+// returns its port, or -1 (with a warning) when it could not start. Its stdout then has one
+// JSON line per file served ({"path", "count"}).
+int startOriginServer(QProcess* origin, const QString& root);
 
 // A scratch folder under the system temp dir, removed by the caller's QTemporaryDir.
 QString fixtureCacheDir();

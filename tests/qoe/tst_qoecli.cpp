@@ -262,18 +262,8 @@ void TestQoeCli::badInput() {
 // proxied through our shaped server. It must play and switch down exactly as from the folder,
 // fetch every file from the origin at most once, and refuse what it cannot proxy with the reason.
 void TestQoeCli::remoteLadder() {
-    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-    QVERIFY2(!node.isEmpty(), "node is needed (scripts/install-deps.sh installs it)");
     QProcess origin;
-    origin.setProgram(node);
-    origin.setArguments({qEnvironmentVariable("HLSFORGE_SOURCE_DIR") +
-                             QStringLiteral("/tests/qoe/origin-server.mjs"),
-                         m_dir.path()});
-    origin.start();
-    QVERIFY(origin.waitForStarted());
-    QVERIFY(origin.waitForReadyRead(10000));
-    const int port =
-        QJsonDocument::fromJson(origin.readLine()).object()[QStringLiteral("port")].toInt();
+    const int port = test::startOriginServer(&origin, m_dir.path());
     QVERIFY(port > 0);
     const QString ladderName = QFileInfo(m_ladder).fileName();
     const QString base = QStringLiteral("http://127.0.0.1:%1/%2/").arg(port).arg(ladderName);
