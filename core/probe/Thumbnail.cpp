@@ -87,26 +87,20 @@ av::FramePtr frameAt(av::InputFile& input, av::Decoder& decoder, double seconds)
     return last;
 }
 
-StatusOr<av::FramePtr> bestFrame(const QString& path, int maxHeight, double atFraction,
-                                 const char* pixelFormat) {
+StatusOr<av::FramePtr> bestFrame(av::InputFile& input, const MediaInfo& info, int maxHeight,
+                                 double atFraction, const char* pixelFormat) {
     av::LogCapture capture(nullptr);
-    av::InputFile input;
-    Status s = input.open(path);
+    const QString& path = input.path();
+    Status s = checkTranscodable(info);
     if (!s.isOk())
         return s;
-    StatusOr<MediaInfo> info = probeInput(input);
-    if (!info.isOk())
-        return info.status();
-    s = checkTranscodable(info.value());
-    if (!s.isOk())
-        return s;
-    AVStream* stream = input.stream(info->video.streamIndex);
+    AVStream* stream = input.stream(info.video.streamIndex);
     av::Decoder decoder;
     s = decoder.open(stream, path, 2);
     if (!s.isOk())
         return s;
 
-    const double duration = info->durationSeconds;
+    const double duration = info.durationSeconds;
     av::FramePtr best;
     double bestScore = -1;
     // A few candidates around the requested point; the most detailed one wins, so a fade,
@@ -116,8 +110,8 @@ StatusOr<av::FramePtr> bestFrame(const QString& path, int maxHeight, double atFr
         av::FramePtr frame = frameAt(input, decoder, seconds);
         if (!frame)
             continue;
-        av::FramePtr rgb = convert(frame.get(), stream->time_base, info->video.rotationDegrees,
-                                   maxHeight, "rgb24");
+        av::FramePtr rgb =
+            convert(frame.get(), stream->time_base, info.video.rotationDegrees, maxHeight, "rgb24");
         if (!rgb)
             continue;
         const double score = detailScore(rgb.get());
@@ -125,7 +119,7 @@ StatusOr<av::FramePtr> bestFrame(const QString& path, int maxHeight, double atFr
             bestScore = score;
             best = std::strcmp(pixelFormat, "rgb24") == 0
                        ? std::move(rgb)
-                       : convert(frame.get(), stream->time_base, info->video.rotationDegrees,
+                       : convert(frame.get(), stream->time_base, info.video.rotationDegrees,
                                  maxHeight, pixelFormat);
         }
         if (duration <= 0)
@@ -136,13 +130,20 @@ StatusOr<av::FramePtr> bestFrame(const QString& path, int maxHeight, double atFr
     return best;
 }
 
-} // namespace
+// Opens and probes `path`; the frames are then read from that same open input.
+StatusOr<av::FramePtr> bestFrame(const QString& path, int maxHeight, double atFraction,
+                                 const char* pixelFormat) {
+    av::InputFile input;
+    const Status opened = input.open(path);
+    if (!opened.isOk())
+        return opened;
+    StatusOr<MediaInfo> info = probeInput(input);
+    if (!info.isOk())
+        return info.status();
+    return bestFrame(input, info.value(), maxHeight, atFraction, pixelFormat);
+}
 
-StatusOr<RgbImage> extractThumbnail(const QString& path, int maxHeight, double atFraction) {
-    StatusOr<av::FramePtr> frame = bestFrame(path, maxHeight, atFraction, "rgb24");
-    if (!frame.isOk())
-        return frame.status();
-    const AVFrame* f = frame.value().get();
+RgbImage toRgbImage(const AVFrame* f) {
     RgbImage image;
     image.width = f->width;
     image.height = f->height;
@@ -152,6 +153,23 @@ StatusOr<RgbImage> extractThumbnail(const QString& path, int maxHeight, double a
         memcpy(image.rgb24.data() + y * image.bytesPerLine, f->data[0] + y * f->linesize[0],
                image.bytesPerLine);
     return image;
+}
+
+} // namespace
+
+StatusOr<RgbImage> extractThumbnail(const QString& path, int maxHeight, double atFraction) {
+    StatusOr<av::FramePtr> frame = bestFrame(path, maxHeight, atFraction, "rgb24");
+    if (!frame.isOk())
+        return frame.status();
+    return toRgbImage(frame.value().get());
+}
+
+StatusOr<RgbImage> extractThumbnail(av::InputFile& input, const MediaInfo& info, int maxHeight,
+                                    double atFraction) {
+    StatusOr<av::FramePtr> frame = bestFrame(input, info, maxHeight, atFraction, "rgb24");
+    if (!frame.isOk())
+        return frame.status();
+    return toRgbImage(frame.value().get());
 }
 
 namespace {
