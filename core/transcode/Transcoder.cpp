@@ -181,6 +181,8 @@ Status Pipeline::prepare() {
     if (!s.isOk())
         return s;
     StatusOr<MediaInfo> info = probeInput(m_input);
+    if (cancelled()) // the scan's reads were interrupted: its facts are incomplete
+        return Status::cancelled();
     if (!info.isOk())
         return info.status();
     m_result.source = info.value();
