@@ -62,9 +62,10 @@ QString describeOpenError(const QString& path, int averror) {
 
 Status InputFile::open(const QString& path, const std::atomic<bool>* cancel) {
     m_path = path;
+    m_cancel = cancel;
     m_format.reset();
     m_kept.clear();
-    m_keeping = m_replaying = false;
+    m_keeping = m_replaying = m_reopen = false;
     const QFileInfo fileInfo(path);
     if (!fileInfo.exists())
         return Status::error(Status::Code::InvalidInput,
@@ -117,10 +118,16 @@ int InputFile::read(AVPacket* packet) {
     }
     const int rc = av_read_frame(m_format.get(), packet);
     if (m_keeping) {
-        if (rc < 0)
+        if (rc < 0) {
             m_keptEnd = rc;
-        else
+        } else if (m_keptBytes + packet->size > kKeptBytesMax && QFileInfo(m_path).isFile()) {
+            m_kept.clear(); // cheaper to read the start of the file again
+            m_keeping = false;
+            m_reopen = true;
+        } else {
+            m_keptBytes += packet->size;
             m_kept.push_back(refPacket(packet));
+        }
     }
     return rc;
 }
@@ -128,18 +135,23 @@ int InputFile::read(AVPacket* packet) {
 void InputFile::mark() {
     m_kept.clear();
     m_keptEnd = 0;
+    m_keptBytes = 0;
     m_keeping = true;
-    m_replaying = false;
+    m_replaying = m_reopen = false;
 }
 
-void InputFile::rewind() {
+Status InputFile::rewind() {
     m_keeping = false;
-    m_replaying = true;
+    m_replaying = !m_reopen;
+    if (!m_reopen)
+        return Status::ok();
+    ++m_reopenCount;
+    return open(QString(m_path), m_cancel);
 }
 
 int InputFile::seek(int streamIndex, int64_t timestamp, int flags) {
     m_kept.clear();
-    m_keeping = m_replaying = false;
+    m_keeping = m_replaying = m_reopen = false;
     m_keptEnd = 0;
     return av_seek_frame(m_format.get(), streamIndex, timestamp, flags);
 }

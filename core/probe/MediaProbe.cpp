@@ -264,8 +264,11 @@ StatusOr<MediaInfo> probeInput(av::InputFile& input) {
         describeAudioTrack(format, audioIndex, &info.audio);
     }
     // Last: the interlace scan decodes the first frames and moves the read position.
-    if (info.hasVideo)
-        scanVideoTiming(input, info.video.streamIndex, &info.video);
+    if (info.hasVideo) {
+        const Status rewound = scanVideoTiming(input, info.video.streamIndex, &info.video);
+        if (!rewound.isOk())
+            return rewound;
+    }
 
     if (!info.hasVideo && !info.hasAudio)
         return Status::error(Status::Code::InvalidInput,

@@ -216,7 +216,7 @@ QString interlaceVerdict(int tffFrames, int bffFrames, int progressiveFrames) {
     return QStringLiteral("undetermined");
 }
 
-void scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* v, int maxFrames) {
+Status scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* v, int maxFrames) {
     const AVStream* stream = input.stream(streamIndex);
     AVRational avg = stream->avg_frame_rate;
     AVRational base = stream->r_frame_rate;
@@ -229,7 +229,7 @@ void scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* v, int ma
     QString strict = QStringLiteral("undetermined");
     input.mark();
     const bool scanned = runIdet(input, streamIndex, maxFrames, v);
-    input.rewind();
+    const Status rewound = input.rewind();
     if (scanned) {
         v->detectedScan = interlaceVerdict(v->detectedTffFrames, v->detectedBffFrames,
                                            v->detectedProgressiveFrames);
@@ -256,6 +256,7 @@ void scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* v, int ma
         v->interlaced = true;
         v->interlacedFieldOrder = isField(v->detectedScan) ? v->detectedScan : strict;
     }
+    return rewound;
 }
 
 } // namespace hlsforge

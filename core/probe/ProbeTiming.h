@@ -24,8 +24,9 @@ int mainAudioStreamIndex(const AVFormatContext* format);
 // stream at `streamIndex`. Decodes at most the first `maxFrames` frames (about two seconds)
 // and runs idet over them: a short pre-scan, cheap next to the transcode, and available to
 // `probe` and the details pane as well as to the transcoder. Rewinds `input` afterwards (the
-// packets it read are read again), so a transcode on the same open input starts at the start.
-void scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* video, int maxFrames = 60);
+// packets it read are read again), so a transcode on the same open input starts at the start;
+// an error only when that fails.
+Status scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* video, int maxFrames = 60);
 
 // What idet's counts say, as one verdict: "tff", "bff", "progressive" or "undetermined".
 // Interlaced needs a clear majority of the classified frames; still pictures classify as

@@ -11,6 +11,7 @@
 #include "TestMedia.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -78,6 +79,27 @@ private slots:
         const StatusOr<MediaInfo> info = probeInput(input);
         QVERIFY2(info.isOk(), qPrintable(info.status().message()));
         QVERIFY(info->video.scannedFrames >= 25); // the scan did read packets
+        QCOMPARE(input.reopenCount(), 0);         // opened once: the kept packets were replayed
+        QCOMPARE(packetList(input), expected);
+    }
+
+    // A scan that reads more than kKeptBytesMax of a regular file opens it again rather than
+    // hold the packets; what the transcode reads is the same.
+    void heavySourceIsOpenedAgainNotHeld() {
+        const QString path = m_dir.filePath(QStringLiteral("heavy.mp4"));
+        QVERIFY(makeClip(path, 3,
+                         QStringLiteral("testsrc2=size=640x360:rate=25,noise=alls=60:allf=t"),
+                         QStringLiteral("sine=frequency=440:sample_rate=48000"),
+                         {QStringLiteral("-qp"), QStringLiteral("0")}));
+        QVERIFY(QFileInfo(path).size() > av::InputFile::kKeptBytesMax * 3 / 2);
+        av::InputFile fresh;
+        QVERIFY(fresh.open(path).isOk());
+        const QStringList expected = packetList(fresh);
+        av::InputFile input;
+        QVERIFY(input.open(path).isOk());
+        const StatusOr<MediaInfo> info = probeInput(input);
+        QVERIFY2(info.isOk(), qPrintable(info.status().message()));
+        QCOMPARE(input.reopenCount(), 1);
         QCOMPARE(packetList(input), expected);
     }
 
@@ -95,7 +117,7 @@ private slots:
             QCOMPARE(input.read(packet.get()), 0);
             av_packet_unref(packet.get());
         }
-        input.rewind();
+        QVERIFY(input.rewind().isOk());
         QCOMPARE(packetList(input), expected);
     }
 
