@@ -1,5 +1,7 @@
 #include "job/ProbeJob.h"
 
+#include "av/InputFile.h"
+
 #include <QFileInfo>
 
 namespace hlsforge {
@@ -36,9 +38,11 @@ Status ProbeJob::run(const CancelToken& cancel, ProgressSink& progress) {
     p.phase = JobPhase::Probing;
     p.text = QStringLiteral("probing");
     progress.report(p);
-    // probeFile has no cancel points of its own (a few hundred ms at most); checked between
-    // the steps instead.
-    StatusOr<MediaInfo> info = probeFile(m_path);
+    // Probing has no cancel points of its own (a few hundred ms at most); checked between
+    // the steps instead. The thumbnail is read from the same open input.
+    av::InputFile input;
+    const Status opened = input.open(m_path);
+    StatusOr<MediaInfo> info = opened.isOk() ? probeInput(input) : StatusOr<MediaInfo>(opened);
     if (info.isOk() && m_requireVideo) {
         const Status usable = checkTranscodable(info.value());
         if (!usable.isOk())
@@ -57,8 +61,7 @@ Status ProbeJob::run(const CancelToken& cancel, ProgressSink& progress) {
         p.fraction = 0.5;
         p.text = QStringLiteral("thumbnail");
         progress.report(p); // hasMedia() is true from here: the facts can be shown
-        const QString source = info->path.isEmpty() ? m_path : info->path;
-        StatusOr<RgbImage> image = extractThumbnail(source, m_thumbnailHeightPx);
+        StatusOr<RgbImage> image = extractThumbnail(input, info.value(), m_thumbnailHeightPx);
         if (image.isOk()) {
             std::lock_guard lock(m_resultMutex);
             m_thumbnail = image.value();

@@ -1,7 +1,7 @@
 #pragma once
-// ProbeJob: what a file holds (probeFile + checkTranscodable) and, when asked, a
-// representative thumbnail, as a Job. The thumbnail is optional extra: a file that probes
-// well but yields no picture still succeeds (thumbnail() is then empty).
+// ProbeJob: what a file holds (probeInput + checkTranscodable) and, when asked, a
+// representative thumbnail read from the same open input, as a Job. The thumbnail is optional
+// extra: a file that probes well but yields no picture still succeeds (thumbnail() is then empty).
 
 #include "job/Job.h"
 #include "probe/MediaProbe.h"

@@ -1,6 +1,7 @@
 #include "job/TranscodeJob.h"
 
 #include "transcode/Transcoder.h"
+#include "web/PlayerPageStep.h"
 
 #include <QFileInfo>
 
@@ -83,6 +84,10 @@ JobProgress TranscodeJob::toJobProgress(const TranscodeProgress& p) {
 
 Status TranscodeJob::run(const CancelToken& cancel, ProgressSink& progress) {
     Transcoder transcoder(m_request);
+    // The page is a finishing step the engine does not know by name: added here, where the
+    // ladder's settings are read, so the app and the CLI get it alike.
+    if (m_request.ladder.playerPage)
+        transcoder.addFinishingStep(std::make_shared<PlayerPageStep>());
     // The pipeline already throttles its reports to about 5 a second.
     TranscodeResult result = transcoder.run(
         [this, &progress](const TranscodeProgress& p) {

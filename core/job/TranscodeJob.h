@@ -2,7 +2,8 @@
 // TranscodeJob: a Transcoder run as a Job (see Job.h for start / cancel / progress /
 // finished). progress() is the shared snapshot (frames and frames/s, fraction, ETA);
 // transcodeProgress() adds what only a transcode has (speed, media seconds, stage).
-// result() is the full TranscodeResult once finished() has been emitted.
+// result() is the full TranscodeResult once finished() has been emitted. When the ladder asks
+// for the web player page, the job adds it as a finishing step (web/PlayerPageStep.h).
 
 #include "job/Job.h"
 #include "transcode/TranscodeTypes.h"

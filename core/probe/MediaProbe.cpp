@@ -2,11 +2,8 @@
 
 #include "probe/ProbeTiming.h"
 
-#include "util/FfmpegError.h"
-#include "util/FfmpegLog.h"
-#include "util/FfmpegPtr.h"
+#include "av/InputFile.h"
 
-#include <QFile>
 #include <QFileInfo>
 
 extern "C" {
@@ -21,49 +18,6 @@ extern "C" {
 namespace hlsforge {
 
 namespace {
-
-// Whether FFmpeg recognises the file's first bytes as media of any kind, ignoring its name:
-// a text file renamed .mp4 is "not a video file", a real MP4 cut short is "truncated".
-bool looksLikeMedia(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return false;
-    QByteArray head = file.read(64 * 1024);
-    if (head.isEmpty())
-        return false;
-    const int size = head.size();
-    head.append(QByteArray(AVPROBE_PADDING_SIZE, '\0'));
-    AVProbeData probe{};
-    probe.filename = "";
-    probe.buf = reinterpret_cast<unsigned char*>(head.data());
-    probe.buf_size = size;
-    int score = 0;
-    const AVInputFormat* format = av_probe_input_format3(&probe, 1, &score);
-    return format && score > AVPROBE_SCORE_RETRY;
-}
-
-// Maps FFmpeg's open/read errors to words a user understands; the raw text is the detail.
-QString describeOpenError(const QString& path, int averror) {
-    if (averror == AVERROR(ENOENT))
-        return QStringLiteral("file not found");
-    if (averror == AVERROR(EACCES))
-        return QStringLiteral("permission denied");
-    // FFmpeg's last log line says more than the code ("moov atom not found").
-    const QString logged = av::lastError();
-    if (averror == AVERROR_INVALIDDATA) {
-        if (QFileInfo(path).size() == 0)
-            return QStringLiteral("not a video file (the file is empty)");
-        if (!looksLikeMedia(path))
-            return QStringLiteral("not a video file (FFmpeg does not recognise its data as "
-                                  "audio or video)");
-        if (logged.contains(QLatin1String("moov atom not found")))
-            return QStringLiteral("truncated: the file was cut short or never finalised (moov "
-                                  "atom not found)");
-        return QStringLiteral("damaged media file (%1)")
-            .arg(logged.isEmpty() ? av::errorString(averror) : logged);
-    }
-    return QStringLiteral("cannot open (%1)").arg(av::errorString(averror));
-}
 
 // "MP4" rather than "mov,mp4,m4a,3gp,3g2,mj2": the demuxer covers a family; the major brand
 // (or else the file name) tells which member this is.
@@ -223,41 +177,27 @@ QJsonObject MediaInfo::toJson() const {
 }
 
 StatusOr<MediaInfo> probeFile(const QString& path) {
+    av::InputFile input;
+    const Status opened = input.open(path);
+    if (!opened.isOk())
+        return opened;
+    return probeInput(input);
+}
+
+StatusOr<MediaInfo> probeInput(av::InputFile& input) {
+    const QString& path = input.path();
+    AVFormatContext* format = input.format();
     const QFileInfo fileInfo(path);
-    if (!fileInfo.exists())
-        return Status::error(Status::Code::InvalidInput,
-                             QStringLiteral("%1: file not found").arg(path));
-    if (fileInfo.isDir())
-        return Status::error(Status::Code::InvalidInput,
-                             QStringLiteral("%1: is a folder, not a video file").arg(path));
-
-    av::installLogHandler();
-    av::clearLastError();
-    AVFormatContext* raw = nullptr;
-    const QByteArray pathUtf8 = path.toUtf8();
-    int rc = avformat_open_input(&raw, pathUtf8.constData(), nullptr, nullptr);
-    if (rc < 0)
-        return Status::error(Status::Code::InvalidInput,
-                             QStringLiteral("%1: %2").arg(path, describeOpenError(path, rc)),
-                             av::errorString(rc));
-    av::InputFormatPtr format(raw);
-    rc = avformat_find_stream_info(format.get(), nullptr);
-    if (rc < 0)
-        return Status::error(Status::Code::InvalidInput,
-                             QStringLiteral("%1: cannot read stream information (%2)")
-                                 .arg(path, av::errorString(rc)));
-
     MediaInfo info;
     info.path = path;
     info.demuxer = QString::fromUtf8(format->iformat->name);
-    info.container = containerName(format.get(), path);
+    info.container = containerName(format, path);
     info.sizeBytes = fileInfo.size();
     if (format->duration != AV_NOPTS_VALUE && format->duration > 0)
         info.durationSeconds = format->duration / double(AV_TIME_BASE);
     info.bitRate = format->bit_rate;
 
-    const int videoIndex =
-        av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+    const int videoIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
     if (videoIndex >= 0) {
         const AVStream* stream = format->streams[videoIndex];
         const AVCodecParameters* par = stream->codecpar;
@@ -309,7 +249,7 @@ StatusOr<MediaInfo> probeFile(const QString& path) {
         }
     }
 
-    const int audioIndex = mainAudioStreamIndex(format.get());
+    const int audioIndex = mainAudioStreamIndex(format);
     if (audioIndex >= 0) {
         const AVCodecParameters* par = format->streams[audioIndex]->codecpar;
         info.hasAudio = true;
@@ -321,11 +261,14 @@ StatusOr<MediaInfo> probeFile(const QString& path) {
             info.audio.channelLayout = QString::fromUtf8(layout);
         info.audio.sampleRateHz = par->sample_rate;
         info.audio.bitRate = par->bit_rate;
-        describeAudioTrack(format.get(), audioIndex, &info.audio);
+        describeAudioTrack(format, audioIndex, &info.audio);
     }
     // Last: the interlace scan decodes the first frames and moves the read position.
-    if (info.hasVideo)
-        scanVideoTiming(format.get(), info.video.streamIndex, &info.video);
+    if (info.hasVideo) {
+        const Status rewound = scanVideoTiming(input, info.video.streamIndex, &info.video);
+        if (!rewound.isOk())
+            return rewound;
+    }
 
     if (!info.hasVideo && !info.hasAudio)
         return Status::error(Status::Code::InvalidInput,

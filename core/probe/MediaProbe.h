@@ -9,6 +9,10 @@
 
 namespace hlsforge {
 
+namespace av {
+class InputFile;
+}
+
 struct VideoInfo {
     QString codec;      // e.g. "h264"
     QString profile;    // e.g. "High"
@@ -88,6 +92,10 @@ struct MediaInfo {
 
 // Opens `path`, reads stream parameters and returns them; never decodes the whole file.
 StatusOr<MediaInfo> probeFile(const QString& path);
+
+// The same for an input already open (the transcode opens its input once). Reads the first
+// frames for the interlace scan and rewinds: the next read is the input's first packet again.
+StatusOr<MediaInfo> probeInput(av::InputFile& input);
 
 // The same checks the transcoder applies before starting: a video stream must exist.
 Status checkTranscodable(const MediaInfo& info);

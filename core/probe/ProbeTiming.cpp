@@ -1,12 +1,12 @@
 #include "probe/ProbeTiming.h"
 
-#include "util/FfmpegPtr.h"
+#include "av/Decoder.h"
+#include "av/FilterGraph.h"
+#include "av/InputFile.h"
 
 #include <QJsonObject>
 
 extern "C" {
-#include <libavfilter/buffersink.h>
-#include <libavfilter/buffersrc.h>
 #include <libavutil/dict.h>
 }
 
@@ -48,113 +48,66 @@ int metadataInt(const AVFrame* frame, const char* key) {
 
 // idet over frames decoded from the start of the stream. Returns false when the scan could
 // not run (no decoder, unsupported pixel format): the stream's flag then stands alone.
-bool runIdet(AVFormatContext* format, int streamIndex, int maxFrames, VideoInfo* v) {
-    AVStream* stream = format->streams[streamIndex];
-    const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
-    if (!codec)
-        return false;
-    av::CodecContextPtr decoder(avcodec_alloc_context3(codec));
-    if (!decoder || avcodec_parameters_to_context(decoder.get(), stream->codecpar) < 0)
-        return false;
-    decoder->pkt_timebase = stream->time_base;
-    decoder->thread_count = 2;
-    if (avcodec_open2(decoder.get(), codec, nullptr) < 0)
+bool runIdet(av::InputFile& input, int streamIndex, int maxFrames, VideoInfo* v) {
+    AVStream* stream = input.stream(streamIndex);
+    av::Decoder decoder;
+    if (!decoder.open(stream, input.path(), 2).isOk())
         return false;
     // No seek: avformat_find_stream_info kept the packets it read, so reading on starts at
     // the first frame even on inputs that cannot seek.
 
-    av::FilterGraphPtr graph;
-    AVFilterContext* source = nullptr;
-    AVFilterContext* sinks[2] = {nullptr, nullptr}; // idet at its defaults, idet strict
-    av::PacketPtr packet = av::makePacket();
+    // One source, idet at its defaults and idet strict side by side.
+    const std::string filters =
+        std::string("[in]split=2[a][b];[a]idet[out0];[b]idet=") + kIdetStrictOptions + "[out1]";
+    av::FilterGraph graph;
     av::FramePtr frame = av::makeFrame();
     av::FramePtr detected = av::makeFrame();
     int decoded = 0, flaggedInterlaced = 0, flaggedTff = 0;
     bool graphFailed = false;
 
+    // idet's counts are cumulative: the latest frame carries the totals.
     auto drainGraph = [&]() {
-        // idet's counts are cumulative: the latest frame carries the totals.
-        while (av_buffersink_get_frame(sinks[0], detected.get()) >= 0) {
-            v->detectedTffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.tff");
-            v->detectedBffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.bff");
-            v->detectedProgressiveFrames =
-                metadataInt(detected.get(), "lavfi.idet.multiple.progressive");
-            av_frame_unref(detected.get());
+        int* counts[2][3] = {
+            {&v->detectedTffFrames, &v->detectedBffFrames, &v->detectedProgressiveFrames},
+            {&v->strictTffFrames, &v->strictBffFrames, &v->strictProgressiveFrames}};
+        for (int sink = 0; sink < 2; ++sink) {
+            graph.pullEach(
+                detected.get(),
+                [&](AVFrame* f) {
+                    *counts[sink][0] = metadataInt(f, "lavfi.idet.multiple.tff");
+                    *counts[sink][1] = metadataInt(f, "lavfi.idet.multiple.bff");
+                    *counts[sink][2] = metadataInt(f, "lavfi.idet.multiple.progressive");
+                    return Status::ok();
+                },
+                sink);
         }
-        while (av_buffersink_get_frame(sinks[1], detected.get()) >= 0) {
-            v->strictTffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.tff");
-            v->strictBffFrames = metadataInt(detected.get(), "lavfi.idet.multiple.bff");
-            v->strictProgressiveFrames =
-                metadataInt(detected.get(), "lavfi.idet.multiple.progressive");
-            av_frame_unref(detected.get());
-        }
-    };
-    auto buildGraph = [&](const AVFrame* f) {
-        graph.reset(avfilter_graph_alloc());
-        char args[256];
-        const AVRational tb = stream->time_base;
-        snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d", f->width,
-                 f->height, f->format, tb.num, tb.den);
-        AVFilterContext* split = nullptr;
-        AVFilterContext* idets[2] = {nullptr, nullptr};
-        if (avfilter_graph_create_filter(&source, avfilter_get_by_name("buffer"), "in", args,
-                                         nullptr, graph.get()) < 0 ||
-            avfilter_graph_create_filter(&split, avfilter_get_by_name("split"), "split", "2",
-                                         nullptr, graph.get()) < 0 ||
-            avfilter_link(source, 0, split, 0) < 0)
-            return false;
-        for (int i = 0; i < 2; ++i) {
-            const std::string name = "idet" + std::to_string(i);
-            const std::string sinkName = "out" + std::to_string(i);
-            if (avfilter_graph_create_filter(&idets[i], avfilter_get_by_name("idet"), name.c_str(),
-                                             i ? kIdetStrictOptions : nullptr, nullptr,
-                                             graph.get()) < 0 ||
-                avfilter_graph_create_filter(&sinks[i], avfilter_get_by_name("buffersink"),
-                                             sinkName.c_str(), nullptr, nullptr, graph.get()) < 0 ||
-                avfilter_link(split, i, idets[i], 0) < 0 ||
-                avfilter_link(idets[i], 0, sinks[i], 0) < 0)
-                return false;
-        }
-        return avfilter_graph_config(graph.get(), nullptr) >= 0;
     };
     auto feed = [&](AVFrame* f) {
-        if (!graph && !graphFailed)
-            graphFailed = !buildGraph(f);
+        if (!graph.isReady() && !graphFailed)
+            graphFailed =
+                !graph.initVideo(f, stream->time_base, AVRational{0, 1}, filters, 0, 2).isOk();
         if (graphFailed)
             return;
-        if (av_buffersrc_add_frame_flags(source, f, AV_BUFFERSRC_FLAG_KEEP_REF) < 0) {
+        if (!graph.push(f).isOk()) {
             graphFailed = true; // e.g. a mid-stream size change: what was seen so far stands
             return;
         }
         drainGraph();
     };
-    auto receive = [&]() {
-        while (decoded < maxFrames && avcodec_receive_frame(decoder.get(), frame.get()) >= 0) {
-            ++decoded;
-            if (frame->interlaced_frame) {
-                ++flaggedInterlaced;
-                flaggedTff += frame->top_field_first ? 1 : 0;
-            }
-            frame->pts = frame->best_effort_timestamp;
-            feed(frame.get());
-            av_frame_unref(frame.get());
-        }
-    };
     // A bounded read: a long audio-only prefix or a broken file must not turn probing into a
     // full decode.
-    for (int packets = 0; decoded < maxFrames && packets < 40 * maxFrames; ++packets) {
-        if (av_read_frame(format, packet.get()) < 0)
-            break;
-        if (packet->stream_index == streamIndex)
-            avcodec_send_packet(decoder.get(), packet.get());
-        av_packet_unref(packet.get());
-        receive();
+    int packetBudget = 40 * maxFrames;
+    while (decoded < maxFrames && decoder.nextFrame(input, frame.get(), &packetBudget) >= 0) {
+        ++decoded;
+        if (frame->interlaced_frame) {
+            ++flaggedInterlaced;
+            flaggedTff += frame->top_field_first ? 1 : 0;
+        }
+        frame->pts = frame->best_effort_timestamp;
+        feed(frame.get());
+        av_frame_unref(frame.get());
     }
-    if (decoded < maxFrames) {
-        avcodec_send_packet(decoder.get(), nullptr);
-        receive();
-    }
-    if (graph && !graphFailed && av_buffersrc_add_frame_flags(source, nullptr, 0) >= 0)
+    if (graph.isReady() && !graphFailed && graph.push(nullptr).isOk())
         drainGraph();
     v->scannedFrames = decoded;
     // Decoders flag interlaced pictures per frame (H.264 PAFF/MBAFF, MPEG-2) even where the
@@ -170,7 +123,7 @@ bool runIdet(AVFormatContext* format, int streamIndex, int maxFrames, VideoInfo*
         else
             v->fieldOrder = QStringLiteral("progressive");
     }
-    return decoded > 0 && graph && !graphFailed;
+    return decoded > 0 && graph.isReady() && !graphFailed;
 }
 
 } // namespace
@@ -263,8 +216,8 @@ QString interlaceVerdict(int tffFrames, int bffFrames, int progressiveFrames) {
     return QStringLiteral("undetermined");
 }
 
-void scanVideoTiming(AVFormatContext* format, int streamIndex, VideoInfo* v, int maxFrames) {
-    const AVStream* stream = format->streams[streamIndex];
+Status scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* v, int maxFrames) {
+    const AVStream* stream = input.stream(streamIndex);
     AVRational avg = stream->avg_frame_rate;
     AVRational base = stream->r_frame_rate;
     if (avg.num > 0 && avg.den > 0)
@@ -274,7 +227,10 @@ void scanVideoTiming(AVFormatContext* format, int streamIndex, VideoInfo* v, int
     v->fieldOrder = fieldOrderName(stream->codecpar->field_order);
 
     QString strict = QStringLiteral("undetermined");
-    if (runIdet(format, streamIndex, maxFrames, v)) {
+    input.mark();
+    const bool scanned = runIdet(input, streamIndex, maxFrames, v);
+    const Status rewound = input.rewind();
+    if (scanned) {
         v->detectedScan = interlaceVerdict(v->detectedTffFrames, v->detectedBffFrames,
                                            v->detectedProgressiveFrames);
         strict =
@@ -300,6 +256,7 @@ void scanVideoTiming(AVFormatContext* format, int streamIndex, VideoInfo* v, int
         v->interlaced = true;
         v->interlacedFieldOrder = isField(v->detectedScan) ? v->detectedScan : strict;
     }
+    return rewound;
 }
 
 } // namespace hlsforge

@@ -11,6 +11,10 @@ extern "C" {
 
 namespace hlsforge {
 
+namespace av {
+class InputFile;
+}
+
 // The ladder's main audio: the first audio stream flagged "default", else the first audio
 // stream; -1 when there is none. (av_find_best_stream would rank by bitrate and frame count,
 // which is not what a player picks.)
@@ -19,10 +23,10 @@ int mainAudioStreamIndex(const AVFormatContext* format);
 // Fills the field-order, exact-rate and interlace-detection members of `video` for the
 // stream at `streamIndex`. Decodes at most the first `maxFrames` frames (about two seconds)
 // and runs idet over them: a short pre-scan, cheap next to the transcode, and available to
-// `probe` and the details pane as well as to the transcoder. Moves the read position of
-// `format`: call it last.
-void scanVideoTiming(AVFormatContext* format, int streamIndex, VideoInfo* video,
-                     int maxFrames = 60);
+// `probe` and the details pane as well as to the transcoder. Rewinds `input` afterwards (the
+// packets it read are read again), so a transcode on the same open input starts at the start;
+// an error only when that fails.
+Status scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* video, int maxFrames = 60);
 
 // What idet's counts say, as one verdict: "tff", "bff", "progressive" or "undetermined".
 // Interlaced needs a clear majority of the classified frames; still pictures classify as

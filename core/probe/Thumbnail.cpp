@@ -1,14 +1,10 @@
 #include "probe/Thumbnail.h"
 
+#include "av/Decoder.h"
+#include "av/FilterGraph.h"
+#include "av/InputFile.h"
 #include "probe/MediaProbe.h"
-#include "util/FfmpegError.h"
 #include "util/FfmpegLog.h"
-#include "util/FfmpegPtr.h"
-
-extern "C" {
-#include <libavfilter/buffersink.h>
-#include <libavfilter/buffersrc.h>
-}
 
 #include <algorithm>
 #include <cmath>
@@ -26,20 +22,6 @@ Status fail(const QString& path, const QString& why) {
 // Converts one decoded frame through "[rotation,]scale=-2:H,format=FMT".
 av::FramePtr convert(const AVFrame* frame, AVRational tb, int rotationDegrees, int maxHeight,
                      const char* pixelFormat) {
-    av::FilterGraphPtr graph(avfilter_graph_alloc());
-    AVFilterContext* src = nullptr;
-    AVFilterContext* sink = nullptr;
-    AVRational sar = frame->sample_aspect_ratio;
-    if (sar.num <= 0 || sar.den <= 0)
-        sar = AVRational{1, 1};
-    char args[256];
-    snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=%d/%d",
-             frame->width, frame->height, frame->format, tb.num, tb.den, sar.num, sar.den);
-    if (avfilter_graph_create_filter(&src, avfilter_get_by_name("buffer"), "in", args, nullptr,
-                                     graph.get()) < 0 ||
-        avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", nullptr,
-                                     nullptr, graph.get()) < 0)
-        return {};
     std::string filters;
     // HDR (HLG/PQ) to SDR BT.709 first, or the still looks washed out: the same direct
     // conversion as the ladder's "fast" tone map (transcode/ColourPipeline.h).
@@ -49,33 +31,19 @@ av::FramePtr convert(const AVFrame* frame, AVRational tb, int rotationDegrees, i
             filters += "min=bt2020nc:";
         if (frame->color_primaries == AVCOL_PRI_UNSPECIFIED)
             filters += "pin=bt2020:";
-        filters += "t=bt709:m=bt709:p=bt709:r=limited:npl=203,";
+        filters += "t=bt709:m=bt709:p=bt709:r=limited:npl=203";
     }
-    if (rotationDegrees == 90)
-        filters += "transpose=clock,";
-    else if (rotationDegrees == 180)
-        filters += "hflip,vflip,";
-    else if (rotationDegrees == 270)
-        filters += "transpose=cclock,";
+    av::appendFilter(&filters, av::rotationFilter(rotationDegrees));
     // Square pixels first, then fit the height (never upscale).
-    filters += "scale=iw*sar:ih,setsar=1,scale=-2:'min(" + std::to_string(maxHeight) +
-               ",ih)':flags=bicubic,format=" + pixelFormat;
-    AVFilterInOut* outputs = avfilter_inout_alloc();
-    AVFilterInOut* inputs = avfilter_inout_alloc();
-    outputs->name = av_strdup("in");
-    outputs->filter_ctx = src;
-    inputs->name = av_strdup("out");
-    inputs->filter_ctx = sink;
-    const int rc =
-        avfilter_graph_parse_ptr(graph.get(), filters.c_str(), &inputs, &outputs, nullptr);
-    avfilter_inout_free(&inputs);
-    avfilter_inout_free(&outputs);
-    if (rc < 0 || avfilter_graph_config(graph.get(), nullptr) < 0)
-        return {};
-    av::FramePtr in = av::refFrame(frame);
+    av::appendFilter(&filters, "scale=iw*sar:ih,setsar=1,scale=-2:'min(" +
+                                   std::to_string(maxHeight) +
+                                   ",ih)':flags=bicubic,format=" + pixelFormat);
+    av::FilterGraph graph;
     av::FramePtr out = av::makeFrame();
-    if (av_buffersrc_add_frame(src, in.get()) < 0 || av_buffersrc_add_frame(src, nullptr) < 0 ||
-        av_buffersink_get_frame(sink, out.get()) < 0)
+    bool got = false, eof = false;
+    if (!graph.initVideo(frame, tb, AVRational{0, 1}, filters, 0).isOk() ||
+        !graph.push(frame).isOk() || !graph.push(nullptr).isOk() ||
+        !graph.pull(out.get(), &got, &eof).isOk() || !got)
         return {};
     return out;
 }
@@ -100,86 +68,50 @@ double detailScore(const AVFrame* rgb) {
 }
 
 // Decodes the first frame at or after `seconds`.
-av::FramePtr frameAt(AVFormatContext* format, AVCodecContext* decoder, int streamIndex,
-                     double seconds) {
-    const AVStream* stream = format->streams[streamIndex];
+av::FramePtr frameAt(av::InputFile& input, av::Decoder& decoder, double seconds) {
+    const AVStream* stream = decoder.stream();
     const int64_t target =
         av_rescale_q(int64_t(seconds * AV_TIME_BASE), AV_TIME_BASE_Q, stream->time_base) +
         (stream->start_time != AV_NOPTS_VALUE ? stream->start_time : 0);
-    av_seek_frame(format, streamIndex, target, AVSEEK_FLAG_BACKWARD);
-    avcodec_flush_buffers(decoder);
-    av::PacketPtr packet = av::makePacket();
+    input.seek(stream->index, target, AVSEEK_FLAG_BACKWARD);
+    decoder.flush();
     av::FramePtr frame = av::makeFrame();
     av::FramePtr last;
-    int packetsRead = 0;
-    bool draining = false;
-    while (packetsRead < 2000) {
-        if (!draining) {
-            const int rc = av_read_frame(format, packet.get());
-            if (rc < 0) {
-                draining = true;
-                avcodec_send_packet(decoder, nullptr);
-            } else {
-                ++packetsRead;
-                if (packet->stream_index == streamIndex)
-                    avcodec_send_packet(decoder, packet.get());
-                av_packet_unref(packet.get());
-            }
-        }
-        for (;;) {
-            const int rc = avcodec_receive_frame(decoder, frame.get());
-            if (rc == AVERROR_EOF)
-                return last;
-            if (rc < 0)
-                break;
-            last = av::refFrame(frame.get());
-            av_frame_unref(frame.get());
-            if (last->best_effort_timestamp == AV_NOPTS_VALUE ||
-                last->best_effort_timestamp >= target)
-                return last;
-        }
+    int packetBudget = 2000;
+    while (decoder.nextFrame(input, frame.get(), &packetBudget) >= 0) {
+        last = av::refFrame(frame.get());
+        av_frame_unref(frame.get());
+        if (last->best_effort_timestamp == AV_NOPTS_VALUE || last->best_effort_timestamp >= target)
+            return last;
     }
     return last;
 }
 
-StatusOr<av::FramePtr> bestFrame(const QString& path, int maxHeight, double atFraction,
-                                 const char* pixelFormat) {
+StatusOr<av::FramePtr> bestFrame(av::InputFile& input, const MediaInfo& info, int maxHeight,
+                                 double atFraction, const char* pixelFormat) {
     av::LogCapture capture(nullptr);
-    StatusOr<MediaInfo> info = probeFile(path);
-    if (!info.isOk())
-        return info.status();
-    Status usable = checkTranscodable(info.value());
-    if (!usable.isOk())
-        return usable;
-    AVFormatContext* raw = nullptr;
-    if (avformat_open_input(&raw, path.toUtf8().constData(), nullptr, nullptr) < 0)
-        return fail(path, QStringLiteral("cannot open"));
-    av::InputFormatPtr format(raw);
-    if (avformat_find_stream_info(format.get(), nullptr) < 0)
-        return fail(path, QStringLiteral("cannot read stream information"));
-    const int index = info->video.streamIndex;
-    AVStream* stream = format->streams[index];
-    const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
-    if (!codec)
-        return fail(path, QStringLiteral("no decoder for the video stream"));
-    av::CodecContextPtr decoder(avcodec_alloc_context3(codec));
-    avcodec_parameters_to_context(decoder.get(), stream->codecpar);
-    decoder->thread_count = 2;
-    if (avcodec_open2(decoder.get(), codec, nullptr) < 0)
-        return fail(path, QStringLiteral("cannot decode the video stream"));
+    const QString& path = input.path();
+    Status s = checkTranscodable(info);
+    if (!s.isOk())
+        return s;
+    AVStream* stream = input.stream(info.video.streamIndex);
+    av::Decoder decoder;
+    s = decoder.open(stream, path, 2);
+    if (!s.isOk())
+        return s;
 
-    const double duration = info->durationSeconds;
+    const double duration = info.durationSeconds;
     av::FramePtr best;
     double bestScore = -1;
     // A few candidates around the requested point; the most detailed one wins, so a fade,
     // a black intro or a title card is not what represents the video.
     for (double f : {atFraction, atFraction + 0.15, atFraction - 0.1, atFraction + 0.3}) {
         const double seconds = duration > 0 ? std::clamp(f, 0.0, 0.95) * duration : 0;
-        av::FramePtr frame = frameAt(format.get(), decoder.get(), index, seconds);
+        av::FramePtr frame = frameAt(input, decoder, seconds);
         if (!frame)
             continue;
-        av::FramePtr rgb = convert(frame.get(), stream->time_base, info->video.rotationDegrees,
-                                   maxHeight, "rgb24");
+        av::FramePtr rgb =
+            convert(frame.get(), stream->time_base, info.video.rotationDegrees, maxHeight, "rgb24");
         if (!rgb)
             continue;
         const double score = detailScore(rgb.get());
@@ -187,7 +119,7 @@ StatusOr<av::FramePtr> bestFrame(const QString& path, int maxHeight, double atFr
             bestScore = score;
             best = std::strcmp(pixelFormat, "rgb24") == 0
                        ? std::move(rgb)
-                       : convert(frame.get(), stream->time_base, info->video.rotationDegrees,
+                       : convert(frame.get(), stream->time_base, info.video.rotationDegrees,
                                  maxHeight, pixelFormat);
         }
         if (duration <= 0)
@@ -198,13 +130,20 @@ StatusOr<av::FramePtr> bestFrame(const QString& path, int maxHeight, double atFr
     return best;
 }
 
-} // namespace
+// Opens and probes `path`; the frames are then read from that same open input.
+StatusOr<av::FramePtr> bestFrame(const QString& path, int maxHeight, double atFraction,
+                                 const char* pixelFormat) {
+    av::InputFile input;
+    const Status opened = input.open(path);
+    if (!opened.isOk())
+        return opened;
+    StatusOr<MediaInfo> info = probeInput(input);
+    if (!info.isOk())
+        return info.status();
+    return bestFrame(input, info.value(), maxHeight, atFraction, pixelFormat);
+}
 
-StatusOr<RgbImage> extractThumbnail(const QString& path, int maxHeight, double atFraction) {
-    StatusOr<av::FramePtr> frame = bestFrame(path, maxHeight, atFraction, "rgb24");
-    if (!frame.isOk())
-        return frame.status();
-    const AVFrame* f = frame.value().get();
+RgbImage toRgbImage(const AVFrame* f) {
     RgbImage image;
     image.width = f->width;
     image.height = f->height;
@@ -214,6 +153,23 @@ StatusOr<RgbImage> extractThumbnail(const QString& path, int maxHeight, double a
         memcpy(image.rgb24.data() + y * image.bytesPerLine, f->data[0] + y * f->linesize[0],
                image.bytesPerLine);
     return image;
+}
+
+} // namespace
+
+StatusOr<RgbImage> extractThumbnail(const QString& path, int maxHeight, double atFraction) {
+    StatusOr<av::FramePtr> frame = bestFrame(path, maxHeight, atFraction, "rgb24");
+    if (!frame.isOk())
+        return frame.status();
+    return toRgbImage(frame.value().get());
+}
+
+StatusOr<RgbImage> extractThumbnail(av::InputFile& input, const MediaInfo& info, int maxHeight,
+                                    double atFraction) {
+    StatusOr<av::FramePtr> frame = bestFrame(input, info, maxHeight, atFraction, "rgb24");
+    if (!frame.isOk())
+        return frame.status();
+    return toRgbImage(frame.value().get());
 }
 
 namespace {

@@ -3,6 +3,7 @@
 // Decodes a few candidate frames around `atFraction` of the duration and keeps the one with
 // the most detail, so a black first frame or a fade is never chosen.
 
+#include "probe/MediaProbe.h"
 #include "util/Status.h"
 
 #include <QByteArray>
@@ -25,6 +26,11 @@ struct RgbImage {
 
 // maxHeight: the image is scaled down (never up) to at most this height, aspect kept.
 StatusOr<RgbImage> extractThumbnail(const QString& path, int maxHeight, double atFraction = 0.25);
+
+// The same for an input already open and probed (a probe job makes its thumbnail from the
+// input it probed); seeks `input`.
+StatusOr<RgbImage> extractThumbnail(av::InputFile& input, const MediaInfo& info, int maxHeight,
+                                    double atFraction = 0.25);
 
 // The same frame encoded as JPEG (quality 2..31 in FFmpeg's scale: lower is better).
 StatusOr<QByteArray> extractJpeg(const QString& path, int maxHeight, double atFraction = 0.25);

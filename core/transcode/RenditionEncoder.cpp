@@ -43,8 +43,6 @@ RenditionEncoder::RenditionEncoder(RenditionConfig config, const std::atomic<boo
 RenditionEncoder::~RenditionEncoder() {
     m_queue.abort();
     join();
-    if (m_mp4 && m_mp4->pb)
-        avio_closep(&m_mp4->pb); // not finished (cancel, error): the staging folder goes anyway
 }
 
 Status RenditionEncoder::openProgressive() {
@@ -67,9 +65,13 @@ Status RenditionEncoder::openProgressive() {
         avcodec_parameters_from_context(audio->codecpar, m_config.audioEncoder);
         audio->time_base = m_config.audioEncoder->time_base;
     }
-    rc = avio_open2(&m_mp4->pb, path.constData(), AVIO_FLAG_WRITE, nullptr, nullptr);
+    AVIOContext* file = nullptr;
+    rc = avio_open2(&file, path.constData(), AVIO_FLAG_WRITE, nullptr, nullptr);
     if (rc < 0)
         return ioError(m_config.progressivePath, rc);
+    // Ours to close (an unfinished file goes with the staging folder anyway).
+    m_mp4File.reset(file);
+    m_mp4->pb = file;
     AVDictionary* options = nullptr;
     // moov before mdat: a browser can start playing and seek with Range requests at once.
     av_dict_set(&options, "movflags", "+faststart", 0);
@@ -123,11 +125,9 @@ int RenditionEncoder::ioClose(AVFormatContext* s, AVIOContext* pb) {
     auto* self = static_cast<RenditionEncoder*>(s->opaque);
     if (!pb)
         return 0;
-    avio_flush(pb);
-    const int writeError = pb->error;
-    const QString name = QDir(self->m_config.directory).dirName();
-    const int rc = avio_close(pb);
-    const int failure = writeError < 0 ? writeError : rc;
+    av::AvioPtr file(pb); // opened by ioOpen: ours to close
+    int rc = 0;
+    const int failure = av::closeWritten(file, &rc);
     if (failure < 0 && self->m_ioStatus.isOk())
         self->m_ioStatus = ioError(self->m_config.directory, failure);
     return rc;
@@ -268,16 +268,7 @@ Status RenditionEncoder::handleFrame(AVFrame* frame) {
     if (!s.isOk())
         return s;
     m_lastPts = frame->pts;
-    for (;;) {
-        bool got = false, eof = false;
-        s = m_scaler.pull(m_scaled.get(), &got, &eof);
-        if (!s.isOk() || !got)
-            return s;
-        s = encode(m_scaled.get());
-        av_frame_unref(m_scaled.get());
-        if (!s.isOk())
-            return s;
-    }
+    return m_scaler.pullEach(m_scaled.get(), [this](AVFrame* scaled) { return encode(scaled); });
 }
 
 Status RenditionEncoder::encode(AVFrame* frame) {
@@ -351,20 +342,11 @@ Status RenditionEncoder::writeAudioPacket(AVPacket* packet) {
 Status RenditionEncoder::finish() {
     if (m_scaler.isReady()) {
         Status s = m_scaler.close(m_lastPts + 1);
+        if (s.isOk())
+            s = m_scaler.pullEach(m_scaled.get(),
+                                  [this](AVFrame* scaled) { return encode(scaled); });
         if (!s.isOk())
             return s;
-        for (;;) {
-            bool got = false, eof = false;
-            s = m_scaler.pull(m_scaled.get(), &got, &eof);
-            if (!s.isOk())
-                return s;
-            if (!got)
-                break;
-            s = encode(m_scaled.get());
-            av_frame_unref(m_scaled.get());
-            if (!s.isOk())
-                return s;
-        }
     }
     Status s = encode(nullptr);
     if (!s.isOk())
@@ -377,10 +359,10 @@ Status RenditionEncoder::finish() {
         rc = av_write_trailer(m_mp4.get()); // faststart: moves moov to the front here
         if (rc < 0)
             return ioStatus(ioError(m_config.progressivePath, rc));
-        const int writeError = m_mp4->pb->error;
-        rc = avio_closep(&m_mp4->pb);
-        if (writeError < 0 || rc < 0)
-            return ioError(m_config.progressivePath, writeError < 0 ? writeError : rc);
+        m_mp4->pb = nullptr;
+        rc = av::closeWritten(m_mp4File);
+        if (rc < 0)
+            return ioError(m_config.progressivePath, rc);
     }
     return m_ioStatus;
 }

@@ -4,9 +4,9 @@
 // every rung) and
 // muxes them, with the shared AAC packets, through libavformat's HLS muxer.
 
+#include "av/FilterGraph.h"
 #include "ladder/Ladder.h"
 #include "transcode/BoundedQueue.h"
-#include "transcode/FilterGraph.h"
 #include "util/FfmpegLog.h"
 #include "util/FfmpegPtr.h"
 #include "util/Status.h"
@@ -95,13 +95,14 @@ private:
 
     av::CodecContextPtr m_encoder;
     av::OutputFormatPtr m_muxer;
+    av::AvioPtr m_mp4File;     // the progressive copy's file, which we open ourselves
     av::OutputFormatPtr m_mp4; // progressive copy, when asked for
     Status openProgressive();
     Status writeProgressive(const AVPacket* packet, AVRational from, int streamIndex);
     AVStream* m_videoStream = nullptr;
     AVStream* m_audioStream = nullptr;
     AVRational m_audioTimeBase{1, 48000};
-    FilterGraph m_scaler;
+    av::FilterGraph m_scaler;
     av::FramePtr m_scaled = av::makeFrame();
     av::PacketPtr m_packet = av::makePacket();
     int64_t m_lastGopIndex = -1;

@@ -40,6 +40,10 @@ struct SwrDeleter {
 struct FilterInOutDeleter {
     void operator()(AVFilterInOut* io) const { avfilter_inout_free(&io); }
 };
+// A file opened with avio_open2 (one we write ourselves, not a muxer's own).
+struct AvioDeleter {
+    void operator()(AVIOContext* io) const { avio_closep(&io); }
+};
 struct DictionaryDeleter {
     void operator()(AVDictionary* dict) const { av_dict_free(&dict); }
 };
@@ -52,6 +56,22 @@ using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using FilterGraphPtr = std::unique_ptr<AVFilterGraph, FilterGraphDeleter>;
 using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
 using FilterInOutPtr = std::unique_ptr<AVFilterInOut, FilterInOutDeleter>;
+using AvioPtr = std::unique_ptr<AVIOContext, AvioDeleter>;
+
+// Flushes and closes a written file. Returns the first error (a failed write, else the close:
+// a full disk often shows only here), 0 when all went well; *closeResult gets the close's own.
+inline int closeWritten(AvioPtr& io, int* closeResult = nullptr) {
+    int rc = 0, writeError = 0;
+    if (io) {
+        avio_flush(io.get());
+        writeError = io->error;
+        AVIOContext* raw = io.release();
+        rc = avio_closep(&raw);
+    }
+    if (closeResult)
+        *closeResult = rc;
+    return writeError < 0 ? writeError : rc;
+}
 
 inline FramePtr makeFrame() {
     return FramePtr(av_frame_alloc());

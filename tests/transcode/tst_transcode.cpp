@@ -10,11 +10,14 @@
 #include "transcode/Transcoder.h"
 
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
+
+#include <sys/stat.h>
 
 using namespace hlsforge;
 using namespace hlsforge::test;
@@ -407,6 +410,30 @@ private slots:
             QDir(m_dir.path())
                 .entryList({QStringLiteral(".keep*")}, QDir::AllEntries | QDir::Hidden);
         QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(QLatin1Char(' '))));
+    }
+
+    // The input is opened once: the probe and the decode read the same open file (the packets
+    // the probe's scan read are handed out again). So a source that can be read only once, a
+    // named pipe, still makes a whole ladder; opened twice, the second open would find the
+    // writer gone.
+    void transcodesFromAPipeReadOnce() {
+        const QString source = path(QStringLiteral("pipe-source.ts"));
+        QVERIFY(makeClip(source, 5, QStringLiteral("testsrc2=size=640x360:rate=25")));
+        const QString fifo = path(QStringLiteral("pipe-input.ts"));
+        QCOMPARE(mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        QProcess writer; // blocks until we open the pipe, writes the file once, closes
+        writer.start(QStringLiteral("sh"),
+                     {QStringLiteral("-c"), QStringLiteral("cat \"$0\" > \"$1\""), source, fifo});
+        QVERIFY(writer.waitForStarted());
+        Ladder ladder = smallLadder(SegmentFormat::Ts, 2, QStringLiteral("ultrafast"));
+        const TranscodeResult r = transcode(fifo, path(QStringLiteral("pipe-out")), ladder);
+        if (!writer.waitForFinished(10000))
+            writer.kill();
+        QVERIFY2(r.status.isOk(), qPrintable(r.status.message()));
+        QCOMPARE(r.renditions.size(), 3);
+        for (const RenditionResult& rung : r.renditions)
+            QVERIFY2(std::fabs(rung.totalSeconds - 5.0) < 0.1,
+                     qPrintable(QStringLiteral("%1: %2 s").arg(rung.name).arg(rung.totalSeconds)));
     }
 
     void refusesToReplaceUnrelatedFolders() {

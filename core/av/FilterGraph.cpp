@@ -1,4 +1,4 @@
-#include "transcode/FilterGraph.h"
+#include "av/FilterGraph.h"
 
 #include "util/FfmpegError.h"
 
@@ -9,18 +9,51 @@ extern "C" {
 #include <libavutil/opt.h>
 }
 
-namespace hlsforge {
+namespace hlsforge::av {
 
 namespace {
 Status graphError(const QString& what, int rc) {
     return Status::error(Status::Code::Internal,
-                         QStringLiteral("filter graph: %1 (%2)").arg(what, av::errorString(rc)),
-                         av::errorString(rc));
+                         QStringLiteral("filter graph: %1 (%2)").arg(what, errorString(rc)),
+                         errorString(rc));
+}
+
+// One end of the description for avfilter_graph_parse_ptr, in front of `next`.
+FilterInOutPtr inOut(const char* name, AVFilterContext* filter, FilterInOutPtr next) {
+    FilterInOutPtr io(avfilter_inout_alloc());
+    if (!io)
+        return {};
+    io->name = av_strdup(name);
+    io->filter_ctx = filter;
+    io->pad_idx = 0;
+    io->next = next.release();
+    return io;
 }
 } // namespace
 
+std::string rotationFilter(int degrees) {
+    switch (degrees) {
+    case 90:
+        return "transpose=clock";
+    case 180:
+        return "hflip,vflip";
+    case 270:
+        return "transpose=cclock";
+    default:
+        return {};
+    }
+}
+
+void appendFilter(std::string* chain, const std::string& filter) {
+    if (filter.empty())
+        return;
+    if (!chain->empty())
+        *chain += ',';
+    *chain += filter;
+}
+
 Status FilterGraph::initVideo(const AVFrame* sample, AVRational timeBase, AVRational frameRate,
-                              const std::string& filters, int threads) {
+                              const std::string& filters, int threads, int sinkCount) {
     m_graph.reset(avfilter_graph_alloc());
     if (!m_graph)
         return graphError(QStringLiteral("out of memory"), AVERROR(ENOMEM));
@@ -37,7 +70,7 @@ Status FilterGraph::initVideo(const AVFrame* sample, AVRational timeBase, AVRati
                                           nullptr, m_graph.get());
     if (rc < 0)
         return graphError(QStringLiteral("cannot create video source"), rc);
-    return finish(filters, "buffersink");
+    return finish(filters, "buffersink", sinkCount);
 }
 
 Status FilterGraph::initAudio(const AVCodecContext* decoder, AVRational timeBase,
@@ -61,28 +94,32 @@ Status FilterGraph::initAudio(const AVCodecContext* decoder, AVRational timeBase
                                           nullptr, m_graph.get());
     if (rc < 0)
         return graphError(QStringLiteral("cannot create audio source"), rc);
-    Status status = finish(filters, "abuffersink");
+    Status status = finish(filters, "abuffersink", 1);
     if (status.isOk() && outputFrameSamples > 0)
-        av_buffersink_set_frame_size(m_sink, outputFrameSamples);
+        av_buffersink_set_frame_size(m_sinks[0], outputFrameSamples);
     return status;
 }
 
-Status FilterGraph::finish(const std::string& filters, const std::string& sinkName) {
-    int rc = avfilter_graph_create_filter(&m_sink, avfilter_get_by_name(sinkName.c_str()), "out",
-                                          nullptr, nullptr, m_graph.get());
-    if (rc < 0)
-        return graphError(QStringLiteral("cannot create sink"), rc);
-    av::FilterInOutPtr outputs(avfilter_inout_alloc());
-    av::FilterInOutPtr inputs(avfilter_inout_alloc());
-    outputs->name = av_strdup("in");
-    outputs->filter_ctx = m_source;
-    inputs->name = av_strdup("out");
-    inputs->filter_ctx = m_sink;
+Status FilterGraph::finish(const std::string& filters, const char* sinkFilter, int sinkCount) {
+    m_sinks.assign(std::max(1, sinkCount), nullptr);
+    FilterInOutPtr inputs; // the description's open outputs, which our sinks take
+    for (int i = int(m_sinks.size()) - 1; i >= 0; --i) {
+        const std::string name = m_sinks.size() == 1 ? "out" : "out" + std::to_string(i);
+        const int rc = avfilter_graph_create_filter(&m_sinks[i], avfilter_get_by_name(sinkFilter),
+                                                    name.c_str(), nullptr, nullptr, m_graph.get());
+        if (rc < 0)
+            return graphError(QStringLiteral("cannot create sink"), rc);
+        inputs = inOut(name.c_str(), m_sinks[i], std::move(inputs));
+    }
+    FilterInOutPtr outputs = inOut("in", m_source, nullptr);
+    if (!inputs || !outputs)
+        return graphError(QStringLiteral("out of memory"), AVERROR(ENOMEM));
+    // The parser consumes what it links and hands back what it leaves open.
     AVFilterInOut* in = inputs.release();
     AVFilterInOut* out = outputs.release();
-    rc = avfilter_graph_parse_ptr(m_graph.get(), filters.c_str(), &in, &out, nullptr);
-    avfilter_inout_free(&in);
-    avfilter_inout_free(&out);
+    int rc = avfilter_graph_parse_ptr(m_graph.get(), filters.c_str(), &in, &out, nullptr);
+    inputs.reset(in);
+    outputs.reset(out);
     if (rc < 0)
         return graphError(
             QStringLiteral("cannot parse \"%1\"").arg(QString::fromStdString(filters)), rc);
@@ -93,8 +130,10 @@ Status FilterGraph::finish(const std::string& filters, const std::string& sinkNa
     return Status::ok();
 }
 
-Status FilterGraph::push(AVFrame* frame) {
-    const int rc = av_buffersrc_add_frame_flags(m_source, frame, AV_BUFFERSRC_FLAG_KEEP_REF);
+Status FilterGraph::push(const AVFrame* frame) {
+    // With KEEP_REF the source takes a new reference and leaves `frame` as it is.
+    const int rc = av_buffersrc_add_frame_flags(m_source, const_cast<AVFrame*>(frame),
+                                                AV_BUFFERSRC_FLAG_KEEP_REF);
     if (rc < 0)
         return graphError(QStringLiteral("cannot feed frame"), rc);
     return Status::ok();
@@ -107,10 +146,10 @@ Status FilterGraph::close(int64_t eofPts) {
     return Status::ok();
 }
 
-Status FilterGraph::pull(AVFrame* out, bool* got, bool* eof) {
+Status FilterGraph::pull(AVFrame* out, bool* got, bool* eof, int sink) {
     *got = false;
     *eof = false;
-    const int rc = av_buffersink_get_frame(m_sink, out);
+    const int rc = av_buffersink_get_frame(m_sinks[sink], out);
     if (rc == AVERROR(EAGAIN))
         return Status::ok();
     if (rc == AVERROR_EOF) {
@@ -123,11 +162,25 @@ Status FilterGraph::pull(AVFrame* out, bool* got, bool* eof) {
     return Status::ok();
 }
 
-AVRational FilterGraph::outputTimeBase() const {
-    return av_buffersink_get_time_base(m_sink);
-}
-AVRational FilterGraph::outputFrameRate() const {
-    return av_buffersink_get_frame_rate(m_sink);
+Status FilterGraph::pullEach(AVFrame* scratch, const std::function<Status(AVFrame*)>& each,
+                             int sink) {
+    for (;;) {
+        bool got = false, eof = false;
+        Status s = pull(scratch, &got, &eof, sink);
+        if (!s.isOk() || !got)
+            return s;
+        s = each(scratch);
+        av_frame_unref(scratch);
+        if (!s.isOk())
+            return s;
+    }
 }
 
-} // namespace hlsforge
+AVRational FilterGraph::outputTimeBase() const {
+    return av_buffersink_get_time_base(m_sinks[0]);
+}
+AVRational FilterGraph::outputFrameRate() const {
+    return av_buffersink_get_frame_rate(m_sinks[0]);
+}
+
+} // namespace hlsforge::av

@@ -1,0 +1,35 @@
+#pragma once
+// Decoder: a libavcodec decoder for one stream of an InputFile, opened the same way for probe,
+// thumbnails and the transcode (packet time base set, so frames carry usable timestamps).
+
+#include "av/InputFile.h"
+#include "util/FfmpegPtr.h"
+#include "util/Status.h"
+
+namespace hlsforge::av {
+
+class Decoder {
+public:
+    // threads: 0 lets FFmpeg choose (the transcode), a small number keeps a quick look cheap.
+    // Errors name the file and the codec ("clip.mkv: no decoder for vp6").
+    Status open(AVStream* stream, const QString& path, int threads);
+
+    bool isOpen() const { return m_context != nullptr; }
+    AVCodecContext* context() const { return m_context.get(); }
+    AVStream* stream() const { return m_stream; }
+
+    // The next frame of this stream, reading packets of `input` as needed (other streams' are
+    // skipped, damaged ones too, as players do). At the end of the input, or once *packetBudget
+    // packets have been read, the decoder is drained; then AVERROR_EOF.
+    int nextFrame(InputFile& input, AVFrame* frame, int* packetBudget);
+    // For a seek: forgets buffered frames and any drain.
+    void flush();
+
+private:
+    CodecContextPtr m_context;
+    AVStream* m_stream = nullptr;
+    PacketPtr m_packet = makePacket();
+    bool m_draining = false;
+};
+
+} // namespace hlsforge::av

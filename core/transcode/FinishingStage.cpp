@@ -1,0 +1,140 @@
+#include "transcode/FinishingStage.h"
+
+#include "playlist/IFrameIndex.h"
+#include "playlist/MasterPlaylist.h"
+#include "playlist/MediaPlaylist.h"
+#include "probe/Thumbnail.h"
+
+#include <QSaveFile>
+
+namespace hlsforge {
+
+namespace {
+
+// Reads one rung back: its segments measured, its I-frame playlist written. *playlistVersion
+// gets the media playlist's EXT-X-VERSION (the master's must be at least as high).
+StatusOr<RenditionResult> measureRung(const ResolvedRendition& rung, const EncodedLadder& ladder,
+                                      const TranscodeRequest& request, int* playlistVersion) {
+    const QString dir = ladder.directory + QLatin1Char('/') + rung.name;
+    StatusOr<MediaPlaylist> playlist = MediaPlaylist::load(dir + QStringLiteral("/index.m3u8"));
+    if (!playlist.isOk())
+        return playlist.status();
+    if (playlist->segments.isEmpty())
+        return Status::error(
+            Status::Code::Internal,
+            QStringLiteral("rendition %1: no segments were written").arg(rung.name));
+    StatusOr<BandwidthMeasurement> measured = measureBandwidth(playlist.value(), dir);
+    if (!measured.isOk())
+        return measured.status();
+    StatusOr<IFrameIndex> iframes =
+        buildIFrameIndex(playlist.value(), dir, isFmp4(request.ladder.segmentFormat));
+    if (!iframes.isOk())
+        return iframes.status();
+    QSaveFile iframeFile(dir + QStringLiteral("/iframes.m3u8"));
+    if (!iframeFile.open(QIODevice::WriteOnly) ||
+        iframeFile.write(iframes->toPlaylistText(playlist.value())) < 0 || !iframeFile.commit())
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot write I-frame playlist (%2)")
+                                 .arg(iframeFile.fileName(), iframeFile.errorString()));
+
+    RenditionResult r;
+    r.name = rung.name;
+    r.width = rung.width;
+    r.height = rung.height;
+    r.videoKbps = rung.videoKbps;
+    r.frameRate = av_q2d(ladder.frameRate);
+    r.codecs = ladder.codecs.value(rung.name);
+    r.bandwidth = measured->peakBitsPerSecond;
+    r.averageBandwidth = measured->averageBitsPerSecond;
+    r.segmentCount = playlist->segments.size();
+    r.maxSegmentSeconds = measured->maxSegmentSeconds;
+    r.totalSeconds = playlist->totalSeconds();
+    r.totalBytes = measured->totalBytes;
+    r.playlist = rung.name + QStringLiteral("/index.m3u8");
+    r.iframePlaylist = rung.name + QStringLiteral("/iframes.m3u8");
+    r.iframeBandwidth = iframes->peakBitsPerSecond;
+    *playlistVersion = playlist->version;
+    return r;
+}
+
+void addToMaster(const RenditionResult& r, MasterPlaylist* master) {
+    VariantStream variant;
+    variant.uri = r.playlist;
+    variant.bandwidth = r.bandwidth;
+    variant.averageBandwidth = r.averageBandwidth;
+    variant.codecs = r.codecs;
+    variant.width = r.width;
+    variant.height = r.height;
+    variant.frameRate = r.frameRate;
+    variant.videoRange = QStringLiteral("SDR"); // every rung is SDR BT.709 (ColourPipeline)
+    variant.score = variantScore(variant);
+    master->variants.append(variant);
+
+    IFrameStream iframe;
+    iframe.uri = r.iframePlaylist;
+    iframe.bandwidth = r.iframeBandwidth;
+    iframe.codecs = r.codecs.section(QLatin1Char(','), 0, 0);
+    iframe.width = r.width;
+    iframe.height = r.height;
+    master->iframeStreams.append(iframe);
+}
+
+// The poster: the most detailed of the candidate frames, at the top rung's size. A poster that
+// cannot be made is a warning, not a failed ladder.
+void writePoster(EncodedLadder& ladder, TranscodeResult* result) {
+    if (ladder.rungs.isEmpty() || ladder.posterCandidates.empty())
+        return;
+    std::vector<const AVFrame*> candidates;
+    for (const av::FramePtr& f : ladder.posterCandidates)
+        candidates.push_back(f.get());
+    StatusOr<QByteArray> jpeg =
+        bestFrameAsJpeg(candidates, ladder.posterTimeBase, ladder.rungs.first().height);
+    ladder.posterCandidates.clear();
+    if (!jpeg.isOk()) {
+        result->warnings << QStringLiteral("no poster image: %1").arg(jpeg.status().message());
+        return;
+    }
+    QSaveFile poster(ladder.directory + QStringLiteral("/poster.jpg"));
+    if (poster.open(QIODevice::WriteOnly) && poster.write(jpeg.value()) >= 0 && poster.commit())
+        result->poster = QStringLiteral("poster.jpg");
+}
+
+} // namespace
+
+Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
+                    const std::vector<std::shared_ptr<FinishingStep>>& steps,
+                    TranscodeResult* result) {
+    MasterPlaylist master;
+    master.version = 4;
+    const double target = request.ladder.segmentSeconds;
+    for (const ResolvedRendition& rung : ladder.rungs) {
+        int version = 0;
+        StatusOr<RenditionResult> r = measureRung(rung, ladder, request, &version);
+        if (!r.isOk())
+            return r.status();
+        if (r->maxSegmentSeconds > target + 0.5)
+            result->warnings << QStringLiteral(
+                                    "rendition %1: a segment lasts %2 s, more than %3 s + 0.5 s")
+                                    .arg(rung.name)
+                                    .arg(r->maxSegmentSeconds, 0, 'f', 3)
+                                    .arg(target);
+        result->renditions.append(r.value());
+        master.version = std::max(master.version, version);
+        addToMaster(r.value(), &master);
+    }
+    writePoster(ladder, result);
+    // The master playlist is the last playlist written: it names only what exists.
+    Status written = master.write(ladder.directory + QStringLiteral("/master.m3u8"));
+    if (!written.isOk())
+        return written;
+    // Then what the caller asked for beside the ladder (the player page reads master.m3u8).
+    const FinishedLadder finished{ladder.directory, request, *result};
+    for (const std::shared_ptr<FinishingStep>& step : steps) {
+        Status s = step->finish(finished);
+        if (!s.isOk())
+            return s;
+    }
+    return Status::ok();
+}
+
+} // namespace hlsforge

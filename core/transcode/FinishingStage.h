@@ -1,0 +1,35 @@
+#pragma once
+// FinishingStage: the last stage of a transcode, after every rung has closed its files. It
+// reads the rungs back and measures them (BANDWIDTH = peak segment bitrate, AVERAGE-BANDWIDTH),
+// writes each rung's I-frame playlist, the poster (the most detailed candidate frame), the
+// master playlist last of the playlists, and then runs the registered finishing steps.
+// Everything goes into the staging folder; the Transcoder moves it into place.
+
+#include "ladder/Ladder.h"
+#include "transcode/FinishingStep.h"
+#include "util/FfmpegPtr.h"
+
+#include <QHash>
+#include <QVector>
+
+#include <memory>
+#include <vector>
+
+namespace hlsforge {
+
+// What the encode stages leave for the finishing stage.
+struct EncodedLadder {
+    QString directory; // the staging folder, one sub-folder per rung
+    QVector<ResolvedRendition> rungs;
+    QHash<QString, QString> codecs; // rung name -> CODECS, audio included ("avc1...,mp4a.40.2")
+    AVRational frameRate{30, 1};
+    std::vector<av::FramePtr> posterCandidates; // upright frames of the normalised video
+    AVRational posterTimeBase{1, 30};
+};
+
+// Fills result->renditions, poster and warnings; the steps may add more.
+Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
+                    const std::vector<std::shared_ptr<FinishingStep>>& steps,
+                    TranscodeResult* result);
+
+} // namespace hlsforge

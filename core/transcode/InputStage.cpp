@@ -1,0 +1,375 @@
+#include "transcode/InputStage.h"
+
+#include "util/FfmpegError.h"
+
+#include <QThread>
+
+extern "C" {
+#include <libavutil/channel_layout.h>
+}
+
+#include <chrono>
+#include <thread>
+
+namespace hlsforge {
+
+namespace {
+using namespace std::chrono_literals;
+constexpr int kAudioSampleRateHz = 48000;
+} // namespace
+
+InputStage::InputStage(av::InputFile& input, const TranscodeRequest& request,
+                       const ColourPlan& colour, const std::atomic<bool>* cancel,
+                       std::function<void()> tick, TranscodeResult* result)
+    : m_input(input), m_request(request), m_colour(colour), m_cancel(cancel),
+      m_tick(std::move(tick)), m_result(*result) {}
+
+Status InputStage::open() {
+    const QString& path = m_request.inputPath;
+    if (m_input.format()->start_time != AV_NOPTS_VALUE)
+        m_startTimeUs = m_input.format()->start_time;
+
+    AVStream* videoStream = m_input.stream(m_result.source.video.streamIndex);
+    Status s = m_video.open(videoStream, path, 0);
+    if (!s.isOk())
+        return s;
+    decideTiming(videoStream);
+    if (m_result.source.hasAudio) {
+        s = m_audio.open(m_input.stream(m_result.source.audio.streamIndex), path, 0);
+        if (!s.isOk()) {
+            m_result.warnings << s.message() + QStringLiteral("; the ladder is made without audio");
+            m_audio = av::Decoder();
+        } else {
+            m_result.conversions << describeAudioChoice(m_result.source.audio);
+        }
+    }
+    for (unsigned i = 0; i < m_input.format()->nb_streams; ++i) {
+        AVStream* st = m_input.stream(int(i));
+        const bool used = st == m_video.stream() || (m_audio.stream() && st == m_audio.stream());
+        st->discard = used ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+    }
+    return openAudioEncoder();
+}
+
+Status InputStage::run(std::vector<std::unique_ptr<RenditionEncoder>>* rungs) {
+    m_rungs = rungs;
+    Status s = decodeAll();
+    if (s.isOk())
+        s = endStreams();
+    return s;
+}
+
+// Frame rate and deinterlacing, decided once per source (FrameTiming.h), and said in words.
+void InputStage::decideTiming(const AVStream* videoStream) {
+    const FrameRateChoice rate =
+        chooseFrameRate(videoStream->avg_frame_rate, videoStream->r_frame_rate);
+    m_sourceRate = rate.rate;
+    m_deinterlace = planDeinterlace(m_result.source.video, m_sourceRate);
+    m_frameRate = m_deinterlace.outputRate;
+    // Listed first: the result reads in the order the frames are processed (scan and rate,
+    // then colour, then audio), though colour is decided earlier.
+    QStringList timing{m_deinterlace.apply ? m_deinterlace.conversion : rate.conversion};
+    const VideoInfo& v = m_result.source.video;
+    if (!m_deinterlace.apply && v.fieldOrder != QLatin1String("progressive") &&
+        v.fieldOrder != QLatin1String("unknown") && v.detectedScan == QLatin1String("progressive"))
+        timing << QStringLiteral(
+            "flagged interlaced, but the picture is progressive: not deinterlaced");
+    m_result.conversions = timing + m_result.conversions;
+}
+
+Status InputStage::openAudioEncoder() {
+    if (!m_audio.isOpen())
+        return Status::ok();
+    const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
+    if (!codec)
+        return Status::error(Status::Code::Internal,
+                             QStringLiteral("AAC encoder is not available"));
+    m_audioEncoder.reset(avcodec_alloc_context3(codec));
+    AVCodecContext* enc = m_audioEncoder.get();
+    enc->sample_rate = kAudioSampleRateHz;
+    enc->sample_fmt = AV_SAMPLE_FMT_FLTP;
+    av_channel_layout_default(&enc->ch_layout, 2);
+    enc->bit_rate = int64_t(m_request.ladder.audioKbps) * 1000;
+    enc->time_base = AVRational{1, kAudioSampleRateHz};
+    enc->profile = FF_PROFILE_AAC_LOW;
+    enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    int rc = avcodec_open2(enc, codec, nullptr);
+    if (rc < 0)
+        return Status::error(
+            Status::Code::Internal,
+            QStringLiteral("cannot open the AAC encoder (%1)").arg(av::errorString(rc)));
+    // Mono is duplicated, 5.1 downmixed, 44.1 kHz resampled: players expect 48 kHz stereo.
+    // first_pts=0: audio that starts after the video is preceded by silence and audio before
+    // it is cut, so every segment starts its audio with its video (lip sync in each rung).
+    const std::string filters = "aresample=" + std::to_string(kAudioSampleRateHz) +
+                                ":async=1000:first_pts=0,aformat=sample_fmts=fltp:sample_rates=" +
+                                std::to_string(kAudioSampleRateHz) + ":channel_layouts=stereo";
+    return m_audioGraph.initAudio(m_audio.context(), m_audio.stream()->time_base, filters,
+                                  enc->frame_size);
+}
+
+Status InputStage::decodeAll() {
+    for (;;) {
+        if (cancelled())
+            return Status::cancelled();
+        m_tick();
+        const int rc = m_input.read(m_packet.get());
+        if (rc == AVERROR_EOF)
+            break;
+        if (rc == AVERROR_EXIT)
+            return Status::cancelled();
+        if (rc < 0) {
+            // A read error mid-file (truncated data): keep what was decoded, say so.
+            m_result.warnings << QStringLiteral("%1: input ends early (%2); the ladder stops there")
+                                     .arg(m_request.inputPath, av::errorString(rc));
+            break;
+        }
+        Status s;
+        if (m_packet->stream_index == m_video.stream()->index)
+            s = decodeVideoPacket(m_packet.get());
+        else if (m_audio.stream() && m_packet->stream_index == m_audio.stream()->index)
+            s = decodeAudioPacket(m_packet.get());
+        av_packet_unref(m_packet.get());
+        if (!s.isOk())
+            return s;
+    }
+    Status s = decodeVideoPacket(nullptr);
+    if (!s.isOk())
+        return s;
+    if (m_audio.isOpen())
+        s = decodeAudioPacket(nullptr);
+    return s;
+}
+
+Status InputStage::decodeVideoPacket(AVPacket* packet) {
+    AVCodecContext* dec = m_video.context();
+    int rc = avcodec_send_packet(dec, packet);
+    if (rc < 0 && rc != AVERROR_EOF) {
+        if (rc == AVERROR_INVALIDDATA) {
+            ++m_corruptPackets;
+            return Status::ok(); // skip a damaged packet, as players do
+        }
+        return Status::error(Status::Code::InvalidInput,
+                             QStringLiteral("%1: video decoding failed (%2)")
+                                 .arg(m_request.inputPath, av::errorString(rc)));
+    }
+    for (;;) {
+        rc = avcodec_receive_frame(dec, m_frame.get());
+        if (rc == AVERROR(EAGAIN))
+            return Status::ok();
+        if (rc == AVERROR_EOF)
+            return packet ? Status::ok() : drainVideoGraph();
+        if (rc < 0) {
+            ++m_corruptPackets;
+            return Status::ok();
+        }
+        Status s = handleDecodedVideo(m_frame.get());
+        av_frame_unref(m_frame.get());
+        if (!s.isOk())
+            return s;
+    }
+}
+
+Status InputStage::handleDecodedVideo(AVFrame* frame) {
+    const AVRational tb = m_video.stream()->time_base;
+    int64_t pts = frame->best_effort_timestamp;
+    if (pts == AV_NOPTS_VALUE)
+        pts = m_lastVideoPts == AV_NOPTS_VALUE
+                  ? 0
+                  : m_lastVideoPts + std::max<int64_t>(1, m_lastVideoDuration);
+    pts -= av_rescale_q(m_startTimeUs, AV_TIME_BASE_Q, tb);
+    if (m_lastVideoPts != AV_NOPTS_VALUE && pts <= m_lastVideoPts)
+        return Status::ok(); // duplicate or out-of-order timestamp: drop, as ffmpeg's vsync does
+    m_lastVideoDuration =
+        frame->pkt_duration > 0 ? frame->pkt_duration : av_rescale_q(1, av_inv_q(m_sourceRate), tb);
+    m_lastVideoPts = pts;
+    frame->pts = pts;
+    if (!m_videoGraph.isReady()) {
+        // Normalise once for every rung: progressive (deinterlaced once, not per rung),
+        // constant frame rate (keyframes by timestamp need it, and Apple's spec wants it) and
+        // upright orientation.
+        char fps[64];
+        snprintf(fps, sizeof fps, "fps=fps=%d/%d", m_frameRate.num, m_frameRate.den);
+        // Order: deinterlace (on the source's fields), constant rate, colour, rotation.
+        std::string filters;
+        if (m_deinterlace.apply)
+            av::appendFilter(&filters, m_deinterlace.filter);
+        av::appendFilter(&filters, fps);
+        av::appendFilter(&filters, m_colour.filter);
+        av::appendFilter(&filters, av::rotationFilter(m_result.source.video.rotationDegrees));
+        // A tone map is the one costly step here (the float chain: ~35 ms a 1080p frame on
+        // one core); slice threads keep it from holding back the rungs, as ffmpeg's do.
+        const int threads = m_colour.filter.empty() ? 1 : std::min(8, QThread::idealThreadCount());
+        Status s = m_videoGraph.initVideo(frame, tb, m_sourceRate, filters, std::max(1, threads));
+        if (!s.isOk())
+            return s;
+    }
+    Status s = m_videoGraph.push(frame);
+    if (!s.isOk())
+        return s;
+    return deliverVideoFrames();
+}
+
+void InputStage::keepPosterCandidate(const AVFrame* frame) {
+    static constexpr double kFractions[] = {0.1, 0.25, 0.4, 0.55};
+    const size_t taken = m_posterCandidates.size();
+    const double duration = m_result.source.durationSeconds;
+    if (taken >= std::size(kFractions))
+        return;
+    const double seconds = frame->pts * av_q2d(m_videoGraph.outputTimeBase());
+    if (duration <= 0 || seconds >= kFractions[taken] * duration)
+        m_posterCandidates.push_back(av::refFrame(frame));
+}
+
+// Hands every frame the normalising graph has ready to the rungs.
+Status InputStage::deliverVideoFrames() {
+    return m_videoGraph.pullEach(m_filtered.get(), [this](AVFrame* frame) {
+        PipelineItem item;
+        item.frame.reset(av_frame_alloc());
+        av_frame_move_ref(item.frame.get(), frame);
+        keepPosterCandidate(item.frame.get());
+        return deliver(item, true);
+    });
+}
+
+Status InputStage::drainVideoGraph() {
+    if (!m_videoGraph.isReady())
+        return Status::error(
+            Status::Code::InvalidInput,
+            QStringLiteral("%1: no decodable video frames").arg(m_request.inputPath));
+    Status s = m_videoGraph.close(m_lastVideoPts + m_lastVideoDuration);
+    if (!s.isOk())
+        return s;
+    return deliverVideoFrames();
+}
+
+Status InputStage::decodeAudioPacket(AVPacket* packet) {
+    AVCodecContext* dec = m_audio.context();
+    int rc = avcodec_send_packet(dec, packet);
+    if (rc < 0 && rc != AVERROR_EOF)
+        return Status::ok(); // a damaged audio packet is skipped; the gap is filled by aresample
+    for (;;) {
+        rc = avcodec_receive_frame(dec, m_frame.get());
+        if (rc == AVERROR(EAGAIN))
+            return Status::ok();
+        if (rc == AVERROR_EOF)
+            return packet ? Status::ok() : drainAudioGraph();
+        if (rc < 0)
+            return Status::ok();
+        Status s = handleDecodedAudio(m_frame.get());
+        av_frame_unref(m_frame.get());
+        if (!s.isOk())
+            return s;
+    }
+}
+
+Status InputStage::handleDecodedAudio(AVFrame* frame) {
+    const AVRational tb = m_audio.stream()->time_base;
+    int64_t pts = frame->best_effort_timestamp;
+    if (pts != AV_NOPTS_VALUE)
+        frame->pts = pts - av_rescale_q(m_startTimeUs, AV_TIME_BASE_Q, tb);
+    m_lastAudioPts = frame->pts;
+    Status s = m_audioGraph.push(frame);
+    if (!s.isOk())
+        return s;
+    return m_audioGraph.pullEach(m_filtered.get(), [this](AVFrame* f) { return encodeAudio(f); });
+}
+
+Status InputStage::drainAudioGraph() {
+    Status s = m_audioGraph.close(m_lastAudioPts == AV_NOPTS_VALUE ? 0 : m_lastAudioPts + 1);
+    if (s.isOk())
+        s = m_audioGraph.pullEach(m_filtered.get(), [this](AVFrame* f) { return encodeAudio(f); });
+    if (!s.isOk())
+        return s;
+    return encodeAudio(nullptr);
+}
+
+Status InputStage::encodeAudio(AVFrame* frame) {
+    AVCodecContext* enc = m_audioEncoder.get();
+    int rc = avcodec_send_frame(enc, frame);
+    if (rc < 0 && rc != AVERROR_EOF)
+        return Status::error(Status::Code::Internal,
+                             QStringLiteral("AAC encoding failed (%1)").arg(av::errorString(rc)));
+    for (;;) {
+        PipelineItem item;
+        item.audio = av::makePacket();
+        rc = avcodec_receive_packet(enc, item.audio.get());
+        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
+            return Status::ok();
+        if (rc < 0)
+            return Status::error(
+                Status::Code::Internal,
+                QStringLiteral("AAC encoding failed (%1)").arg(av::errorString(rc)));
+        Status s = deliver(item, false);
+        if (!s.isOk())
+            return s;
+    }
+}
+
+// Hands one item to every rung. Frames are shared by reference (no pixel copies); a full
+// queue makes us wait, which is what keeps memory flat. While waiting we keep reporting
+// progress and watching for cancel.
+Status InputStage::deliver(PipelineItem& prototype, bool video) {
+    for (size_t i = 0; i < rungs().size(); ++i) {
+        PipelineItem item;
+        const bool last = i + 1 == rungs().size();
+        if (last) {
+            item = std::move(prototype);
+        } else if (video) {
+            item.frame = av::refFrame(prototype.frame.get());
+        } else {
+            item.audio = av::refPacket(prototype.audio.get());
+        }
+        for (;;) {
+            if (cancelled())
+                return Status::cancelled();
+            bool closed = false;
+            if (rungs()[i]->queue().pushFor(item, 100ms, &closed))
+                break;
+            if (closed) {
+                const Status s = rungs()[i]->status();
+                return s.isOk() ? Status::error(Status::Code::Internal,
+                                                QStringLiteral("encoder stopped"))
+                                : s;
+            }
+            m_tick();
+        }
+    }
+    return Status::ok();
+}
+
+Status InputStage::endStreams() {
+    if (m_corruptPackets > 0)
+        m_result.warnings << QStringLiteral("%1: %2 damaged video packets were skipped")
+                                 .arg(m_request.inputPath)
+                                 .arg(m_corruptPackets);
+    for (auto& e : rungs()) {
+        PipelineItem end;
+        end.endOfStream = true;
+        for (;;) {
+            if (cancelled())
+                return Status::cancelled();
+            bool closed = false;
+            if (e->queue().pushFor(end, 100ms, &closed))
+                break;
+            if (closed)
+                return e->status();
+            m_tick();
+        }
+    }
+    // Keep reporting (and honouring cancel) while the rungs drain their encoders.
+    for (;;) {
+        bool allDone = true;
+        for (auto& e : rungs())
+            allDone = allDone && e->finished.load();
+        if (allDone)
+            break;
+        if (cancelled())
+            return Status::cancelled();
+        std::this_thread::sleep_for(50ms);
+        m_tick();
+    }
+    return Status::ok();
+}
+
+} // namespace hlsforge

@@ -1,0 +1,96 @@
+#pragma once
+// InputStage: the first stage of a transcode, on the calling thread. It decodes the already
+// open input once and normalises the video once for every rung, in this order: deinterlace
+// (bwdif, on the source's fields), constant frame rate, colour (ColourPipeline), rotation
+// upright. Audio is resampled to 48 kHz stereo and encoded to AAC-LC once. Every frame and
+// audio packet is then handed by reference to each rung's bounded queue (RenditionEncoder): a
+// full queue makes this stage wait, which keeps memory flat.
+//
+// A few normalised frames are kept as poster candidates for the finishing stage, so the
+// poster needs no second decode.
+
+#include "av/Decoder.h"
+#include "av/FilterGraph.h"
+#include "av/InputFile.h"
+#include "transcode/ColourPipeline.h"
+#include "transcode/FrameTiming.h"
+#include "transcode/RenditionEncoder.h"
+#include "transcode/TranscodeTypes.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace hlsforge {
+
+class InputStage {
+public:
+    // `result` holds the probed source; the stage adds its warnings and conversions to it.
+    // `tick` is called while the stage waits for the rungs (progress, about every 100 ms).
+    InputStage(av::InputFile& input, const TranscodeRequest& request, const ColourPlan& colour,
+               const std::atomic<bool>* cancel, std::function<void()> tick,
+               TranscodeResult* result);
+
+    // Opens the decoders and the AAC encoder and decides the output frame rate; before the
+    // rungs are opened, which need both.
+    Status open();
+    AVRational frameRate() const { return m_frameRate; } // of the ladder, after deinterlacing
+    const AVCodecContext* audioEncoder() const { return m_audioEncoder.get(); } // null: none
+
+    // Decodes to the end, feeds every rung and ends their streams; returns once every rung
+    // has drained its encoder, or on the first error or cancel.
+    Status run(std::vector<std::unique_ptr<RenditionEncoder>>* rungs);
+
+    // Upright frames of the normalised video at a few points of the duration.
+    std::vector<av::FramePtr> takePosterCandidates() { return std::move(m_posterCandidates); }
+    AVRational videoTimeBase() const { return m_videoGraph.outputTimeBase(); }
+
+private:
+    void decideTiming(const AVStream* videoStream);
+    Status openAudioEncoder();
+    Status decodeAll();
+    Status decodeVideoPacket(AVPacket* packet);
+    Status decodeAudioPacket(AVPacket* packet);
+    Status handleDecodedVideo(AVFrame* frame);
+    Status drainVideoGraph();
+    Status deliverVideoFrames();
+    void keepPosterCandidate(const AVFrame* frame);
+    Status handleDecodedAudio(AVFrame* frame);
+    Status drainAudioGraph();
+    Status encodeAudio(AVFrame* frame);
+    Status deliver(PipelineItem& prototype, bool video);
+    Status endStreams();
+    bool cancelled() const { return m_cancel && m_cancel->load(); }
+    std::vector<std::unique_ptr<RenditionEncoder>>& rungs() { return *m_rungs; }
+
+    av::InputFile& m_input;
+    const TranscodeRequest& m_request;
+    const ColourPlan& m_colour; // decided once per source; applied once, before the fan-out
+    const std::atomic<bool>* m_cancel;
+    std::function<void()> m_tick;
+    TranscodeResult& m_result;
+    std::vector<std::unique_ptr<RenditionEncoder>>* m_rungs = nullptr;
+
+    av::Decoder m_video;
+    av::Decoder m_audio;
+    int64_t m_startTimeUs = 0;
+    AVRational m_frameRate{30, 1};  // of the ladder, after deinterlacing
+    AVRational m_sourceRate{30, 1}; // of the decoded frames
+    DeinterlacePlan m_deinterlace;
+    av::FilterGraph m_videoGraph;
+    av::FilterGraph m_audioGraph;
+    av::CodecContextPtr m_audioEncoder;
+    int64_t m_lastVideoPts = AV_NOPTS_VALUE;
+    int64_t m_lastVideoDuration = 0;
+    int64_t m_lastAudioPts = AV_NOPTS_VALUE;
+    int m_corruptPackets = 0;
+    // References to frames decoded anyway (a second decode of the source just for the poster
+    // cost seconds at 1080p).
+    std::vector<av::FramePtr> m_posterCandidates;
+    av::FramePtr m_frame = av::makeFrame();
+    av::FramePtr m_filtered = av::makeFrame();
+    av::PacketPtr m_packet = av::makePacket();
+};
+
+} // namespace hlsforge

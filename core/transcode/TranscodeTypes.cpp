@@ -1,0 +1,54 @@
+#include "transcode/TranscodeTypes.h"
+
+#include <QJsonArray>
+
+namespace hlsforge {
+
+QJsonObject TranscodeResult::toJson() const {
+    QJsonObject root;
+    root[QStringLiteral("input")] = inputPath;
+    root[QStringLiteral("status")] = status.codeName();
+    if (!status.isOk())
+        root[QStringLiteral("error")] = status.message();
+    root[QStringLiteral("outputDir")] = outputDir;
+    if (!masterPlaylist.isEmpty())
+        root[QStringLiteral("masterPlaylist")] = masterPlaylist;
+    if (!progressiveMp4.isEmpty() && status.isOk()) {
+        root[QStringLiteral("progressiveMp4")] = progressiveMp4;
+        root[QStringLiteral("progressiveRung")] = progressiveRung;
+    }
+    if (!poster.isEmpty())
+        root[QStringLiteral("poster")] = poster;
+    if (!playerPage.isEmpty())
+        root[QStringLiteral("playerPage")] = playerPage;
+    root[QStringLiteral("elapsedSeconds")] = elapsedSeconds;
+    root[QStringLiteral("sourceDurationSeconds")] = source.durationSeconds;
+    QJsonArray rungs;
+    for (const RenditionResult& r : renditions) {
+        QJsonObject o;
+        o[QStringLiteral("name")] = r.name;
+        o[QStringLiteral("width")] = r.width;
+        o[QStringLiteral("height")] = r.height;
+        o[QStringLiteral("videoKbps")] = r.videoKbps;
+        o[QStringLiteral("frameRate")] = r.frameRate;
+        o[QStringLiteral("codecs")] = r.codecs;
+        o[QStringLiteral("bandwidth")] = double(r.bandwidth);
+        o[QStringLiteral("averageBandwidth")] = double(r.averageBandwidth);
+        o[QStringLiteral("segmentCount")] = r.segmentCount;
+        o[QStringLiteral("maxSegmentSeconds")] = r.maxSegmentSeconds;
+        o[QStringLiteral("totalSeconds")] = r.totalSeconds;
+        o[QStringLiteral("totalBytes")] = double(r.totalBytes);
+        o[QStringLiteral("playlist")] = r.playlist;
+        o[QStringLiteral("iframePlaylist")] = r.iframePlaylist;
+        rungs.append(o);
+    }
+    root[QStringLiteral("renditions")] = rungs;
+    QJsonArray w;
+    for (const QString& s : warnings)
+        w.append(s);
+    root[QStringLiteral("warnings")] = w;
+    root[QStringLiteral("conversions")] = QJsonArray::fromStringList(conversions);
+    return root;
+}
+
+} // namespace hlsforge
