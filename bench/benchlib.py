@@ -20,6 +20,20 @@ def run_measured(cmd):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
+def make_noisy_source(path, seconds, size="1920x1080", rate=30):
+    """testsrc2 plus temporal noise (real detail for the encoder) and a sine, x264 CRF 16 + AAC:
+    the source the ladder benchmarks share. Kept when it already exists (same arguments)."""
+    if os.path.exists(path):
+        return path
+    print(f"generating {seconds} s {size}@{rate} source ...", flush=True)
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+                    "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate},noise=alls=10:allf=t",
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                    "-t", str(seconds), "-c:v", "libx264", "-preset", "veryfast", "-crf", "16",
+                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k", path], check=True)
+    return path
+
+
 def psnr(rendition, source, width, height):
     """FFmpeg's psnr `average` of rendition against source scaled to its size (bicubic)."""
     out = subprocess.run(
@@ -30,17 +44,18 @@ def psnr(rendition, source, width, height):
     return float(m.group(1)) if m else float("nan")
 
 
-def ffmpeg_single_ladder(src, out, rungs, video_args, pre_filter="", fmp4=False):
+def ffmpeg_single_ladder(src, out, rungs, video_args, pre_filter="", fmp4=False, wrapper=()):
     """The best-known single ffmpeg command for a ladder: decode once, (pre_filter,) split, one
     scale and encoder per rung (video_args, VBV 110 %/220 %), AAC once per variant, HLS with
-    -var_stream_map. rungs: [(width, height, kbps)]. Returns run_measured's tuple."""
+    -var_stream_map. rungs: [(width, height, kbps)]. wrapper: a command to run it under (e.g.
+    perf record ... --). Returns run_measured's tuple."""
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     n = len(rungs)
     head = f"[0:v]{pre_filter}," if pre_filter else "[0:v]"
     fc = head + f"split={n}" + "".join(f"[s{i}]" for i in range(n)) + ";" + ";".join(
         f"[s{i}]scale={w}:{h}:flags=bicubic[v{i}]" for i, (w, h, _) in enumerate(rungs))
-    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", src, "-filter_complex", fc]
+    cmd = [*wrapper, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", src, "-filter_complex", fc]
     for i in range(n):
         cmd += ["-map", f"[v{i}]", "-map", "0:a"]
     cmd += video_args + ["-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000"]

@@ -8,6 +8,7 @@ Status Decoder::open(AVStream* stream, const QString& path, int threads) {
     m_context.reset();
     m_stream = nullptr;
     m_draining = false;
+    m_packetsSent = 0;
     const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
     if (!codec)
         return Status::error(
@@ -46,8 +47,10 @@ int Decoder::nextFrame(InputFile& input, AVFrame* frame, int* packetBudget) {
             continue;
         }
         --*packetBudget;
-        if (m_packet->stream_index == m_stream->index)
+        if (m_packet->stream_index == m_stream->index) {
             avcodec_send_packet(m_context.get(), m_packet.get());
+            ++m_packetsSent;
+        }
         av_packet_unref(m_packet.get());
     }
 }
@@ -55,6 +58,7 @@ int Decoder::nextFrame(InputFile& input, AVFrame* frame, int* packetBudget) {
 void Decoder::flush() {
     avcodec_flush_buffers(m_context.get());
     m_draining = false;
+    m_packetsSent = 0;
 }
 
 } // namespace hlsforge::av

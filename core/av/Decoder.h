@@ -6,6 +6,8 @@
 #include "util/FfmpegPtr.h"
 #include "util/Status.h"
 
+#include <vector>
+
 namespace hlsforge::av {
 
 class Decoder {
@@ -24,12 +26,27 @@ public:
     int nextFrame(InputFile& input, AVFrame* frame, int* packetBudget);
     // For a seek: forgets buffered frames and any drain.
     void flush();
+    // Packets of this stream sent to the decoder since open() or flush().
+    int64_t packetsSent() const { return m_packetsSent; }
+    // True once the input ended or the packet budget ran out: no more frames will come.
+    bool draining() const { return m_draining; }
 
 private:
     CodecContextPtr m_context;
     AVStream* m_stream = nullptr;
     PacketPtr m_packet = makePacket();
     bool m_draining = false;
+    int64_t m_packetsSent = 0;
+};
+
+// The first frames of a video stream as the probe's interlace scan decoded them, handed on
+// with the decoder that made them (still open, mid-stream), so a transcode of the same open
+// input goes on from there instead of decoding them a second time. After the input's rewind,
+// the consumer skips the first `decoder.packetsSent()` packets of that stream.
+struct DecodedPrefix {
+    Decoder decoder;
+    std::vector<FramePtr> frames; // in output order, timestamps as decoded
+    bool isValid() const { return decoder.isOpen(); }
 };
 
 } // namespace hlsforge::av

@@ -184,7 +184,7 @@ StatusOr<MediaInfo> probeFile(const QString& path) {
     return probeInput(input);
 }
 
-StatusOr<MediaInfo> probeInput(av::InputFile& input) {
+StatusOr<MediaInfo> probeInput(av::InputFile& input, av::DecodedPrefix* keep) {
     const QString& path = input.path();
     AVFormatContext* format = input.format();
     const QFileInfo fileInfo(path);
@@ -265,7 +265,8 @@ StatusOr<MediaInfo> probeInput(av::InputFile& input) {
     }
     // Last: the interlace scan decodes the first frames and moves the read position.
     if (info.hasVideo) {
-        const Status rewound = scanVideoTiming(input, info.video.streamIndex, &info.video);
+        const Status rewound =
+            scanVideoTiming(input, info.video.streamIndex, &info.video, 60, keep);
         if (!rewound.isOk())
             return rewound;
     }

@@ -11,7 +11,8 @@ namespace hlsforge {
 
 namespace av {
 class InputFile;
-}
+struct DecodedPrefix;
+} // namespace av
 
 struct VideoInfo {
     QString codec;      // e.g. "h264"
@@ -95,7 +96,8 @@ StatusOr<MediaInfo> probeFile(const QString& path);
 
 // The same for an input already open (the transcode opens its input once). Reads the first
 // frames for the interlace scan and rewinds: the next read is the input's first packet again.
-StatusOr<MediaInfo> probeInput(av::InputFile& input);
+// `keep`: see scanVideoTiming (the transcode goes on from the scanned frames).
+StatusOr<MediaInfo> probeInput(av::InputFile& input, av::DecodedPrefix* keep = nullptr);
 
 // The same checks the transcoder applies before starting: a video stream must exist.
 Status checkTranscodable(const MediaInfo& info);

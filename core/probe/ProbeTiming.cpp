@@ -8,10 +8,12 @@
 
 extern "C" {
 #include <libavutil/dict.h>
+#include <libavutil/imgutils.h>
 }
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace hlsforge {
 
@@ -46,13 +48,27 @@ int metadataInt(const AVFrame* frame, const char* key) {
     return e ? std::atoi(e->value) : 0;
 }
 
+// The most the scanned frames may hold when they are kept for the transcode: 60 frames of
+// 1080p 8-bit 4:2:0 (3.1 MB each) fit; larger pictures are decoded again instead.
+constexpr int64_t kKeptFramesBudgetBytes = 192 << 20;
+
+int64_t frameBytes(const AVFrame* f) {
+    const int bytes = av_image_get_buffer_size(AVPixelFormat(f->format), f->width, f->height, 1);
+    return bytes > 0 ? bytes : 0;
+}
+
 // idet over frames decoded from the start of the stream. Returns false when the scan could
 // not run (no decoder, unsupported pixel format): the stream's flag then stands alone.
-bool runIdet(av::InputFile& input, int streamIndex, int maxFrames, VideoInfo* v) {
+// With `keep`, the decoded frames and the decoder are handed over there (when they fit the
+// budget and the decoder can go on); the decoder is then opened as the transcode opens it.
+bool runIdet(av::InputFile& input, int streamIndex, int maxFrames, VideoInfo* v,
+             av::DecodedPrefix* keep) {
     AVStream* stream = input.stream(streamIndex);
     av::Decoder decoder;
-    if (!decoder.open(stream, input.path(), 2).isOk())
+    if (!decoder.open(stream, input.path(), keep ? 0 : 2).isOk())
         return false;
+    std::vector<av::FramePtr> kept;
+    int64_t keptBytes = 0;
     // No seek: avformat_find_stream_info kept the packets it read, so reading on starts at
     // the first frame even on inputs that cannot seek.
 
@@ -103,6 +119,13 @@ bool runIdet(av::InputFile& input, int streamIndex, int maxFrames, VideoInfo* v)
             ++flaggedInterlaced;
             flaggedTff += frame->top_field_first ? 1 : 0;
         }
+        if (keep) {
+            keptBytes += frameBytes(frame.get());
+            if (keptBytes <= kKeptFramesBudgetBytes)
+                kept.push_back(av::refFrame(frame.get())); // before pts is touched
+            else
+                keep = nullptr, kept.clear();
+        }
         frame->pts = frame->best_effort_timestamp;
         feed(frame.get());
         av_frame_unref(frame.get());
@@ -110,6 +133,10 @@ bool runIdet(av::InputFile& input, int streamIndex, int maxFrames, VideoInfo* v)
     if (graph.isReady() && !graphFailed && graph.push(nullptr).isOk())
         drainGraph();
     v->scannedFrames = decoded;
+    if (keep && !decoder.draining()) {
+        keep->decoder = std::move(decoder);
+        keep->frames = std::move(kept);
+    }
     // Decoders flag interlaced pictures per frame (H.264 PAFF/MBAFF, MPEG-2) even where the
     // container says nothing or "progressive" (Matroska from libx264 does): that is the
     // stream's flag too. The container's order, when it gives one, is kept: H.264 frames
@@ -216,7 +243,8 @@ QString interlaceVerdict(int tffFrames, int bffFrames, int progressiveFrames) {
     return QStringLiteral("undetermined");
 }
 
-Status scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* v, int maxFrames) {
+Status scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* v, int maxFrames,
+                       av::DecodedPrefix* keep) {
     const AVStream* stream = input.stream(streamIndex);
     AVRational avg = stream->avg_frame_rate;
     AVRational base = stream->r_frame_rate;
@@ -228,7 +256,7 @@ Status scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* v, int 
 
     QString strict = QStringLiteral("undetermined");
     input.mark();
-    const bool scanned = runIdet(input, streamIndex, maxFrames, v);
+    const bool scanned = runIdet(input, streamIndex, maxFrames, v, keep);
     const Status rewound = input.rewind();
     if (scanned) {
         v->detectedScan = interlaceVerdict(v->detectedTffFrames, v->detectedBffFrames,

@@ -13,7 +13,8 @@ namespace hlsforge {
 
 namespace av {
 class InputFile;
-}
+struct DecodedPrefix;
+} // namespace av
 
 // The ladder's main audio: the first audio stream flagged "default", else the first audio
 // stream; -1 when there is none. (av_find_best_stream would rank by bitrate and frame count,
@@ -25,8 +26,11 @@ int mainAudioStreamIndex(const AVFormatContext* format);
 // and runs idet over them: a short pre-scan, cheap next to the transcode, and available to
 // `probe` and the details pane as well as to the transcoder. Rewinds `input` afterwards (the
 // packets it read are read again), so a transcode on the same open input starts at the start;
-// an error only when that fails.
-Status scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* video, int maxFrames = 60);
+// an error only when that fails. With `keep` (the transcode), the scanned frames and their
+// decoder are handed over instead of being thrown away, when they fit a memory budget (see
+// av::DecodedPrefix); `keep` stays invalid otherwise.
+Status scanVideoTiming(av::InputFile& input, int streamIndex, VideoInfo* video, int maxFrames = 60,
+                       av::DecodedPrefix* keep = nullptr);
 
 // What idet's counts say, as one verdict: "tff", "bff", "progressive" or "undetermined".
 // Interlaced needs a clear majority of the classified frames; still pictures classify as

@@ -30,7 +30,15 @@ Status InputStage::open() {
         m_startTimeUs = m_input.format()->start_time;
 
     AVStream* videoStream = m_input.stream(m_result.source.video.streamIndex);
-    Status s = m_video.open(videoStream, path, 0);
+    Status s;
+    if (m_prefix.isValid() && m_prefix.decoder.stream() == videoStream) {
+        // The probe decoded the first frames already: go on with its decoder.
+        m_video = std::move(m_prefix.decoder);
+        m_videoPacketsToSkip = m_video.packetsSent();
+    } else {
+        m_prefix.frames.clear();
+        s = m_video.open(videoStream, path, 0);
+    }
     if (!s.isOk())
         return s;
     decideTiming(videoStream);
@@ -109,6 +117,13 @@ Status InputStage::openAudioEncoder() {
 }
 
 Status InputStage::decodeAll() {
+    for (av::FramePtr& frame : m_prefix.frames) {
+        Status s = handleDecodedVideo(frame.get());
+        frame.reset(); // one reference less as soon as it is on its way
+        if (!s.isOk())
+            return s;
+    }
+    m_prefix.frames.clear();
     for (;;) {
         if (cancelled())
             return Status::cancelled();
@@ -125,7 +140,9 @@ Status InputStage::decodeAll() {
             break;
         }
         Status s;
-        if (m_packet->stream_index == m_video.stream()->index)
+        if (m_packet->stream_index == m_video.stream()->index && m_videoPacketsToSkip > 0)
+            --m_videoPacketsToSkip; // the prefix's decoder had it
+        else if (m_packet->stream_index == m_video.stream()->index)
             s = decodeVideoPacket(m_packet.get());
         else if (m_audio.stream() && m_packet->stream_index == m_audio.stream()->index)
             s = decodeAudioPacket(m_packet.get());

@@ -32,6 +32,9 @@ public:
                const std::atomic<bool>* cancel, std::function<void()> tick,
                TranscodeResult* result);
 
+    // The probe's scanned frames and their decoder (av::DecodedPrefix): the stage goes on from
+    // them instead of decoding the first frames again. Before open(); optional.
+    void continueFrom(av::DecodedPrefix prefix) { m_prefix = std::move(prefix); }
     // Opens the decoders and the AAC encoder and decides the output frame rate; before the
     // rungs are opened, which need both.
     Status open();
@@ -73,6 +76,8 @@ private:
     std::vector<std::unique_ptr<RenditionEncoder>>* m_rungs = nullptr;
 
     av::Decoder m_video;
+    av::DecodedPrefix m_prefix;       // frames to hand on before the first packet is read
+    int64_t m_videoPacketsToSkip = 0; // read again after the rewind, decoded already
     av::Decoder m_audio;
     int64_t m_startTimeUs = 0;
     AVRational m_frameRate{30, 1};  // of the ladder, after deinterlacing

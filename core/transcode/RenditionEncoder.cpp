@@ -11,6 +11,10 @@ extern "C" {
 
 #include <cmath>
 
+#ifdef __linux__
+#include <pthread.h>
+#endif
+
 namespace hlsforge {
 
 namespace {
@@ -225,6 +229,12 @@ void RenditionEncoder::join() {
 }
 
 void RenditionEncoder::run() {
+#ifdef __linux__
+    // "hf rung 720p" in top and perf: where the time goes, per rung.
+    pthread_setname_np(
+        pthread_self(),
+        QStringLiteral("hf rung %1").arg(m_config.rung.name).left(15).toUtf8().constData());
+#endif
     av::LogCapture capture(m_log);
     PipelineItem item;
     while (m_queue.pop(&item)) {

@@ -35,6 +35,8 @@ private:
     Status prepare();
     Status openRungs();
     Status finish();
+    static int encoderThreads(const ResolvedRendition& rung,
+                              const QVector<ResolvedRendition>& ladder);
     void tick(bool force = false);
     bool cancelled() const { return m_cancel && m_cancel->load(); }
     Status firstRenditionError() const;
@@ -50,7 +52,8 @@ private:
     QVector<ResolvedRendition> m_rungs;
     StagingDir m_staging;
     av::InputFile m_input;
-    ColourPlan m_colour; // decided once per source; applied once, in the input stage
+    av::DecodedPrefix m_decodedPrefix; // the probe's first frames, for the input stage
+    ColourPlan m_colour;               // decided once per source; applied once, in the input stage
     std::unique_ptr<InputStage> m_inputStage;
     std::vector<std::unique_ptr<RenditionEncoder>> m_encoders;
     QHash<QString, QString> m_codecStrings; // rung name -> CODECS, with ",mp4a.40.2" when audio
@@ -180,7 +183,9 @@ Status Pipeline::prepare() {
     Status s = m_input.open(m_request.inputPath, m_cancel);
     if (!s.isOk())
         return s;
-    StatusOr<MediaInfo> info = probeInput(m_input);
+    // The scan's frames and decoder go on into the input stage: the first frames are decoded
+    // once, not once for the probe and again for the transcode.
+    StatusOr<MediaInfo> info = probeInput(m_input, &m_decodedPrefix);
     if (cancelled()) // the scan's reads were interrupted: its facts are incomplete
         return Status::cancelled();
     if (!info.isOk())
@@ -253,6 +258,7 @@ Status Pipeline::prepare() {
 
     m_inputStage = std::make_unique<InputStage>(
         m_input, m_request, m_colour, m_cancel, [this] { tick(); }, &m_result);
+    m_inputStage->continueFrom(std::move(m_decodedPrefix));
     s = m_inputStage->open();
     if (!s.isOk())
         return s;
@@ -291,7 +297,6 @@ Status Pipeline::openRungs() {
 
     const AVRational frameRate = m_inputStage->frameRate();
     const AVCodecContext* audioEncoder = m_inputStage->audioEncoder();
-    const int rungCount = m_rungs.size();
     for (const ResolvedRendition& rung : m_rungs) {
         RenditionConfig config;
         config.rung = rung;
@@ -315,10 +320,7 @@ Status Pipeline::openRungs() {
         config.frameRate = frameRate;
         config.frameTimeBase = av_inv_q(frameRate);
         config.audioEncoder = audioEncoder;
-        // Rungs already run in parallel; a few x264 threads each keep every core busy
-        // without hundreds of threads fighting over two cores.
-        const int cores = std::max(1, QThread::idealThreadCount());
-        config.x264Threads = std::clamp(2 * cores / std::max(1, rungCount) + 1, 2, 16);
+        config.x264Threads = encoderThreads(rung, m_rungs);
         if (&rung - m_rungs.constData() == progressiveIndex)
             config.progressivePath = m_staging.path() + QLatin1Char('/') + m_result.progressiveMp4;
         auto encoder = std::make_unique<RenditionEncoder>(config, m_cancel, m_log);
@@ -331,6 +333,26 @@ Status Pipeline::openRungs() {
         m_encoders.push_back(std::move(encoder));
     }
     return Status::ok();
+}
+
+// Encoder threads for one rung. The rungs already run in parallel, so each gets the cores in
+// proportion to its share of the ladder's pixels (its share of the encoding work), with some
+// headroom for frame threads waiting on each other: the 1080p rung of a 4-rung ladder gets
+// about half of them, a 360p rung one thread. Every extra frame thread costs the encoder
+// work (x264 syncs rows between frames in flight) and the OS switches, and on a small
+// machine the equal split (2 x264 threads for each of 4 rungs on 2 cores) was where our CPU
+// time went above one ffmpeg process's (bench/profile-ladder.py).
+int Pipeline::encoderThreads(const ResolvedRendition& rung,
+                             const QVector<ResolvedRendition>& ladder) {
+    double totalPixels = 0;
+    for (const ResolvedRendition& r : ladder)
+        totalPixels += double(r.width) * r.height;
+    const double share = totalPixels > 0 ? double(rung.width) * rung.height / totalPixels : 1;
+    const int cores = std::max(1, QThread::idealThreadCount());
+    static const double factor = qEnvironmentVariableIsSet("HLSFORGE_THREAD_FACTOR")
+                                     ? qEnvironmentVariable("HLSFORGE_THREAD_FACTOR").toDouble()
+                                     : 1.5;
+    return std::clamp(int(std::lround(share * cores * factor)), 1, 16);
 }
 
 Status Pipeline::finish() {

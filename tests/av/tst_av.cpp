@@ -15,6 +15,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+extern "C" {
+#include <libavutil/adler32.h>
+}
+
 using namespace hlsforge;
 using namespace hlsforge::test;
 
@@ -34,6 +38,45 @@ QStringList packetList(av::InputFile& input) {
         av_packet_unref(packet.get());
     }
     return packets;
+}
+
+// What identifies a decoded frame: its timestamp and a checksum of its pixels.
+QString frameId(const AVFrame* f) {
+    quint32 sum = 1;
+    for (int plane = 0; plane < 3 && f->data[plane]; ++plane) {
+        const int h = plane == 0 ? f->height : (f->height + 1) / 2;
+        const int w = plane == 0 ? f->width : (f->width + 1) / 2;
+        for (int y = 0; y < h; ++y)
+            sum = av_adler32_update(sum, f->data[plane] + y * f->linesize[plane], w);
+    }
+    return QStringLiteral("%1 %2").arg(f->best_effort_timestamp).arg(sum, 8, 16);
+}
+
+// Every video frame of `input` from its next packet on, decoded by `decoder` (opened on
+// `index`), after skipping the first `skipPackets` packets of that stream, as the transcode's
+// input stage does after the probe handed it its frames.
+QStringList decodeRest(av::InputFile& input, av::Decoder& decoder, int index, int64_t skipPackets) {
+    QStringList frames;
+    av::PacketPtr packet = av::makePacket();
+    av::FramePtr frame = av::makeFrame();
+    auto receive = [&] {
+        while (avcodec_receive_frame(decoder.context(), frame.get()) >= 0) {
+            frames << frameId(frame.get());
+            av_frame_unref(frame.get());
+        }
+    };
+    while (input.read(packet.get()) >= 0) {
+        if (packet->stream_index == index && skipPackets > 0)
+            --skipPackets;
+        else if (packet->stream_index == index) {
+            avcodec_send_packet(decoder.context(), packet.get());
+            receive();
+        }
+        av_packet_unref(packet.get());
+    }
+    avcodec_send_packet(decoder.context(), nullptr);
+    receive();
+    return frames;
 }
 
 } // namespace
@@ -101,6 +144,52 @@ private slots:
         QVERIFY2(info.isOk(), qPrintable(info.status().message()));
         QCOMPARE(input.reopenCount(), 1);
         QCOMPARE(packetList(input), expected);
+    }
+
+    // The transcode's probe hands on the frames its interlace scan decoded, with their
+    // decoder: those frames plus what that decoder goes on to decode (after the rewind,
+    // skipping the packets it had) are exactly the frames of one decode from the start - none
+    // lost, none twice - whether the packets were kept or the file opened again.
+    void probeHandsOnItsFramesToTheTranscode_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("heavy");
+        QTest::newRow("kept packets, B-frames") << "bframes.mp4" << false;
+        QTest::newRow("opened again") << "heavy.mp4" << true;
+    }
+    void probeHandsOnItsFramesToTheTranscode() {
+        QFETCH(QString, name);
+        QFETCH(bool, heavy);
+        const QString path = heavy ? m_dir.filePath(name)
+                                   : clip(name, 4.0, {QStringLiteral("-bf"), QStringLiteral("3")});
+        if (heavy && !QFile::exists(path))
+            QVERIFY(makeClip(path, 3,
+                             QStringLiteral("testsrc2=size=640x360:rate=25,noise=alls=60:allf=t"),
+                             QStringLiteral("sine=frequency=440:sample_rate=48000"),
+                             {QStringLiteral("-qp"), QStringLiteral("0")}));
+        QVERIFY(!path.isEmpty());
+
+        av::InputFile fresh;
+        QVERIFY(fresh.open(path).isOk());
+        const int index =
+            av_find_best_stream(fresh.format(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+        av::Decoder whole;
+        QVERIFY(whole.open(fresh.stream(index), path, 0).isOk());
+        const QStringList expected = decodeRest(fresh, whole, index, 0);
+        QVERIFY(expected.size() >= 75);
+
+        av::InputFile input;
+        QVERIFY(input.open(path).isOk());
+        av::DecodedPrefix prefix;
+        const StatusOr<MediaInfo> info = probeInput(input, &prefix);
+        QVERIFY2(info.isOk(), qPrintable(info.status().message()));
+        QVERIFY(prefix.isValid());
+        QCOMPARE(int(prefix.frames.size()), info->video.scannedFrames);
+        QCOMPARE(input.reopenCount(), heavy ? 1 : 0);
+        QStringList frames;
+        for (const av::FramePtr& f : prefix.frames)
+            frames << frameId(f.get());
+        frames += decodeRest(input, prefix.decoder, index, prefix.decoder.packetsSent());
+        QCOMPARE(frames, expected);
     }
 
     void rewindAfterAFewPackets() {

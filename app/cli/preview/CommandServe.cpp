@@ -2,6 +2,7 @@
 
 #include "CliCommand.h"
 #include "CommandLine.h"
+#include "preview/NetworkOptions.h"
 
 #include "preview/RenditionMap.h"
 #include "preview/ShapedFileServer.h"
@@ -27,16 +28,7 @@ int runServe(const QStringList& args) {
     const QCommandLineOption portOption =
         cl.addOption(QStringLiteral("port"), QStringLiteral("N"), QStringLiteral("listen port"),
                      QStringLiteral("any free port"), CommandLine::wholeNumber(0, 65535));
-    const QCommandLineOption profileOption =
-        cl.addOption(QStringLiteral("profile"), QStringLiteral("NAME"),
-                     QStringLiteral("a named network profile (see --list-profiles)"),
-                     QStringLiteral("Unlimited"));
-    const QCommandLineOption kbpsOption = cl.addOption(
-        QStringLiteral("kbps"), QStringLiteral("N"),
-        QStringLiteral("a constant rate in kb/s (0: unlimited)"), {}, CommandLine::number(0));
-    const QCommandLineOption traceOption =
-        cl.addOption(QStringLiteral("trace"), QStringLiteral("FILE"),
-                     QStringLiteral("a rate trace, CSV lines \"seconds,kbps\""));
+    const NetworkOptions network(cl, false);
     const QCommandLineOption latencyOption =
         cl.addOption(QStringLiteral("latency-ms"), QStringLiteral("N"),
                      QStringLiteral("added latency before every response, overrides the profile's"),
@@ -58,25 +50,12 @@ int runServe(const QStringList& args) {
     if (positional.size() > 1)
         return cl.usageError(QStringLiteral("only one folder can be served"));
     const QString dir = positional.first();
-    if (cl.values(profileOption).size() + cl.values(kbpsOption).size() +
-            cl.values(traceOption).size() >
-        1)
+    if (network.count(cl) > 1)
         return cl.usageError(QStringLiteral("use only one of --profile, --kbps, --trace"));
-    ShapingProfile profile = ShapingProfile::unlimited();
-    if (cl.isSet(profileOption)) {
-        StatusOr<ShapingProfile> named = ShapingProfile::builtIn(cl.value(profileOption));
-        if (!named.isOk())
-            return cl.usageError(named.status().message());
-        profile = named.value();
-    } else if (cl.isSet(kbpsOption)) {
-        const double kbps = cl.doubleValue(kbpsOption, 0);
-        profile = kbps > 0 ? ShapingProfile::constant(kbps) : ShapingProfile::unlimited();
-    } else if (cl.isSet(traceOption)) {
-        StatusOr<ShapingProfile> trace = ShapingProfile::fromTraceFile(cl.value(traceOption));
-        if (!trace.isOk())
-            return cl.usageError(trace.status().message());
-        profile = trace.value();
-    }
+    const StatusOr<QVector<ShapingProfile>> chosen = network.profiles(cl);
+    if (!chosen.isOk())
+        return cl.usageError(chosen.status().message());
+    ShapingProfile profile = chosen->isEmpty() ? ShapingProfile::unlimited() : chosen->constFirst();
     const int latencyMs = cl.intValue(latencyOption, -1);
     const int port = cl.intValue(portOption, 0);
     if (latencyMs >= 0)

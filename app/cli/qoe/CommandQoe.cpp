@@ -6,6 +6,7 @@
 
 #include "CliCommand.h"
 #include "CommandLine.h"
+#include "preview/NetworkOptions.h"
 
 #include "preview/RenditionMap.h"
 #include "preview/ShapedFileServer.h"
@@ -128,18 +129,7 @@ int runQoe(const QStringList& args) {
             "bitrate and whether playback reached the end. Several profiles give a comparison\n"
             "table. Times are seconds since the play request, the shaping trace's clock. Runs\n"
             "without a display."));
-    const QCommandLineOption profileOption = cl.addOption(
-        QStringLiteral("profile"), QStringLiteral("NAME"),
-        QStringLiteral("a named network profile (hlsforge-cli serve --list-profiles); repeat "
-                       "for several sessions"),
-        QStringLiteral("Unlimited"));
-    const QCommandLineOption kbpsOption =
-        cl.addOption(QStringLiteral("kbps"), QStringLiteral("N"),
-                     QStringLiteral("a constant link of N kb/s, 0 unlimited (repeatable)"), {},
-                     CommandLine::number(0));
-    const QCommandLineOption traceOption =
-        cl.addOption(QStringLiteral("trace"), QStringLiteral("FILE"),
-                     QStringLiteral("a rate trace, CSV lines \"seconds,kbps\" (repeatable)"));
+    const NetworkOptions network(cl, true);
     const QCommandLineOption durationOption =
         cl.addOption(QStringLiteral("duration"), QStringLiteral("S"),
                      QStringLiteral("stop each session after S seconds of playback"),
@@ -184,27 +174,10 @@ int runQoe(const QStringList& args) {
     QString dir = positional.first();
 
     // Profiles in the order typed, whichever option named them.
-    QVector<ShapingProfile> profiles;
-    for (const auto& [name, value] : cl.valuesInOrder({profileOption, kbpsOption, traceOption})) {
-        if (name == profileOption.names().first()) {
-            StatusOr<ShapingProfile> named = ShapingProfile::builtIn(value);
-            if (!named.isOk())
-                return cl.usageError(named.status().message());
-            profiles.append(named.value());
-        } else if (name == kbpsOption.names().first()) {
-            const double kbps = value.toDouble();
-            ShapingProfile p =
-                kbps > 0 ? ShapingProfile::constant(kbps) : ShapingProfile::unlimited();
-            if (kbps > 0)
-                p.name = QStringLiteral("%1 kb/s").arg(kbps);
-            profiles.append(p);
-        } else {
-            StatusOr<ShapingProfile> trace = ShapingProfile::fromTraceFile(value);
-            if (!trace.isOk())
-                return cl.usageError(trace.status().message());
-            profiles.append(trace.value());
-        }
-    }
+    StatusOr<QVector<ShapingProfile>> chosen = network.profiles(cl);
+    if (!chosen.isOk())
+        return cl.usageError(chosen.status().message());
+    QVector<ShapingProfile> profiles = std::move(chosen.value());
     const double durationSeconds = cl.doubleValue(durationOption, 0);
     const bool json = cl.json();
     const QString timelinePath = cl.value(timelineOption);
