@@ -30,6 +30,9 @@ public:
     int64_t packetsSent() const { return m_packetsSent; }
     // True once the input ended or the packet budget ran out: no more frames will come.
     bool draining() const { return m_draining; }
+    // The same stream after its InputFile was opened again (InputFile::rewind() may do that):
+    // the decoder goes on with packets read from the new open.
+    void rebind(AVStream* stream) { m_stream = stream; }
 
 private:
     CodecContextPtr m_context;
@@ -44,7 +47,8 @@ private:
 // input goes on from there instead of decoding them a second time. After the input's rewind,
 // the consumer skips the first `decoder.packetsSent()` packets of that stream.
 struct DecodedPrefix {
-    Decoder decoder;
+    Decoder decoder; // its stream() may be gone after a rewind that reopened: use streamIndex
+    int streamIndex = -1;
     std::vector<FramePtr> frames; // in output order, timestamps as decoded
     bool isValid() const { return decoder.isOpen(); }
 };

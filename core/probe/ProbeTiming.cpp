@@ -135,6 +135,7 @@ bool runIdet(av::InputFile& input, int streamIndex, int maxFrames, VideoInfo* v,
     v->scannedFrames = decoded;
     if (keep && !decoder.draining()) {
         keep->decoder = std::move(decoder);
+        keep->streamIndex = streamIndex;
         keep->frames = std::move(kept);
     }
     // Decoders flag interlaced pictures per frame (H.264 PAFF/MBAFF, MPEG-2) even where the

@@ -31,11 +31,16 @@ Status InputStage::open() {
 
     AVStream* videoStream = m_input.stream(m_result.source.video.streamIndex);
     Status s;
-    if (m_prefix.isValid() && m_prefix.decoder.stream() == videoStream) {
-        // The probe decoded the first frames already: go on with its decoder.
+    if (m_prefix.isValid() && m_prefix.streamIndex == videoStream->index) {
+        // The probe decoded the first frames already: go on with its decoder (on the stream of
+        // the input as it is now: the rewind may have opened the file again).
         m_video = std::move(m_prefix.decoder);
+        m_video.rebind(videoStream);
         m_videoPacketsToSkip = m_video.packetsSent();
+        m_result.decodedVideoFrames = int64_t(m_prefix.frames.size());
     } else {
+        // The scan's frames are decoded again.
+        m_result.decodedVideoFrames = m_result.source.video.scannedFrames;
         m_prefix.frames.clear();
         s = m_video.open(videoStream, path, 0);
     }
@@ -180,6 +185,7 @@ Status InputStage::decodeVideoPacket(AVPacket* packet) {
             ++m_corruptPackets;
             return Status::ok();
         }
+        ++m_result.decodedVideoFrames;
         Status s = handleDecodedVideo(m_frame.get());
         av_frame_unref(m_frame.get());
         if (!s.isOk())

@@ -23,6 +23,7 @@ QJsonObject TranscodeResult::toJson() const {
         root[QStringLiteral("playerPage")] = playerPage;
     root[QStringLiteral("elapsedSeconds")] = elapsedSeconds;
     root[QStringLiteral("sourceDurationSeconds")] = source.durationSeconds;
+    root[QStringLiteral("decodedVideoFrames")] = double(decodedVideoFrames);
     QJsonArray rungs;
     for (const RenditionResult& r : renditions) {
         QJsonObject o;

@@ -58,7 +58,10 @@ struct TranscodeResult {
     MediaInfo source;
     QVector<RenditionResult> renditions;
     double elapsedSeconds = 0;
-    QStringList warnings;   // things a user may want to know (dropped rungs, conversions)
+    QStringList warnings; // things a user may want to know (dropped rungs, conversions)
+    // Video frames decoded from the source, the probe's interlace scan included: the source's
+    // frame count when it is decoded once (the scan's frames go on into the transcode).
+    int64_t decodedVideoFrames = 0;
     // What was done to the source, in words: "frame rate 30000/1001 (29.970 fps) kept",
     // "deinterlaced 1080i25 → 50p (bwdif, ...)", "audio: track 2 of 2 (default) ...".
     QStringList conversions;

@@ -183,6 +183,7 @@ private slots:
         const StatusOr<MediaInfo> info = probeInput(input, &prefix);
         QVERIFY2(info.isOk(), qPrintable(info.status().message()));
         QVERIFY(prefix.isValid());
+        QCOMPARE(prefix.streamIndex, index);
         QCOMPARE(int(prefix.frames.size()), info->video.scannedFrames);
         QCOMPARE(input.reopenCount(), heavy ? 1 : 0);
         QStringList frames;

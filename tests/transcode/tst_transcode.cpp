@@ -434,6 +434,38 @@ private slots:
         for (const RenditionResult& rung : r.renditions)
             QVERIFY2(std::fabs(rung.totalSeconds - 5.0) < 0.1,
                      qPrintable(QStringLiteral("%1: %2 s").arg(rung.name).arg(rung.totalSeconds)));
+        QCOMPARE(r.decodedVideoFrames, 125); // decoded once, the probe's scan included
+    }
+
+    // The frames the probe's interlace scan decodes go on into the transcode: every source
+    // frame is decoded once, whether the scan's packets were kept or the file was opened
+    // again (a heavy source: more than InputFile::kKeptBytesMax in its first two seconds).
+    void sourceFramesAreDecodedOnce_data() {
+        QTest::addColumn<QString>("filter");
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("light") << QStringLiteral("testsrc2=size=640x360:rate=30")
+                               << QStringList{QStringLiteral("-bf"), QStringLiteral("3")};
+        QTest::newRow("heavy, opened again")
+            << QStringLiteral("testsrc2=size=640x360:rate=25,noise=alls=60:allf=t")
+            << QStringList{QStringLiteral("-qp"), QStringLiteral("0")};
+    }
+    void sourceFramesAreDecodedOnce() {
+        QFETCH(QString, filter);
+        QFETCH(QStringList, args);
+        const QString source = path(QStringLiteral("once-%1.mp4").arg(QTest::currentDataTag()[0]));
+        QVERIFY(makeClip(source, 3, filter, QStringLiteral("sine=frequency=440:sample_rate=48000"),
+                         args));
+        const QString tag = QString::fromLatin1(QTest::currentDataTag());
+        const TranscodeResult r =
+            transcode(source, path(QStringLiteral("once-out-%1").arg(tag.left(5))),
+                      smallLadder(SegmentFormat::Ts, 2, QStringLiteral("ultrafast")));
+        QVERIFY2(r.status.isOk(), qPrintable(r.status.message()));
+        const int sourceFrames = filter.contains(QLatin1String("rate=25")) ? 75 : 90;
+        QCOMPARE(r.source.video.scannedFrames, 60);
+        QCOMPARE(r.decodedVideoFrames, sourceFrames);
+        for (const RenditionResult& rung : r.renditions)
+            QVERIFY2(std::fabs(rung.totalSeconds - 3.0) < 0.05,
+                     qPrintable(QStringLiteral("%1: %2 s").arg(rung.name).arg(rung.totalSeconds)));
     }
 
     void refusesToReplaceUnrelatedFolders() {
