@@ -3,6 +3,7 @@
 
 #include "ladder/Ladder.h"
 #include "probe/MediaProbe.h"
+#include "quality/QualityMeter.h"
 #include "util/Status.h"
 
 #include <QMetaType>
@@ -58,7 +59,7 @@ struct TranscodeResult {
     MediaInfo source;
     QVector<RenditionResult> renditions;
     double elapsedSeconds = 0;
-    QStringList warnings;   // things a user may want to know (dropped rungs, conversions)
+    QStringList warnings; // things a user may want to know (dropped rungs, conversions)
     // What was done to the source, in words: "frame rate 30000/1001 (29.970 fps) kept",
     // "deinterlaced 1080i25 → 50p (bwdif, ...)", "audio: track 2 of 2 (default) ...".
     QStringList conversions;
@@ -66,6 +67,10 @@ struct TranscodeResult {
     QString progressiveRung;
     QString poster;     // "poster.jpg" when written
     QString playerPage; // "index.html" when written
+    // With the ladder's measureQuality: PSNR/SSIM per rung (and per segment), also written to
+    // `qualityReport` ("quality.json") beside the master playlist.
+    QVector<quality::RenditionQuality> quality;
+    QString qualityReport;
 
     QJsonObject toJson() const;
 };
