@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
+#include <QPalette>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -54,8 +55,8 @@ QualityChart::QualityChart(QWidget* parent) : QWidget(parent) {
     auto* charts = new QHBoxLayout;
     m_perRung = makeView(this);
     m_perSegment = makeView(this);
-    charts->addWidget(m_perRung, 1);
-    charts->addWidget(m_perSegment, 2);
+    charts->addWidget(m_perRung, 2);
+    charts->addWidget(m_perSegment, 3);
     layout->addLayout(charts);
     connect(m_rung, &QComboBox::currentIndexChanged, this, [this] { rebuildSegmentChart(); });
     setVisible(false);
@@ -111,26 +112,35 @@ void QualityChart::rebuildRungChart() {
         return;
     auto* set = new QBarSet(tr("PSNR average (dB)"));
     QStringList categories;
-    double lowest = kTopDecibels;
+    double lowest = kTopDecibels, highest = 0;
     for (const quality::RenditionQuality& r : m_rungs) {
-        *set << drawable(r.overall.psnrAverage);
-        lowest = std::min(lowest, drawable(r.overall.psnrAverage));
-        categories << tr("%1\nSSIM %2").arg(r.name).arg(r.overall.ssimAll, 0, 'f', 4);
+        const double db = drawable(r.overall.psnrAverage);
+        *set << db;
+        lowest = std::min(lowest, db);
+        highest = std::max(highest, db);
+        categories << r.name;
     }
+    set->setLabelColor(palette().color(QPalette::WindowText));
     auto* series = new QBarSeries;
     series->append(set);
     series->setLabelsVisible(true);
+    series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
     series->setLabelsFormat(QStringLiteral("@value"));
-    series->setLabelsPrecision(4);
+    series->setLabelsPrecision(3);
     chart->addSeries(series);
     auto* x = new QBarCategoryAxis;
     x->append(categories);
     chart->addAxis(x, Qt::AlignBottom);
     series->attachAxis(x);
     auto* y = new QValueAxis;
-    // Bars start below the lowest rung, so differences of a dB or two stay visible.
-    y->setRange(std::max(0.0, std::floor(lowest / 5) * 5 - 5), kTopDecibels);
-    y->setTitleText(tr("dB"));
+    // Bars start a little below the lowest rung, so differences of a dB or two stay visible;
+    // room above the highest for its label.
+    const double bottom = std::max(0.0, std::floor(lowest / 5) * 5 - 5);
+    const double top = std::ceil(highest / 5) * 5 + 5;
+    y->setRange(bottom, top);
+    y->setTickCount(int((top - bottom) / 5) + 1); // a line every 5 dB
+    y->setLabelFormat(QStringLiteral("%.0f"));
+    y->setTitleText(tr("PSNR dB"));
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
     chart->legend()->setVisible(false);
@@ -152,7 +162,7 @@ void QualityChart::rebuildSegmentChart() {
     psnr->setName(tr("PSNR (dB)"));
     auto* ssim = new QLineSeries;
     ssim->setName(tr("SSIM"));
-    double low = kTopDecibels, high = 0, lowSsim = 1;
+    double low = kTopDecibels, high = 0, lowSsim = 1, highSsim = 0;
     double end = 0;
     // One step per segment: its figure holds from its start to its end.
     for (const quality::SegmentQuality& s : r.segments) {
@@ -165,6 +175,7 @@ void QualityChart::rebuildSegmentChart() {
         low = std::min(low, db);
         high = std::max(high, db);
         lowSsim = std::min(lowSsim, s.quality.ssimAll);
+        highSsim = std::max(highSsim, s.quality.ssimAll);
         end = std::max(end, segmentEnd);
     }
     chart->addSeries(psnr);
@@ -179,7 +190,9 @@ void QualityChart::rebuildSegmentChart() {
     y->setTitleText(tr("PSNR dB"));
     chart->addAxis(y, Qt::AlignLeft);
     auto* y2 = new QValueAxis;
-    y2->setRange(std::max(0.0, std::floor(lowSsim * 100) / 100 - 0.01), 1.0);
+    // Each line gets its own axis around its own values, so both show their variation.
+    y2->setRange(std::max(0.0, std::floor(lowSsim * 100) / 100 - 0.01),
+                 std::min(1.0, std::ceil(highSsim * 100) / 100 + 0.01));
     y2->setTitleText(tr("SSIM"));
     y2->setLabelFormat(QStringLiteral("%.3f"));
     chart->addAxis(y2, Qt::AlignRight);
