@@ -201,12 +201,35 @@ private slots:
     }
 
     // The whole path: hlsforge-cli transcode --quality --json, then FFmpeg's filters on the
-    // same files.
+    // same files. TS with H.264 rungs; fMP4 with an HEVC and an AV1 rung (their decoders, and
+    // keyframes by frame count).
+    void ladderAgreesWithFfmpeg_data() {
+        QTest::addColumn<QString>("ladder");
+        QTest::addColumn<int>("rungCount");
+        QTest::newRow("ts h264") << QString() << 3;
+        QTest::newRow("fmp4 hevc av1")
+            << QStringLiteral(
+                   R"({"segmentSeconds": 1, "segmentFormat": "fmp4", "x265Preset": "ultrafast",
+                       "svtAv1Preset": 12, "audioKbps": 64,
+                       "renditions": [{"height": 240, "videoKbps": 300, "codec": "hevc"},
+                                      {"height": 144, "videoKbps": 150, "codec": "av1"}]})")
+            << 2;
+    }
     void ladderAgreesWithFfmpeg() {
-        const QString out = path(QStringLiteral("measured"));
+        QFETCH(QString, ladder);
+        QFETCH(int, rungCount);
+        QString ladderPath = m_ladder;
+        if (!ladder.isEmpty()) {
+            ladderPath = path(QStringLiteral("ladder-%1.json").arg(QTest::currentDataTag()));
+            QFile f(ladderPath);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(ladder.toUtf8());
+        }
+        const QString out =
+            path(QStringLiteral("measured-%1").arg(QTest::currentDataTag()).replace(' ', '-'));
         const ProcessResult r =
             runProcess(cliPath(), {QStringLiteral("transcode"), m_source, QStringLiteral("--out"),
-                                   out, QStringLiteral("--ladder"), m_ladder,
+                                   out, QStringLiteral("--ladder"), ladderPath,
                                    QStringLiteral("--quality"), QStringLiteral("--json")});
         QVERIFY2(r.ok(), r.err.constData());
         const QJsonObject result = QJsonDocument::fromJson(r.out).array().at(0).toObject();
@@ -224,7 +247,7 @@ private slots:
         const QJsonObject report = QJsonDocument::fromJson(file.readAll()).object();
         QCOMPARE(report, result[QStringLiteral("quality")].toObject());
         const QJsonArray rungs = report[QStringLiteral("renditions")].toArray();
-        QCOMPARE(rungs.size(), 3);
+        QCOMPARE(rungs.size(), rungCount);
 
         for (const QJsonValue& v : rungs) {
             const QJsonObject rung = v.toObject();
