@@ -6,6 +6,8 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace hlsforge::gui {
 
@@ -166,6 +168,31 @@ QString resultSummary(const TranscodeResult& r) {
                 .arg(rr.codecs.toHtmlEscaped());
     html += QStringLiteral("</table><p>%1</p>")
                 .arg(tr("Encoded in %1 s.").arg(r.elapsedSeconds, 0, 'f', 1));
+    if (!r.quality.isEmpty()) {
+        html += QStringLiteral("<h3>%1</h3>").arg(tr("Quality (%1)").arg(r.qualityReport));
+        html += QStringLiteral("<table cellpadding='2'><tr><th align='left'>%1</th>"
+                               "<th align='right'>PSNR</th><th align='right'>Y / U / V</th>"
+                               "<th align='right'>SSIM</th><th align='right'>%2</th></tr>")
+                    .arg(tr("Rendition"), tr("Lowest segment"));
+        auto db = [](double v) {
+            return std::isfinite(v) ? QString::number(v, 'f', 2) : QStringLiteral("∞");
+        };
+        for (const quality::RenditionQuality& q : r.quality) {
+            double lowest = std::numeric_limits<double>::infinity();
+            for (const quality::SegmentQuality& s : q.segments)
+                lowest = std::min(lowest, s.quality.psnrAverage);
+            html += QStringLiteral("<tr><td>%1</td><td align='right'>%2 dB</td>"
+                                   "<td align='right'>%3 / %4 / %5</td><td align='right'>%6</td>"
+                                   "<td align='right'>%7 dB</td></tr>")
+                        .arg(q.name.toHtmlEscaped(), db(q.overall.psnrAverage), db(q.overall.psnrY),
+                             db(q.overall.psnrU), db(q.overall.psnrV))
+                        .arg(q.overall.ssimAll, 0, 'f', 4)
+                        .arg(db(lowest));
+        }
+        html += QStringLiteral("</table><p>%1</p>")
+                    .arg(tr("Against the source scaled to each rung's size; the chart below "
+                            "shows each segment."));
+    }
     if (!r.conversions.isEmpty()) {
         html += QStringLiteral("<h3>%1</h3><ul>").arg(tr("Conversions"));
         for (const QString& line : r.conversions)

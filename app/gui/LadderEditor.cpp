@@ -199,6 +199,13 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     playerRow->addWidget(m_playerPage);
     playerRow->addWidget(m_playerScripts, 1);
     form->addRow(tr("Player:"), playerRow);
+    m_measureQuality = new QCheckBox(tr("Measure PSNR and SSIM of every rung"), this);
+    m_measureQuality->setObjectName(QStringLiteral("measureQuality"));
+    m_measureQuality->setToolTip(
+        tr("Compares each rung with the source scaled to its size, overall and per segment, "
+           "from frames the encode already has; writes quality.json beside master.m3u8 and "
+           "shows a chart in the details"));
+    form->addRow(tr("&Quality:"), m_measureQuality);
     layout->addLayout(form);
 
     m_referenceLabel = new QLabel(this);
@@ -261,6 +268,10 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     connect(m_playerPage, &QCheckBox::toggled, this, [this](bool enabled) {
         if (!m_syncing)
             m_model->setPlayerPage(enabled);
+    });
+    connect(m_measureQuality, &QCheckBox::toggled, this, [this](bool enabled) {
+        if (!m_syncing)
+            m_model->setMeasureQuality(enabled);
     });
     connect(m_playerScripts, &QComboBox::activated, this, [this](int index) {
         if (!m_syncing)
@@ -382,6 +393,7 @@ void LadderEditor::syncFieldsFromModel() {
     m_playerPage->setChecked(l.playerPage);
     m_playerScripts->setCurrentIndex(std::max(0, m_playerScripts->findData(l.playerScripts)));
     m_playerScripts->setEnabled(l.playerPage);
+    m_measureQuality->setChecked(l.measureQuality);
     m_syncing = wasSyncing;
 }
 

@@ -83,6 +83,7 @@ private:
     QCheckBox* m_progressive;
     QComboBox* m_progressiveRung;
     QCheckBox* m_playerPage;
+    QCheckBox* m_measureQuality;
     QComboBox* m_playerScripts;
     QLabel* m_referenceLabel;
     QLabel* m_validationLabel;

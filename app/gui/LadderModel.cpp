@@ -241,6 +241,13 @@ void LadderModel::setPlayerPage(bool enabled) {
     changed();
 }
 
+void LadderModel::setMeasureQuality(bool enabled) {
+    if (m_ladder.measureQuality == enabled)
+        return;
+    m_ladder.measureQuality = enabled;
+    changed();
+}
+
 void LadderModel::setPlayerScripts(const QString& scripts) {
     if (m_ladder.playerScripts == scripts)
         return;

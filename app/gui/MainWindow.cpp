@@ -7,6 +7,7 @@
 #include "NotificationBar.h"
 #include "OpenOrCopy.h"
 #include "ProgressDelegate.h"
+#include "QualityChart.h"
 #include "QueueController.h"
 #include "QueueModel.h"
 
@@ -46,6 +47,7 @@
 #include <QSet>
 #include <QSettings>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -433,9 +435,14 @@ void MainWindow::createDocks() {
     m_details->setOpenLinks(false);
     m_details->setPlaceholderText(
         tr("Select a file to see what the probe found, its ladder, warnings and log."));
+    m_qualityChart = new QualityChart(this);
+    auto* detailsSplit = new QSplitter(Qt::Vertical, this);
+    detailsSplit->addWidget(m_details);
+    detailsSplit->addWidget(m_qualityChart);
+    detailsSplit->setStretchFactor(0, 1);
     auto* detailsDock = new QDockWidget(tr("Details and log"), this);
     detailsDock->setObjectName(QStringLiteral("detailsDock"));
-    detailsDock->setWidget(m_details);
+    detailsDock->setWidget(detailsSplit);
     addDockWidget(Qt::BottomDockWidgetArea, detailsDock);
 
     m_loadLadder = new QAction(icon("open"), tr("&Load ladder…"), this);
@@ -1115,6 +1122,7 @@ void MainWindow::updateDetails(bool force) {
     if (!item) {
         m_detailsId = 0;
         m_details->clear();
+        m_qualityChart->setQuality({});
         return;
     }
     // Progress ticks do not change this pane; rebuilding it would reset its scroll position.
@@ -1126,6 +1134,16 @@ void MainWindow::updateDetails(bool force) {
     m_detailsState = int(item->state);
     const int scroll = m_details->verticalScrollBar() ? m_details->verticalScrollBar()->value() : 0;
     m_details->setHtml(jobDetailsHtml(*item, m_model->ladderFor(*item)));
+    // The figures of this run, or of a finished ladder opened from disk (its quality.json).
+    QVector<quality::RenditionQuality> measured;
+    if (item->result && item->result->status.isOk())
+        measured = item->result->quality;
+    else if (item->openedLadder)
+        if (auto report =
+                quality::loadQualityReport(item->outputDir + QStringLiteral("/quality.json"));
+            report.isOk())
+            measured = report.value();
+    m_qualityChart->setQuality(measured);
     if (!force)
         m_details->verticalScrollBar()->setValue(scroll);
 }

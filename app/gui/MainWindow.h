@@ -117,6 +117,7 @@ private:
     QTableView* m_queueView;
     LadderEditor* m_ladderEditor;
     QTextBrowser* m_details;
+    class QualityChart* m_qualityChart; // under the details, when the ladder was measured
     QLabel* m_statusCounts;
     QProgressBar* m_overallProgress;
     QToolButton* m_outputButton;

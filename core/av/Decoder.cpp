@@ -5,32 +5,47 @@
 namespace hlsforge::av {
 
 Status Decoder::open(AVStream* stream, const QString& path, int threads) {
+    Status s = openParameters(stream->codecpar, stream->time_base, path, threads);
+    if (s.isOk())
+        m_stream = stream;
+    return s;
+}
+
+Status Decoder::openParameters(const AVCodecParameters* parameters, AVRational packetTimeBase,
+                               const QString& what, int threads) {
     m_context.reset();
     m_stream = nullptr;
     m_draining = false;
     m_packetsSent = 0;
-    const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
+    const AVCodec* codec = avcodec_find_decoder(parameters->codec_id);
     if (!codec)
         return Status::error(
             Status::Code::InvalidInput,
             QStringLiteral("%1: no decoder for %2")
-                .arg(path, QString::fromUtf8(avcodec_get_name(stream->codecpar->codec_id))));
+                .arg(what, QString::fromUtf8(avcodec_get_name(parameters->codec_id))));
     CodecContextPtr context(avcodec_alloc_context3(codec));
     if (!context)
         return Status::error(Status::Code::Internal, QStringLiteral("out of memory"));
-    int rc = avcodec_parameters_to_context(context.get(), stream->codecpar);
+    int rc = avcodec_parameters_to_context(context.get(), parameters);
     if (rc >= 0) {
-        context->pkt_timebase = stream->time_base;
+        context->pkt_timebase = packetTimeBase;
         context->thread_count = threads;
         rc = avcodec_open2(context.get(), codec, nullptr);
     }
     if (rc < 0)
         return Status::error(Status::Code::InvalidInput,
                              QStringLiteral("%1: cannot decode %2 (%3)")
-                                 .arg(path, QString::fromUtf8(codec->name), errorString(rc)));
+                                 .arg(what, QString::fromUtf8(codec->name), errorString(rc)));
     m_context = std::move(context);
-    m_stream = stream;
     return Status::ok();
+}
+
+int Decoder::sendPacket(const AVPacket* packet) {
+    return avcodec_send_packet(m_context.get(), packet);
+}
+
+int Decoder::receiveFrame(AVFrame* frame) {
+    return avcodec_receive_frame(m_context.get(), frame);
 }
 
 int Decoder::nextFrame(InputFile& input, AVFrame* frame, int* packetBudget) {

@@ -1,6 +1,8 @@
 #pragma once
 // Decoder: a libavcodec decoder for one stream of an InputFile, opened the same way for probe,
 // thumbnails and the transcode (packet time base set, so frames carry usable timestamps).
+// It can also be fed packets directly (openParameters + send/receive): the quality meter
+// decodes a rung's own encoded packets that way, without any file.
 
 #include "av/InputFile.h"
 #include "util/FfmpegPtr.h"
@@ -15,6 +17,9 @@ public:
     // threads: 0 lets FFmpeg choose (the transcode), a small number keeps a quick look cheap.
     // Errors name the file and the codec ("clip.mkv: no decoder for vp6").
     Status open(AVStream* stream, const QString& path, int threads);
+    // A decoder for packets from elsewhere (an encoder's output): `what` names them in errors.
+    Status openParameters(const AVCodecParameters* parameters, AVRational packetTimeBase,
+                          const QString& what, int threads);
 
     bool isOpen() const { return m_context != nullptr; }
     AVCodecContext* context() const { return m_context.get(); }
@@ -24,6 +29,9 @@ public:
     // skipped, damaged ones too, as players do). At the end of the input, or once *packetBudget
     // packets have been read, the decoder is drained; then AVERROR_EOF.
     int nextFrame(InputFile& input, AVFrame* frame, int* packetBudget);
+    // Fed directly (after openParameters): libavcodec's send/receive. A null packet drains.
+    int sendPacket(const AVPacket* packet);
+    int receiveFrame(AVFrame* frame);
     // For a seek: forgets buffered frames and any drain.
     void flush();
     // Packets of this stream sent to the decoder since open() or flush().

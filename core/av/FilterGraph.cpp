@@ -52,24 +52,46 @@ void appendFilter(std::string* chain, const std::string& filter) {
     *chain += filter;
 }
 
-Status FilterGraph::initVideo(const AVFrame* sample, AVRational timeBase, AVRational frameRate,
-                              const std::string& filters, int threads, int sinkCount) {
-    m_graph.reset(avfilter_graph_alloc());
-    if (!m_graph)
-        return graphError(QStringLiteral("out of memory"), AVERROR(ENOMEM));
-    m_graph->nb_threads = threads;
-    AVRational sar = sample->sample_aspect_ratio;
+namespace {
+std::string videoSourceArgs(const VideoSource& source) {
+    AVRational sar = source.sample->sample_aspect_ratio;
     if (sar.num <= 0 || sar.den <= 0)
         sar = AVRational{1, 1};
     char args[512];
     snprintf(args, sizeof args,
              "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=%d/%d:frame_rate=%d/%d",
-             sample->width, sample->height, sample->format, timeBase.num, timeBase.den, sar.num,
-             sar.den, frameRate.num, frameRate.den > 0 ? frameRate.den : 1);
-    int rc = avfilter_graph_create_filter(&m_source, avfilter_get_by_name("buffer"), "in", args,
-                                          nullptr, m_graph.get());
-    if (rc < 0)
-        return graphError(QStringLiteral("cannot create video source"), rc);
+             source.sample->width, source.sample->height, source.sample->format,
+             source.timeBase.num, source.timeBase.den, sar.num, sar.den, source.frameRate.num,
+             source.frameRate.den > 0 ? source.frameRate.den : 1);
+    return args;
+}
+} // namespace
+
+Status FilterGraph::initVideo(const AVFrame* sample, AVRational timeBase, AVRational frameRate,
+                              const std::string& filters, int threads, int sinkCount) {
+    return initVideoSources({VideoSource{sample, timeBase, frameRate}}, filters, threads,
+                            sinkCount);
+}
+
+Status FilterGraph::initVideoSources(const std::vector<VideoSource>& sources,
+                                     const std::string& filters, int threads, int sinkCount) {
+    m_sources.clear();
+    m_graph.reset(avfilter_graph_alloc());
+    if (!m_graph)
+        return graphError(QStringLiteral("out of memory"), AVERROR(ENOMEM));
+    m_graph->nb_threads = threads;
+    for (size_t i = 0; i < sources.size(); ++i) {
+        const std::string name = sources.size() == 1 ? "in" : "in" + std::to_string(i);
+        AVFilterContext* source = nullptr;
+        const int rc = avfilter_graph_create_filter(
+            &source, avfilter_get_by_name("buffer"), name.c_str(),
+            videoSourceArgs(sources[i]).c_str(), nullptr, m_graph.get());
+        if (rc < 0) {
+            m_sources.clear();
+            return graphError(QStringLiteral("cannot create video source"), rc);
+        }
+        m_sources.push_back(source);
+    }
     return finish(filters, "buffersink", sinkCount);
 }
 
@@ -90,10 +112,13 @@ Status FilterGraph::initAudio(const AVCodecContext* decoder, AVRational timeBase
     snprintf(args, sizeof args, "time_base=%d/%d:sample_rate=%d:sample_fmt=%s:channel_layout=%s",
              timeBase.num, timeBase.den, decoder->sample_rate,
              av_get_sample_fmt_name(decoder->sample_fmt), layoutName);
-    int rc = avfilter_graph_create_filter(&m_source, avfilter_get_by_name("abuffer"), "in", args,
+    m_sources.clear();
+    AVFilterContext* source = nullptr;
+    int rc = avfilter_graph_create_filter(&source, avfilter_get_by_name("abuffer"), "in", args,
                                           nullptr, m_graph.get());
     if (rc < 0)
         return graphError(QStringLiteral("cannot create audio source"), rc);
+    m_sources.push_back(source);
     Status status = finish(filters, "abuffersink", 1);
     if (status.isOk() && outputFrameSamples > 0)
         av_buffersink_set_frame_size(m_sinks[0], outputFrameSamples);
@@ -111,7 +136,11 @@ Status FilterGraph::finish(const std::string& filters, const char* sinkFilter, i
             return graphError(QStringLiteral("cannot create sink"), rc);
         inputs = inOut(name.c_str(), m_sinks[i], std::move(inputs));
     }
-    FilterInOutPtr outputs = inOut("in", m_source, nullptr);
+    FilterInOutPtr outputs; // the description's open inputs, which our sources feed
+    for (int i = int(m_sources.size()) - 1; i >= 0; --i) {
+        const std::string name = m_sources.size() == 1 ? "in" : "in" + std::to_string(i);
+        outputs = inOut(name.c_str(), m_sources[i], std::move(outputs));
+    }
     if (!inputs || !outputs)
         return graphError(QStringLiteral("out of memory"), AVERROR(ENOMEM));
     // The parser consumes what it links and hands back what it leaves open.
@@ -120,19 +149,23 @@ Status FilterGraph::finish(const std::string& filters, const char* sinkFilter, i
     int rc = avfilter_graph_parse_ptr(m_graph.get(), filters.c_str(), &in, &out, nullptr);
     inputs.reset(in);
     outputs.reset(out);
-    if (rc < 0)
+    if (rc < 0) {
+        m_sources.clear();
         return graphError(
             QStringLiteral("cannot parse \"%1\"").arg(QString::fromStdString(filters)), rc);
+    }
     rc = avfilter_graph_config(m_graph.get(), nullptr);
-    if (rc < 0)
+    if (rc < 0) {
+        m_sources.clear(); // not ready: a half-built graph must not be fed
         return graphError(
             QStringLiteral("cannot configure \"%1\"").arg(QString::fromStdString(filters)), rc);
+    }
     return Status::ok();
 }
 
-Status FilterGraph::push(const AVFrame* frame) {
+Status FilterGraph::push(const AVFrame* frame, int source) {
     // With KEEP_REF the source takes a new reference and leaves `frame` as it is.
-    const int rc = av_buffersrc_add_frame_flags(m_source, const_cast<AVFrame*>(frame),
+    const int rc = av_buffersrc_add_frame_flags(m_sources[source], const_cast<AVFrame*>(frame),
                                                 AV_BUFFERSRC_FLAG_KEEP_REF);
     if (rc < 0)
         return graphError(QStringLiteral("cannot feed frame"), rc);
@@ -140,9 +173,11 @@ Status FilterGraph::push(const AVFrame* frame) {
 }
 
 Status FilterGraph::close(int64_t eofPts) {
-    const int rc = av_buffersrc_close(m_source, eofPts, AV_BUFFERSRC_FLAG_PUSH);
-    if (rc < 0)
-        return graphError(QStringLiteral("cannot close"), rc);
+    for (AVFilterContext* source : m_sources) {
+        const int rc = av_buffersrc_close(source, eofPts, AV_BUFFERSRC_FLAG_PUSH);
+        if (rc < 0)
+            return graphError(QStringLiteral("cannot close"), rc);
+    }
     return Status::ok();
 }
 

@@ -240,6 +240,8 @@ QJsonObject Ladder::toJson() const {
         root[QStringLiteral("playerScripts")] = playerScripts;
     if (toneMap != QLatin1String("auto"))
         root[QStringLiteral("toneMap")] = toneMap;
+    if (measureQuality)
+        root[QStringLiteral("measureQuality")] = true;
     return root;
 }
 
@@ -251,7 +253,7 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
         QStringLiteral("description"),    QStringLiteral("progressive"),
         QStringLiteral("playerPage"),     QStringLiteral("playerScripts"),
         QStringLiteral("toneMap"),        QStringLiteral("x265Preset"),
-        QStringLiteral("svtAv1Preset")};
+        QStringLiteral("svtAv1Preset"),   QStringLiteral("measureQuality")};
     static const QSet<QString> knownRung = {QStringLiteral("name"), QStringLiteral("height"),
                                             QStringLiteral("videoKbps"), QStringLiteral("maxKbps"),
                                             QStringLiteral("codec")};
@@ -317,6 +319,13 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
         if (!json.value(QStringLiteral("toneMap")).isString())
             return fieldError(QStringLiteral("toneMap"), QStringLiteral("must be a string"));
         ladder.toneMap = json.value(QStringLiteral("toneMap")).toString();
+    }
+
+    if (json.contains(QStringLiteral("measureQuality"))) {
+        if (!json.value(QStringLiteral("measureQuality")).isBool())
+            return fieldError(QStringLiteral("measureQuality"),
+                              QStringLiteral("must be true or false"));
+        ladder.measureQuality = json.value(QStringLiteral("measureQuality")).toBool();
     }
 
     const QJsonValue rungsValue = json.value(QStringLiteral("renditions"));

@@ -67,6 +67,9 @@ struct Ladder {
     // HDR (HLG/PQ) to SDR: "auto" (HLG: fast, PQ: mobius), "fast", "mobius" or "hable"
     // (see transcode/ColourPipeline.h).
     QString toneMap = QStringLiteral("auto");
+    // PSNR and SSIM of every rung against the source scaled to its size, overall and per
+    // segment (core/quality), written to quality.json beside the master playlist.
+    bool measureQuality = false;
 
     bool hasCodec(VideoCodec codec) const;
 

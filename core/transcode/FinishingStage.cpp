@@ -5,6 +5,7 @@
 #include "playlist/MediaPlaylist.h"
 #include "probe/Thumbnail.h"
 
+#include <QJsonDocument>
 #include <QSaveFile>
 
 namespace hlsforge {
@@ -14,7 +15,8 @@ namespace {
 // Reads one rung back: its segments measured, its I-frame playlist written. *playlistVersion
 // gets the media playlist's EXT-X-VERSION (the master's must be at least as high).
 StatusOr<RenditionResult> measureRung(const ResolvedRendition& rung, const EncodedLadder& ladder,
-                                      const TranscodeRequest& request, int* playlistVersion) {
+                                      const TranscodeRequest& request, int* playlistVersion,
+                                      QVector<MediaSegment>* segments) {
     const QString dir = ladder.directory + QLatin1Char('/') + rung.name;
     StatusOr<MediaPlaylist> playlist = MediaPlaylist::load(dir + QStringLiteral("/index.m3u8"));
     if (!playlist.isOk())
@@ -54,7 +56,43 @@ StatusOr<RenditionResult> measureRung(const ResolvedRendition& rung, const Encod
     r.iframePlaylist = rung.name + QStringLiteral("/iframes.m3u8");
     r.iframeBandwidth = iframes->peakBitsPerSecond;
     *playlistVersion = playlist->version;
+    *segments = playlist->segments;
     return r;
+}
+
+// One rung's figures, overall and per segment of its media playlist: a frame belongs to the
+// segment whose start (the sum of the EXTINF before it) it is at or after, within half a frame
+// (segments start on keyframes, so frames and starts coincide but for rounding).
+quality::RenditionQuality rungQuality(const ResolvedRendition& rung,
+                                      const std::vector<quality::FrameQuality>& frames,
+                                      const QVector<MediaSegment>& segments, AVRational frameRate) {
+    quality::RenditionQuality q;
+    q.name = rung.name;
+    q.width = rung.width;
+    q.height = rung.height;
+    q.overall = quality::summarize(frames);
+    std::vector<double> starts;
+    for (const MediaSegment& segment : segments)
+        starts.push_back(segment.startSeconds);
+    const double halfFrameSeconds = frameRate.num > 0 ? 0.5 / av_q2d(frameRate) : 0.01;
+    const std::vector<quality::QualitySummary> runs =
+        quality::summarizeRuns(frames, starts, halfFrameSeconds);
+    for (int i = 0; i < segments.size(); ++i)
+        q.segments.append(quality::SegmentQuality{segments[i].startSeconds,
+                                                  segments[i].durationSeconds, runs[i]});
+    return q;
+}
+
+Status writeQualityReport(const QString& directory, TranscodeResult* result) {
+    QSaveFile file(directory + QStringLiteral("/quality.json"));
+    const QByteArray json =
+        QJsonDocument(quality::qualityReportJson(result->quality)).toJson(QJsonDocument::Indented);
+    if (!file.open(QIODevice::WriteOnly) || file.write(json) < 0 || !file.commit())
+        return Status::error(
+            Status::Code::IoError,
+            QStringLiteral("%1: cannot write (%2)").arg(file.fileName(), file.errorString()));
+    result->qualityReport = QStringLiteral("quality.json");
+    return Status::ok();
 }
 
 void addToMaster(const RenditionResult& r, MasterPlaylist* master) {
@@ -109,9 +147,13 @@ Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
     const double target = request.ladder.segmentSeconds;
     for (const ResolvedRendition& rung : ladder.rungs) {
         int version = 0;
-        StatusOr<RenditionResult> r = measureRung(rung, ladder, request, &version);
+        QVector<MediaSegment> segments;
+        StatusOr<RenditionResult> r = measureRung(rung, ladder, request, &version, &segments);
         if (!r.isOk())
             return r.status();
+        if (request.ladder.measureQuality)
+            result->quality.append(rungQuality(rung, ladder.qualityFrames.value(rung.name),
+                                               segments, ladder.frameRate));
         if (r->maxSegmentSeconds > target + 0.5)
             result->warnings << QStringLiteral(
                                     "rendition %1: a segment lasts %2 s, more than %3 s + 0.5 s")
@@ -121,6 +163,11 @@ Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
         result->renditions.append(r.value());
         master.version = std::max(master.version, version);
         addToMaster(r.value(), &master);
+    }
+    if (request.ladder.measureQuality) {
+        Status s = writeQualityReport(ladder.directory, result);
+        if (!s.isOk())
+            return s;
     }
     writePoster(ladder, result);
     // The master playlist is the last playlist written: it names only what exists.

@@ -6,6 +6,7 @@
 // Everything goes into the staging folder; the Transcoder moves it into place.
 
 #include "ladder/Ladder.h"
+#include "quality/QualityMeter.h"
 #include "transcode/FinishingStep.h"
 #include "util/FfmpegPtr.h"
 
@@ -25,9 +26,12 @@ struct EncodedLadder {
     AVRational frameRate{30, 1};
     std::vector<av::FramePtr> posterCandidates; // upright frames of the normalised video
     AVRational posterTimeBase{1, 30};
+    // With measureQuality: rung name -> its per-frame figures, seconds from its first frame.
+    QHash<QString, std::vector<quality::FrameQuality>> qualityFrames;
 };
 
-// Fills result->renditions, poster and warnings; the steps may add more.
+// Fills result->renditions, poster, quality and warnings; the steps may add more. With
+// measureQuality, quality.json (per rung: overall and per segment) is written beside the master.
 Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
                     const std::vector<std::shared_ptr<FinishingStep>>& steps,
                     TranscodeResult* result);

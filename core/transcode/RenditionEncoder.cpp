@@ -214,6 +214,11 @@ Status RenditionEncoder::open() {
     if (rc < 0)
         return ioStatus(encodeError(rung, QStringLiteral("cannot start the HLS muxer"), rc));
     m_headerWritten = true;
+    if (c.measureQuality) {
+        Status measuring = m_quality.open(enc, rung, c.qualityThreads);
+        if (!measuring.isOk())
+            return measuring;
+    }
     if (!c.progressivePath.isEmpty())
         return openProgressive();
     return Status::ok();
@@ -300,6 +305,11 @@ Status RenditionEncoder::encode(AVFrame* frame) {
             frame->pict_type = AV_PICTURE_TYPE_NONE;
         }
     }
+    if (frame && m_quality.isOpen()) {
+        Status kept = m_quality.addReference(frame);
+        if (!kept.isOk())
+            return kept;
+    }
     int rc = avcodec_send_frame(enc, frame);
     if (rc < 0)
         return encodeError(m_config.rung.name, QStringLiteral("encoder refused a frame"), rc);
@@ -322,6 +332,11 @@ Status RenditionEncoder::writeVideoPacket(AVPacket* packet) {
     if (endSeconds > secondsEncoded.load())
         secondsEncoded.store(endSeconds);
     framesEncoded.fetch_add(1);
+    if (m_quality.isOpen()) { // before the muxer rescales the packet to its own time base
+        Status measured = m_quality.addPacket(packet);
+        if (!measured.isOk())
+            return measured;
+    }
     Status copied = writeProgressive(packet, tb, 0);
     if (!copied.isOk())
         return copied;
@@ -359,6 +374,8 @@ Status RenditionEncoder::finish() {
             return s;
     }
     Status s = encode(nullptr);
+    if (s.isOk())
+        s = m_quality.finish();
     if (!s.isOk())
         return s;
     int rc = av_write_trailer(m_muxer.get());

@@ -7,6 +7,7 @@
 #include "av/FilterGraph.h"
 #include "ladder/Ladder.h"
 #include "transcode/BoundedQueue.h"
+#include "transcode/QualityTap.h"
 #include "util/FfmpegLog.h"
 #include "util/FfmpegPtr.h"
 #include "util/Status.h"
@@ -44,6 +45,9 @@ struct RenditionConfig {
     int x264Threads = 0;                          // 0: libx264 decides
     // Also mux the same packets into a progressive MP4 here (moov first); empty: none.
     QString progressivePath;
+    // PSNR/SSIM of this rung against its own encoder input (QualityTap.h).
+    bool measureQuality = false;
+    int qualityThreads = 1; // libavfilter threads for psnr/ssim
 };
 
 class RenditionEncoder {
@@ -67,6 +71,9 @@ public:
     const RenditionConfig& config() const { return m_config; }
     QString codecString() const { return m_codecString; }
     QString playlistPath() const;
+    // With measureQuality, once the thread has finished well: one record per frame.
+    std::vector<quality::FrameQuality> takeQualityFrames() { return m_quality.takeFrames(); }
+    int64_t unmatchedQualityFrames() const { return m_quality.unmatchedFrames(); }
 
     // Progress, read from other threads.
     std::atomic<int64_t> framesEncoded{0};
@@ -103,6 +110,7 @@ private:
     AVStream* m_audioStream = nullptr;
     AVRational m_audioTimeBase{1, 48000};
     av::FilterGraph m_scaler;
+    QualityTap m_quality; // open only with measureQuality
     av::FramePtr m_scaled = av::makeFrame();
     av::PacketPtr m_packet = av::makePacket();
     int64_t m_lastGopIndex = -1;

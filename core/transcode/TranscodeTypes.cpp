@@ -21,6 +21,10 @@ QJsonObject TranscodeResult::toJson() const {
         root[QStringLiteral("poster")] = poster;
     if (!playerPage.isEmpty())
         root[QStringLiteral("playerPage")] = playerPage;
+    if (!qualityReport.isEmpty()) {
+        root[QStringLiteral("qualityReport")] = qualityReport;
+        root[QStringLiteral("quality")] = quality::qualityReportJson(quality);
+    }
     root[QStringLiteral("elapsedSeconds")] = elapsedSeconds;
     root[QStringLiteral("sourceDurationSeconds")] = source.durationSeconds;
     root[QStringLiteral("decodedVideoFrames")] = double(decodedVideoFrames);

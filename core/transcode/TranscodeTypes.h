@@ -3,6 +3,7 @@
 
 #include "ladder/Ladder.h"
 #include "probe/MediaProbe.h"
+#include "quality/QualityMeter.h"
 #include "util/Status.h"
 
 #include <QMetaType>
@@ -69,6 +70,10 @@ struct TranscodeResult {
     QString progressiveRung;
     QString poster;     // "poster.jpg" when written
     QString playerPage; // "index.html" when written
+    // With the ladder's measureQuality: PSNR/SSIM per rung (and per segment), also written to
+    // `qualityReport` ("quality.json") beside the master playlist.
+    QVector<quality::RenditionQuality> quality;
+    QString qualityReport;
 
     QJsonObject toJson() const;
 };

@@ -37,6 +37,7 @@ private:
     Status finish();
     static int encoderThreads(const ResolvedRendition& rung,
                               const QVector<ResolvedRendition>& ladder);
+    void takeQualityFrames();
     void tick(bool force = false);
     bool cancelled() const { return m_cancel && m_cancel->load(); }
     Status firstRenditionError() const;
@@ -57,6 +58,7 @@ private:
     std::unique_ptr<InputStage> m_inputStage;
     std::vector<std::unique_ptr<RenditionEncoder>> m_encoders;
     QHash<QString, QString> m_codecStrings; // rung name -> CODECS, with ",mp4a.40.2" when audio
+    QHash<QString, std::vector<quality::FrameQuality>> m_qualityFrames; // rung name -> frames
     QElapsedTimer m_clock;
     qint64 m_lastTickMs = -1000;
     TranscodeProgress m_progress;
@@ -144,6 +146,8 @@ TranscodeResult Pipeline::run() {
     if (status.isOk()) {
         m_progress.stage = QStringLiteral("finishing");
         tick(true);
+        if (m_request.ladder.measureQuality)
+            takeQualityFrames();
         m_encoders.clear(); // frees muxers: every file is closed before we read it back
         status = finish();
     }
@@ -167,6 +171,8 @@ TranscodeResult Pipeline::run() {
                 status.detail());
         m_staging.discard();
         m_result.renditions.clear();
+        m_result.quality.clear();
+        m_result.qualityReport.clear();
         if (status.isCancelled())
             status = Status::cancelled(QStringLiteral("%1: cancelled").arg(m_request.inputPath));
     }
@@ -320,6 +326,7 @@ Status Pipeline::openRungs() {
         config.frameRate = frameRate;
         config.frameTimeBase = av_inv_q(frameRate);
         config.audioEncoder = audioEncoder;
+        config.measureQuality = m_request.ladder.measureQuality;
         config.x264Threads = encoderThreads(rung, m_rungs);
         if (&rung - m_rungs.constData() == progressiveIndex)
             config.progressivePath = m_staging.path() + QLatin1Char('/') + m_result.progressiveMp4;
@@ -355,6 +362,19 @@ int Pipeline::encoderThreads(const ResolvedRendition& rung,
     return std::clamp(int(std::lround(share * cores * factor)), 1, 16);
 }
 
+// Each rung's per-frame figures, kept for the finishing stage (which knows the segments).
+void Pipeline::takeQualityFrames() {
+    for (const auto& e : m_encoders) {
+        const QString& name = e->config().rung.name;
+        m_qualityFrames[name] = e->takeQualityFrames();
+        if (e->unmatchedQualityFrames() > 0)
+            m_result.warnings << QStringLiteral("rendition %1: %2 frames could not be paired with "
+                                                "their decoded output and are not measured")
+                                     .arg(name)
+                                     .arg(e->unmatchedQualityFrames());
+    }
+}
+
 Status Pipeline::finish() {
     EncodedLadder ladder;
     ladder.directory = m_staging.path();
@@ -363,6 +383,7 @@ Status Pipeline::finish() {
     ladder.frameRate = m_inputStage->frameRate();
     ladder.posterCandidates = m_inputStage->takePosterCandidates();
     ladder.posterTimeBase = m_inputStage->videoTimeBase();
+    ladder.qualityFrames = std::move(m_qualityFrames);
     return finishLadder(ladder, m_request, m_steps, &m_result);
 }
 

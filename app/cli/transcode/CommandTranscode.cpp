@@ -18,6 +18,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <optional>
 
@@ -72,6 +73,26 @@ QJsonObject checkFinishedLadder(const QString& ladderDir, ProgressStyle style) {
     return report->toJson();
 }
 
+// With --quality: one line per rung, e.g. "  720p  1280x720  PSNR 41.27 dB  SSIM 0.9861".
+void printQualitySummary(const TranscodeResult& r) {
+    if (r.qualityReport.isEmpty())
+        return;
+    printOut(QStringLiteral("quality (against the source scaled to each rung; %1):\n")
+                 .arg(QDir(r.outputDir).filePath(r.qualityReport)));
+    for (const quality::RenditionQuality& q : r.quality) {
+        const QString psnr = std::isfinite(q.overall.psnrAverage)
+                                 ? QStringLiteral("%1 dB").arg(q.overall.psnrAverage, 0, 'f', 2)
+                                 : QStringLiteral("inf (identical)");
+        printOut(QStringLiteral("  %1  %2x%3  PSNR %4  SSIM %5  (%6 segments)\n")
+                     .arg(q.name, -8)
+                     .arg(q.width)
+                     .arg(q.height)
+                     .arg(psnr)
+                     .arg(q.overall.ssimAll, 0, 'f', 4)
+                     .arg(q.segments.size()));
+    }
+}
+
 // One TranscodeJob per input, run by the shared JobRunner; the summary is this command's.
 int runBatch(const Options& options, const Ladder& ladder) {
     JobRunner runner(options.progress, options.jobs);
@@ -105,6 +126,8 @@ int runBatch(const Options& options, const Ladder& ladder) {
                              .arg(r.inputPath, r.masterPlaylist)
                              .arg(r.renditions.size())
                              .arg(r.elapsedSeconds, 0, 'f', 1));
+            if (!options.json)
+                printQualitySummary(r);
             if (options.check)
                 result.insert(QStringLiteral("check"),
                               checkFinishedLadder(r.outputDir, options.progress));
@@ -185,6 +208,11 @@ int runTranscode(const QStringList& args) {
         cl.addOption(QStringLiteral("progressive-rung"), QStringLiteral("NAME"),
                      QStringLiteral("the rung of that MP4 (e.g. 360p); implies --progressive"),
                      QStringLiteral("the ladder's, else the highest rung at or below 720p"));
+    const QCommandLineOption qualityOption = cl.addFlag(
+        QStringLiteral("quality"),
+        QStringLiteral("measure PSNR and SSIM of every rung against the source scaled to its "
+                       "size, overall and per segment (DIR/quality.json, a summary here); the "
+                       "ladder's \"measureQuality\""));
     const QCommandLineOption noPlayerOption =
         cl.addFlag(QStringLiteral("no-player"), QStringLiteral("no index.html web player page"));
     const QCommandLineOption playerScriptsOption = cl.addOption(
@@ -280,6 +308,8 @@ int runTranscode(const QStringList& args) {
                                          .arg(input));
         }
     }
+    if (cl.isSet(qualityOption))
+        l.measureQuality = true;
     if (cl.isSet(noPlayerOption))
         l.playerPage = false;
     if (cl.isSet(playerScriptsOption))
@@ -294,7 +324,7 @@ CliRegistration registration{
     {QStringLiteral("transcode"),
      QStringLiteral(
          "transcode FILE... --out DIR [--ladder PRESET|FILE.json] [--segments FORMAT] [--jobs N] "
-         "[--progressive] [--progressive-rung NAME] ..."),
+         "[--progressive] [--progressive-rung NAME] [--quality] ..."),
      QStringLiteral("Make an adaptive HLS ladder from each input"), runTranscode, 10}};
 
 } // namespace
