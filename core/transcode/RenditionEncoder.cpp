@@ -200,6 +200,18 @@ Status RenditionEncoder::open() {
     const QString segmentPattern = single ? QStringLiteral("%1/stream.%2").arg(c.directory, ext)
                                           : QStringLiteral("%1/seg_%05d.%2").arg(c.directory, ext);
     AVDictionary* options = nullptr;
+    if (fmp4) {
+        // Every codec's first frame presents at 0, whatever its encoder's reorder delay. By
+        // default libavformat shifts a muxer's timestamps until the first DTS is 0, and the
+        // shift depends on the rung's encoder: x264/x265 with B-frames start at DTS -2 frames
+        // (first frame at 0.080 s at 25 fps), SVT-AV1 has no reorder delay and only AAC's
+        // priming moved it (0.021 s) - segment starts 2 frames apart across codecs (the
+        // checker's segments-aligned). Left unshifted, the HLS muxer's MP4 muxer writes an
+        // edit list per track instead (video: starts at PTS 0; audio: skips the priming); a
+        // player that ignored edit lists would see the same 0.080 s start as before.
+        // TS keeps libavformat's shift: a TS ladder is all H.264 with one x264 preset.
+        av_dict_set(&options, "avoid_negative_ts", "disabled", 0);
+    }
     av_dict_set(&options, "hls_time", QByteArray::number(c.segmentSeconds, 'f', 3).constData(), 0);
     av_dict_set(&options, "hls_playlist_type", "vod", 0);
     av_dict_set(&options, "hls_list_size", "0", 0);
