@@ -163,6 +163,8 @@ Status RenditionEncoder::open() {
     settings.x265Preset = c.x265Preset;
     settings.svtAv1Preset = c.svtAv1Preset;
     settings.threads = c.x264Threads;
+    settings.hdrRange = c.hdrRange;
+    settings.hdrMetadata = c.hdrMetadata;
     StatusOr<OpenedVideoEncoder> opened = openVideoEncoder(settings);
     if (!opened.isOk())
         return opened.status();
@@ -278,9 +280,11 @@ void RenditionEncoder::run() {
 
 Status RenditionEncoder::handleFrame(AVFrame* frame) {
     if (!m_scaler.isReady()) {
+        // HDR rungs scale the 10-bit stream and stay 10-bit.
         char filters[256];
-        snprintf(filters, sizeof filters, "scale=%d:%d:flags=bicubic,format=yuv420p,setsar=1",
-                 m_config.rung.width, m_config.rung.height);
+        snprintf(filters, sizeof filters, "scale=%d:%d:flags=bicubic,format=%s,setsar=1",
+                 m_config.rung.width, m_config.rung.height,
+                 m_config.hdrRange.isEmpty() ? "yuv420p" : "yuv420p10le");
         Status s =
             m_scaler.initVideo(frame, m_config.frameTimeBase, m_config.frameRate, filters, 1);
         if (!s.isOk())

@@ -39,6 +39,7 @@ struct RenditionResult {
     int videoKbps = 0;
     double frameRate = 0;
     QString codecs;       // e.g. "avc1.64001f,mp4a.40.2"
+    QString videoRange;   // VIDEO-RANGE: "SDR", or "HLG" / "PQ" for an HDR rung
     qint64 bandwidth = 0; // measured peak segment bitrate, bits/s
     qint64 averageBandwidth = 0;
     int segmentCount = 0;
@@ -58,7 +59,7 @@ struct TranscodeResult {
     MediaInfo source;
     QVector<RenditionResult> renditions;
     double elapsedSeconds = 0;
-    QStringList warnings;   // things a user may want to know (dropped rungs, conversions)
+    QStringList warnings; // things a user may want to know (dropped rungs, conversions)
     // What was done to the source, in words: "frame rate 30000/1001 (29.970 fps) kept",
     // "deinterlaced 1080i25 → 50p (bwdif, ...)", "audio: track 2 of 2 (default) ...".
     QStringList conversions;
