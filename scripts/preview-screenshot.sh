@@ -5,7 +5,8 @@
 # with the keyboard (Alt+N, Alt+Down, Down, Return), and the screen grabbed with the dropdown
 # open (popups must be drawn, not black) and ~30 s later, after the switch down.
 # Usage: scripts/preview-screenshot.sh [path/to/hlsforge] [OUT.png]
-#        SCALE=1.5 for QT_SCALE_FACTOR=1.5.
+#        SCALE=1.5 for QT_SCALE_FACTOR=1.5; LADDER=preset-or-json for another ladder than
+#        `preview` (e.g. a mixed H.264 + HEVC ladder, to see the codec readout and labels).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP=${1:-${BUILD_DIR:-build}/app/gui/hlsforge}
@@ -25,8 +26,9 @@ ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1280x720:rate=
 export XDG_CONFIG_HOME="$WORK/config"
 export QT_QPA_PLATFORMTHEME=""
 [ -n "${SCALE:-}" ] && export QT_SCALE_FACTOR=$SCALE
+export LADDER=${LADDER:-preview}
 xvfb-run -a -s "-screen 0 1280x760x24" bash -c '
-  "$1" --output "$2/out" --ladder preview --start --select 0 "$2/in/city-walk.mp4" &
+  "$1" --output "$2/out" --ladder "${LADDER:-preview}" --start --select 0 "$2/in/city-walk.mp4" &
   app=$!
   for i in $(seq 1 180); do [ -f "$2/out/city-walk/master.m3u8" ] && break; sleep 1; done
   sleep 4

@@ -41,7 +41,8 @@ QToolButton* toolButton(const QString& icon, const QString& text, const QString&
     return button;
 }
 
-// The codec cell edits as a list of the codecs the engine has, not free text.
+// The codec cell edits as a list of the codecs the engine has, not free text, plus the HDR
+// variants of the codecs that can keep HDR ("hevc-hdr": Rendition::hdr).
 class CodecDelegate : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
@@ -53,6 +54,9 @@ public:
             parseVideoCodec(name, &codec);
             combo->addItem(videoCodecDisplayName(codec), name);
         }
+        for (VideoCodec codec : {VideoCodec::Hevc, VideoCodec::Av1})
+            combo->addItem(videoCodecDisplayName(codec) + QStringLiteral(" HDR"),
+                           videoCodecName(codec) + QStringLiteral("-hdr"));
         return combo;
     }
     void setEditorData(QWidget* editor, const QModelIndex& index) const override {
@@ -419,6 +423,8 @@ QString LadderEditor::explain(const Status& status, const Ladder& ladder) {
             field = tr("max kb/s");
         else if (field == QLatin1String("codec"))
             field = tr("codec");
+        else if (field == QLatin1String("hdr"))
+            field = tr("codec (HDR)");
         QString rung = tr("Rung %1").arg(index + 1);
         if (index < ladder.renditions.size()) {
             const Rendition& r = ladder.renditions[index];

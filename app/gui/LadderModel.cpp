@@ -57,8 +57,11 @@ QVariant LadderModel::data(const QModelIndex& index, int role) const {
         switch (index.column()) {
         case NameColumn:
             return role == Qt::EditRole ? r.name : rungName(r);
-        case CodecColumn:
-            return role == Qt::EditRole ? videoCodecName(r.codec) : videoCodecDisplayName(r.codec);
+        case CodecColumn: // an HDR rung reads "HEVC HDR" and edits as "hevc-hdr"
+            return role == Qt::EditRole
+                       ? videoCodecName(r.codec) + (r.hdr ? QStringLiteral("-hdr") : QString())
+                       : videoCodecDisplayName(r.codec) +
+                             (r.hdr ? QStringLiteral(" HDR") : QString());
         case HeightColumn:
             return r.height;
         case SizeColumn: {
@@ -84,7 +87,9 @@ QVariant LadderModel::data(const QModelIndex& index, int role) const {
                       "(\"<height>p-hevc\", \"<height>p-av1\" for other codecs)");
         case CodecColumn:
             return tr("H.264 plays everywhere. HEVC takes about 40 % fewer bits on Apple "
-                      "devices; AV1 plays in current browsers. Both need fMP4 segments.");
+                      "devices; AV1 plays in current browsers. Both need fMP4 segments. "
+                      "HDR: keeps an HLG/PQ source's HDR (10-bit); left out on SDR sources; "
+                      "the ladder needs an SDR rung too.");
         case HeightColumn:
             return tr("Short side in pixels (the height of landscape video, the width of portrait "
                       "video); even");
@@ -145,10 +150,15 @@ bool LadderModel::setData(const QModelIndex& index, const QVariant& value, int r
         r.name = value.toString().trimmed();
         break;
     case CodecColumn: {
+        QString name = value.toString().trimmed().toLower();
+        const bool hdr = name.endsWith(QLatin1String("-hdr"));
+        if (hdr)
+            name.chop(4);
         VideoCodec codec = VideoCodec::H264;
-        if (!parseVideoCodec(value.toString().trimmed().toLower(), &codec))
+        if (!parseVideoCodec(name, &codec) || (hdr && codec == VideoCodec::H264))
             return false;
         r.codec = codec;
+        r.hdr = hdr;
         break;
     }
     case HeightColumn:

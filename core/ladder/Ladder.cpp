@@ -8,6 +8,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace hlsforge {
@@ -100,13 +101,20 @@ QStringList videoCodecNames() {
 QString Rendition::effectiveName() const {
     if (!name.isEmpty())
         return name;
-    const QString base = QStringLiteral("%1p").arg(height);
-    return codec == VideoCodec::H264 ? base : base + QLatin1Char('-') + videoCodecName(codec);
+    QString base = QStringLiteral("%1p").arg(height);
+    if (codec != VideoCodec::H264)
+        base += QLatin1Char('-') + videoCodecName(codec);
+    return hdr ? base + QStringLiteral("-hdr") : base;
 }
 
 bool Ladder::hasCodec(VideoCodec codec) const {
     return std::any_of(renditions.begin(), renditions.end(),
                        [codec](const Rendition& r) { return r.codec == codec; });
+}
+
+bool Ladder::hasHdrRungs() const {
+    return std::any_of(renditions.begin(), renditions.end(),
+                       [](const Rendition& r) { return r.hdr; });
 }
 
 QStringList x264PresetNames() {
@@ -179,6 +187,11 @@ Status Ladder::validate() const {
                 QStringLiteral("%1 needs fMP4 segments: set segmentFormat to "
                                "\"fmp4\" or \"fmp4-byterange\" (it is \"%2\")")
                     .arg(videoCodecDisplayName(r.codec), segmentFormatName(segmentFormat)));
+        if (r.hdr && r.codec == VideoCodec::H264)
+            return fieldError(prefix + QStringLiteral("hdr"),
+                              QStringLiteral("HDR rungs must be HEVC or AV1 (this rung is H.264, "
+                                             "which stays SDR): set \"codec\" to \"hevc\" or "
+                                             "\"av1\""));
         const QString name = r.effectiveName();
         static const QRegularExpression safeName(
             QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"));
@@ -192,6 +205,13 @@ Status Ladder::validate() const {
                 QStringLiteral("\"%1\" is used twice; give each rung its own name").arg(name));
         names.insert(name);
     }
+    // Apple's HLS authoring spec: a ladder that offers HDR variants also offers SDR ones,
+    // for the devices and displays without HDR.
+    if (hasHdrRungs() &&
+        std::all_of(renditions.begin(), renditions.end(), [](const Rendition& r) { return r.hdr; }))
+        return fieldError(QStringLiteral("renditions"),
+                          QStringLiteral("every rung has \"hdr\": true; add at least one SDR rung "
+                                         "(players without HDR need an SDR variant)"));
     if (progressive && !progressiveRung.isEmpty() && !names.contains(progressiveRung))
         return fieldError(
             QStringLiteral("progressive"),
@@ -228,6 +248,8 @@ QJsonObject Ladder::toJson() const {
             rung[QStringLiteral("maxKbps")] = r.maxKbps;
         if (r.codec != VideoCodec::H264)
             rung[QStringLiteral("codec")] = videoCodecName(r.codec);
+        if (r.hdr)
+            rung[QStringLiteral("hdr")] = true;
         rungs.append(rung);
     }
     root[QStringLiteral("renditions")] = rungs;
@@ -254,9 +276,9 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
         QStringLiteral("playerPage"),     QStringLiteral("playerScripts"),
         QStringLiteral("toneMap"),        QStringLiteral("x265Preset"),
         QStringLiteral("svtAv1Preset"),   QStringLiteral("measureQuality")};
-    static const QSet<QString> knownRung = {QStringLiteral("name"), QStringLiteral("height"),
+    static const QSet<QString> knownRung = {QStringLiteral("name"),      QStringLiteral("height"),
                                             QStringLiteral("videoKbps"), QStringLiteral("maxKbps"),
-                                            QStringLiteral("codec")};
+                                            QStringLiteral("codec"),     QStringLiteral("hdr")};
     Ladder ladder;
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!knownTop.contains(it.key()))
@@ -368,6 +390,12 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
                               QStringLiteral("unknown codec \"%1\" (one of %2)")
                                   .arg(rung.value(QStringLiteral("codec")).toVariant().toString(),
                                        videoCodecNames().join(QStringLiteral(", "))));
+        if (rung.contains(QStringLiteral("hdr"))) {
+            if (!rung.value(QStringLiteral("hdr")).isBool())
+                return fieldError(prefix + QStringLiteral(".hdr"),
+                                  QStringLiteral("must be true or false"));
+            r.hdr = rung.value(QStringLiteral("hdr")).toBool();
+        }
         ladder.renditions.append(r);
     }
     Status valid = ladder.validate();
@@ -435,6 +463,7 @@ QVector<ResolvedRendition> resolveRenditions(const Ladder& ladder, int sourceDis
         ResolvedRendition rr;
         rr.name = r.effectiveName();
         rr.codec = r.codec;
+        rr.hdr = r.hdr;
         shortSide = std::max(2, shortSide & ~1);
         const int longSide = std::max(2, int(std::lround(shortSide * longPerShort / 2.0)) * 2);
         rr.width = portrait ? shortSide : longSide;
@@ -445,13 +474,17 @@ QVector<ResolvedRendition> resolveRenditions(const Ladder& ladder, int sourceDis
         return rr;
     };
 
-    // Per codec: a codec whose rungs are all larger than the source keeps its smallest, at
-    // the source's size, so a mixed ladder never loses a codec on a small source.
-    for (VideoCodec codec : {VideoCodec::H264, VideoCodec::Hevc, VideoCodec::Av1}) {
+    // Per codec and dynamic range: a group whose rungs are all larger than the source keeps
+    // its smallest, at the source's size, so a mixed ladder never loses a codec (or its HDR or
+    // SDR variants) on a small source.
+    for (int group = 0; group < 6; ++group) {
+        const VideoCodec codec =
+            std::array{VideoCodec::H264, VideoCodec::Hevc, VideoCodec::Av1}[group % 3];
+        const bool hdr = group >= 3;
         const Rendition* smallest = nullptr;
         bool anyFits = false;
         for (const Rendition& r : ladder.renditions) {
-            if (r.codec != codec)
+            if (r.codec != codec || r.hdr != hdr)
                 continue;
             if (r.height <= sourceShort) {
                 out.append(make(r, r.height));

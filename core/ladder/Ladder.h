@@ -36,11 +36,14 @@ bool parseVideoCodec(const QString& name, VideoCodec* out);
 QStringList videoCodecNames();
 
 struct Rendition {
-    QString name;      // empty: "<height>p", or "<height>p-hevc" / "<height>p-av1"
+    QString name;      // empty: "<height>p", or "<height>p-hevc" / "<height>p-av1" (+ "-hdr")
     int height = 0;    // short side in pixels, even
     int videoKbps = 0; // target average video bitrate
     int maxKbps = 0;   // VBV max rate; 0: 110 % of videoKbps
     VideoCodec codec = VideoCodec::H264;
+    // Keep an HDR source's HLG or PQ (10-bit BT.2020, HDR10 metadata where the source has
+    // it; VIDEO-RANGE=HLG|PQ). HEVC or AV1 only; on an SDR source the rung is left out.
+    bool hdr = false;
 
     int effectiveMaxKbps() const { return maxKbps > 0 ? maxKbps : videoKbps * 11 / 10; }
     QString effectiveName() const;
@@ -72,6 +75,7 @@ struct Ladder {
     bool measureQuality = false;
 
     bool hasCodec(VideoCodec codec) const;
+    bool hasHdrRungs() const;
 
     // Keyframe interval: the largest divisor of segmentSeconds not above 2 s (Apple 1.13),
     // so every segment boundary is also a keyframe.
@@ -89,6 +93,7 @@ struct Ladder {
 struct ResolvedRendition {
     QString name;
     VideoCodec codec = VideoCodec::H264;
+    bool hdr = false; // keeps the source's HLG/PQ (Rendition::hdr)
     int width = 0;
     int height = 0;
     int videoKbps = 0;
@@ -96,8 +101,10 @@ struct ResolvedRendition {
     int bufferKbits = 0;
 };
 
-// Drops rungs larger than the source (never upscales; at least one rung remains, shrunk to
-// the source if need be) and computes even output sizes from the display aspect ratio.
+// Drops rungs larger than the source (never upscales; at least one rung of each codec and
+// dynamic range remains, shrunk to the source if need be) and computes even output sizes
+// from the display aspect ratio. HDR rungs are kept here; the transcode drops them for an SDR
+// source.
 QVector<ResolvedRendition> resolveRenditions(const Ladder& ladder, int sourceDisplayWidth,
                                              int sourceDisplayHeight);
 

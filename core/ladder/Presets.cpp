@@ -18,6 +18,13 @@ Rendition rung(const QString& name, int height, int kbps, VideoCodec codec) {
     return r;
 }
 
+// An HEVC rung that keeps the source's HDR (Rendition::hdr).
+Rendition hdrRung(const QString& name, int height, int kbps) {
+    Rendition r = rung(name, height, kbps, VideoCodec::Hevc);
+    r.hdr = true;
+    return r;
+}
+
 // Apple's H.264 ladder (HLS authoring spec 1.25), also the fallback of the HEVC ladder.
 QVector<Rendition> appleH264Rungs() {
     return {{QStringLiteral("1080p-hi"), 1080, 7800, 0}, {QStringLiteral("1080p"), 1080, 6000, 0},
@@ -58,6 +65,30 @@ const QVector<LadderPreset>& ladderPresets() {
                              rung(QStringLiteral("540p-hevc"), 540, 600, hevc),
                              rung(QStringLiteral("432p-hevc"), 432, 300, hevc),
                              rung(QStringLiteral("360p-hevc"), 360, 145, hevc)};
+             l.renditions += appleH264Rungs();
+             return l;
+         }()},
+        {QStringLiteral("apple-hdr"),
+         QStringLiteral("Apple HLS authoring spec HEVC HDR ladder (12 rungs, 360p-2160p, 160-20000 "
+                        "kb/s; HLG or PQ kept from an HDR source) with its H.264 SDR ladder as "
+                        "the SDR variants; fMP4"),
+         [] {
+             // The HDR column of the spec's HEVC table: about 20 % above the SDR rates, as HDR
+             // pictures carry more detail in highlights and shadows.
+             Ladder l;
+             l.segmentFormat = SegmentFormat::Fmp4;
+             l.renditions = {hdrRung(QStringLiteral("2160p-hdr-hi"), 2160, 20000),
+                             hdrRung(QStringLiteral("2160p-hdr"), 2160, 13900),
+                             hdrRung(QStringLiteral("1440p-hdr"), 1440, 9700),
+                             hdrRung(QStringLiteral("1080p-hdr-hi"), 1080, 7000),
+                             hdrRung(QStringLiteral("1080p-hdr"), 1080, 5400),
+                             hdrRung(QStringLiteral("720p-hdr-hi"), 720, 4080),
+                             hdrRung(QStringLiteral("720p-hdr"), 720, 2900),
+                             hdrRung(QStringLiteral("540p-hdr-hi"), 540, 1930),
+                             hdrRung(QStringLiteral("540p-hdr-mid"), 540, 1090),
+                             hdrRung(QStringLiteral("540p-hdr"), 540, 730),
+                             hdrRung(QStringLiteral("432p-hdr"), 432, 360),
+                             hdrRung(QStringLiteral("360p-hdr"), 360, 160)};
              l.renditions += appleH264Rungs();
              return l;
          }()},

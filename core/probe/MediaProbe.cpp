@@ -5,6 +5,7 @@
 #include "av/InputFile.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
 
 extern "C" {
 #include <libavutil/display.h>
@@ -86,14 +87,11 @@ void describeColour(const AVStream* stream, VideoInfo* v) {
         v->dolbyVisionLevel = dovi->dv_level;
         v->dolbyVisionCompatibility = dovi->dv_bl_signal_compatibility_id;
     }
-    if (const auto* cll = reinterpret_cast<const AVContentLightMetadata*>(
-            av_stream_get_side_data(stream, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, nullptr));
-        cll && cll->MaxCLL > 0)
-        v->peakLuminanceNits = cll->MaxCLL;
-    else if (const auto* mdm = reinterpret_cast<const AVMasteringDisplayMetadata*>(
-                 av_stream_get_side_data(stream, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, nullptr));
-             mdm && mdm->has_luminance && mdm->max_luminance.den > 0)
-        v->peakLuminanceNits = av_q2d(mdm->max_luminance);
+    takeHdrMetadata(reinterpret_cast<const AVMasteringDisplayMetadata*>(av_stream_get_side_data(
+                        stream, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, nullptr)),
+                    reinterpret_cast<const AVContentLightMetadata*>(
+                        av_stream_get_side_data(stream, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, nullptr)),
+                    v);
 
     QString base;
     if (v->colorTransfer == QLatin1String("arib-std-b67"))
@@ -121,6 +119,31 @@ void describeColour(const AVStream* stream, VideoInfo* v) {
 }
 
 } // namespace
+
+void takeHdrMetadata(const AVMasteringDisplayMetadata* mastering,
+                     const AVContentLightMetadata* light, VideoInfo* v) {
+    HdrStaticMetadata& m = v->hdrMetadata;
+    auto q = [](AVRational r) { return r.den ? av_q2d(r) : 0.0; };
+    if (mastering && mastering->has_primaries && !m.hasMasteringDisplay) {
+        m.hasMasteringDisplay = true;
+        for (int c = 0; c < 3; ++c)
+            for (int xy = 0; xy < 2; ++xy)
+                m.primariesXy[c][xy] = q(mastering->display_primaries[c][xy]);
+        m.whitePointXy[0] = q(mastering->white_point[0]);
+        m.whitePointXy[1] = q(mastering->white_point[1]);
+        if (mastering->has_luminance) {
+            m.minLuminanceNits = q(mastering->min_luminance);
+            m.maxLuminanceNits = q(mastering->max_luminance);
+        }
+    }
+    if (light && (light->MaxCLL > 0 || light->MaxFALL > 0) && !m.hasLightLevel) {
+        m.hasLightLevel = true;
+        m.maxCll = int(light->MaxCLL);
+        m.maxFall = int(light->MaxFALL);
+    }
+    if (v->peakLuminanceNits <= 0)
+        v->peakLuminanceNits = m.maxCll > 0 ? m.maxCll : m.maxLuminanceNits;
+}
 
 QJsonObject MediaInfo::toJson() const {
     QJsonObject root;
@@ -160,6 +183,22 @@ QJsonObject MediaInfo::toJson() const {
         }
         if (video.peakLuminanceNits > 0)
             v[QStringLiteral("peakLuminanceNits")] = video.peakLuminanceNits;
+        const HdrStaticMetadata& hdr = video.hdrMetadata;
+        if (hdr.hasMasteringDisplay) {
+            QJsonObject md;
+            const char* names[] = {"red", "green", "blue"};
+            for (int c = 0; c < 3; ++c)
+                md[QLatin1String(names[c])] =
+                    QJsonArray{hdr.primariesXy[c][0], hdr.primariesXy[c][1]};
+            md[QStringLiteral("whitePoint")] = QJsonArray{hdr.whitePointXy[0], hdr.whitePointXy[1]};
+            md[QStringLiteral("minLuminanceNits")] = hdr.minLuminanceNits;
+            md[QStringLiteral("maxLuminanceNits")] = hdr.maxLuminanceNits;
+            v[QStringLiteral("masteringDisplay")] = md;
+        }
+        if (hdr.hasLightLevel) {
+            v[QStringLiteral("maxCll")] = hdr.maxCll;
+            v[QStringLiteral("maxFall")] = hdr.maxFall;
+        }
         timingToJson(video, &v);
         root[QStringLiteral("video")] = v;
     }

@@ -7,12 +7,29 @@
 #include <QJsonObject>
 #include <QString>
 
+struct AVMasteringDisplayMetadata;
+struct AVContentLightMetadata;
+
 namespace hlsforge {
 
 namespace av {
 class InputFile;
 struct DecodedPrefix;
 } // namespace av
+
+// HDR10 static metadata: the mastering display (SMPTE ST 2086) and the content light level
+// (CTA-861.3), from the container or, where only the bitstream carries them (x265's SEI), the
+// first decoded frames. HDR rungs hand them on to their encoder.
+struct HdrStaticMetadata {
+    bool hasMasteringDisplay = false;
+    double primariesXy[3][2] = {}; // red, green, blue: CIE 1931 x, y
+    double whitePointXy[2] = {};
+    double minLuminanceNits = 0;
+    double maxLuminanceNits = 0;
+    bool hasLightLevel = false;
+    int maxCll = 0;  // brightest pixel, cd/m²
+    int maxFall = 0; // brightest frame average, cd/m²
+};
 
 struct VideoInfo {
     QString codec;      // e.g. "h264"
@@ -42,6 +59,7 @@ struct VideoInfo {
     int dolbyVisionLevel = 0;
     int dolbyVisionCompatibility = 0; // base layer: 1 HDR10, 2 SDR, 4 HLG, 6 BT.2100 PQ
     double peakLuminanceNits = 0;     // MaxCLL, else mastering display peak; 0: not signalled
+    HdrStaticMetadata hdrMetadata;
     // Timing (ProbeTiming.cpp): exact rates and interlacing.
     int frameRateNum = 0; // avg_frame_rate as an exact, reduced rational; 0/0 when unknown
     int frameRateDen = 0;
@@ -101,5 +119,10 @@ StatusOr<MediaInfo> probeInput(av::InputFile& input, av::DecodedPrefix* keep = n
 
 // The same checks the transcoder applies before starting: a video stream must exist.
 Status checkTranscodable(const MediaInfo& info);
+
+// Takes HDR10 static metadata from side data (a stream's or a decoded frame's; either may be
+// null) into `v` where it has none yet, and the peak luminance from it.
+void takeHdrMetadata(const AVMasteringDisplayMetadata* mastering,
+                     const AVContentLightMetadata* light, VideoInfo* v);
 
 } // namespace hlsforge

@@ -9,6 +9,7 @@
 extern "C" {
 #include <libavutil/dict.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/mastering_display_metadata.h>
 }
 
 #include <cstdlib>
@@ -115,6 +116,16 @@ bool runIdet(av::InputFile& input, int streamIndex, int maxFrames, VideoInfo* v,
     int packetBudget = 40 * maxFrames;
     while (decoded < maxFrames && decoder.nextFrame(input, frame.get(), &packetBudget) >= 0) {
         ++decoded;
+        // HDR10 metadata that only the bitstream carries (SEI) comes with the frames.
+        const AVFrameSideData* mastering =
+            av_frame_get_side_data(frame.get(), AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);
+        const AVFrameSideData* light =
+            av_frame_get_side_data(frame.get(), AV_FRAME_DATA_CONTENT_LIGHT_LEVEL);
+        if (mastering || light)
+            takeHdrMetadata(
+                mastering ? reinterpret_cast<const AVMasteringDisplayMetadata*>(mastering->data)
+                          : nullptr,
+                light ? reinterpret_cast<const AVContentLightMetadata*>(light->data) : nullptr, v);
         if (frame->interlaced_frame) {
             ++flaggedInterlaced;
             flaggedTff += frame->top_field_first ? 1 : 0;

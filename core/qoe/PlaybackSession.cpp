@@ -123,7 +123,8 @@ void PlaybackSession::loadRungs() {
     const QString root = m_server->rootDir();
     for (int i = 0; i < map.variantCount(); ++i) {
         const VariantStream& v = map.master().variants[i];
-        m_recording.rungs.append({rungNameFromUri(v.uri), v.bandwidth / 1000.0, v.width, v.height});
+        m_recording.rungs.append({rungNameFromUri(v.uri), v.bandwidth / 1000.0, v.width, v.height,
+                                  videoCodecFromCodecs(v.codecs), v.videoRange, QString()});
         StatusOr<MediaPlaylist> media = MediaPlaylist::load(root + QLatin1Char('/') + v.uri);
         if (!media.isOk())
             continue; // the server reports a broken rung when it is fetched
@@ -135,6 +136,7 @@ void PlaybackSession::loadRungs() {
         }
         m_recording.mediaSeconds = std::max(m_recording.mediaSeconds, media.value().totalSeconds());
     }
+    labelRungs(&m_recording.rungs);
 }
 
 double PlaybackSession::now() const {

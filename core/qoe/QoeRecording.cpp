@@ -3,6 +3,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
+#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -30,6 +31,46 @@ QString rungNameFromUri(const QString& uri) {
     return QFileInfo(uri).completeBaseName();
 }
 
+QString videoCodecFromCodecs(const QString& codecs) {
+    for (const QString& raw : codecs.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString c = raw.trimmed().toLower();
+        if (c.startsWith(QLatin1String("avc1")) || c.startsWith(QLatin1String("avc3")))
+            return QStringLiteral("H.264");
+        if (c.startsWith(QLatin1String("hvc1")) || c.startsWith(QLatin1String("hev1")))
+            return QStringLiteral("HEVC");
+        if (c.startsWith(QLatin1String("av01")))
+            return QStringLiteral("AV1");
+    }
+    return {};
+}
+
+void labelRungs(QVector<RungInfo>* rungs) {
+    QSet<QString> kinds;
+    for (const RungInfo& r : *rungs)
+        if (r.height > 0) // audio-only variants have neither codec nor range to compare
+            kinds.insert(r.codec + QLatin1Char('/') +
+                         (r.videoRange.isEmpty() ? QStringLiteral("SDR") : r.videoRange));
+    if (kinds.size() <= 1) {
+        for (RungInfo& r : *rungs)
+            r.label = r.name;
+        return;
+    }
+    QHash<QString, int> uses;
+    for (RungInfo& r : *rungs) {
+        if (r.height <= 0 || r.codec.isEmpty()) {
+            r.label = r.name;
+        } else {
+            r.label = QStringLiteral("%1p %2").arg(std::min(r.width, r.height)).arg(r.codec);
+            if (!r.videoRange.isEmpty() && r.videoRange != QLatin1String("SDR"))
+                r.label += QLatin1Char(' ') + r.videoRange;
+        }
+        ++uses[r.label];
+    }
+    for (RungInfo& r : *rungs)
+        if (uses.value(r.label) > 1 && !r.codec.isEmpty() && r.label != r.name)
+            r.label = r.name + QLatin1Char(' ') + r.codec;
+}
+
 void QoeRecording::clear() {
     startupSeconds = -1;
     reachedEnd = false;
@@ -45,6 +86,12 @@ QString QoeRecording::rungName(int rung) const {
     if (rung >= 0 && rung < rungs.size())
         return rungs[rung].name;
     return QStringLiteral("rung %1").arg(rung);
+}
+
+QString QoeRecording::rungLabel(int rung) const {
+    if (rung >= 0 && rung < rungs.size() && !rungs[rung].label.isEmpty())
+        return rungs[rung].label;
+    return rungName(rung);
 }
 
 double QoeRecording::recentThroughputKbpsAt(int lastIndex, int transfers) const {

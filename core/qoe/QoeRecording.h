@@ -18,7 +18,21 @@ struct RungInfo {
     double bandwidthKbps = 0;
     int width = 0;
     int height = 0;
+    QString codec = {};      // from the variant's CODECS: "H.264", "HEVC", "AV1"; empty: not said
+    QString videoRange = {}; // the variant's VIDEO-RANGE: "SDR", "HLG", "PQ"; empty: not said
+    // How the timeline names the rung (labelRungs): the name, or in a ladder that mixes
+    // codecs or ranges the size, codec and range ("720p HEVC", "1080p HEVC PQ").
+    QString label = {};
 };
+
+// The video codec a CODECS attribute names, in words ("avc1.64001f,mp4a.40.2" -> "H.264");
+// empty when it names none we know.
+QString videoCodecFromCodecs(const QString& codecs);
+
+// Fills every rung's label: its name, unless the ladder mixes codecs or dynamic ranges; then
+// "<short side>p <codec>[ <range>]" (the range only for HDR), or the name plus the codec where
+// two rungs would read the same.
+void labelRungs(QVector<RungInfo>* rungs);
 
 struct SegmentRecord {
     double t = 0;               // session seconds when the request started
@@ -99,6 +113,7 @@ public:
 
     void clear();
     QString rungName(int rung) const;
+    QString rungLabel(int rung) const; // RungInfo::label, else the name
     // Throughput of the last `transfers` segment transfers: their bytes over their transfer
     // time, so it describes the link now, not an average over earlier networks. 0: none yet.
     double recentThroughputKbps(int transfers = 3) const;

@@ -74,7 +74,13 @@ void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording&
 
     // Layout: title and legend on top, axis labels left and below.
     const double left = area.left() + fm.horizontalAdvance(QStringLiteral("00000 ")) + line;
-    const double right = area.right() - fm.horizontalAdvance(QStringLiteral(" 1080p ")) - 4;
+    // Room at the right for the rungs' labels ("720p HEVC PQ" in a mixed ladder).
+    double labelWidth = fm.horizontalAdvance(QStringLiteral(" 1080p "));
+    for (int i = 0; i < r.rungs.size(); ++i)
+        labelWidth =
+            std::max(labelWidth, double(fm.horizontalAdvance(r.rungLabel(i) + QLatin1Char(' '))));
+    labelWidth = std::min(labelWidth, area.width() / 4);
+    const double right = area.right() - labelWidth - 4;
     const double top = area.top() + line * 2.8;
     const double bottom = area.bottom() - line * 2.4;
     if (right - left < 50 || bottom - top < 30) {
@@ -153,14 +159,15 @@ void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording&
     p.restore();
 
     // Each rung's BANDWIDTH as a faint line, named at the right.
-    for (const RungInfo& rung : r.rungs) {
+    for (int i = 0; i < r.rungs.size(); ++i) {
+        const RungInfo& rung = r.rungs[i];
         p.setPen(QPen(QColor(0x1f, 0x5f, 0xbf, 60), 1, Qt::DotLine));
         p.drawLine(QPointF(plot.left(), Y(rung.bandwidthKbps)),
                    QPointF(plot.right(), Y(rung.bandwidthKbps)));
         p.setPen(kRungColour);
         p.drawText(QRectF(plot.right() + 4, Y(rung.bandwidthKbps) - line / 2,
                           area.right() - plot.right(), line),
-                   Qt::AlignLeft | Qt::AlignVCenter, rung.name);
+                   Qt::AlignLeft | Qt::AlignVCenter, r.rungLabel(i));
     }
 
     // Stalls as bands, under everything else.

@@ -179,4 +179,25 @@ ColourPlan planColour(const VideoInfo& v, const QString& toneMap) {
     return plan;
 }
 
+void addHdrKeep(const VideoInfo& v, ColourPlan* plan) {
+    const bool hlg = plan->hdrFormat == QLatin1String("HLG");
+    if (!hlg && plan->hdrFormat != QLatin1String("PQ"))
+        return; // an SDR source: nothing to keep (the transcode leaves the HDR rungs out)
+    std::string chain;
+    const bool fullRange =
+        v.colorRange == QLatin1String("pc") || v.pixelFormat.startsWith(QLatin1String("yuvj"));
+    if (fullRange) // swscale converts the range; the matrix and transfer stay as they are
+        chain = "scale=in_range=full:out_range=tv,";
+    // 10-bit 4:2:0 is what HEVC Main 10 and AV1 Main carry (a 4:2:2 or 12-bit source is
+    // brought down here, once, for every HDR rung). The tags are set explicitly: the encoders'
+    // VUI / sequence header say the same.
+    chain += "format=yuv420p10le,setparams=color_primaries=bt2020:color_trc=";
+    chain += hlg ? "arib-std-b67" : "smpte2084";
+    chain += ":colorspace=bt2020nc:range=tv";
+    plan->hdrFilter = chain;
+    plan->conversions << QStringLiteral("HDR (%1) kept in the HDR rungs (10-bit BT.2020%2)")
+                             .arg(plan->hdrFormat,
+                                  fullRange ? QStringLiteral(", limited range") : QString());
+}
+
 } // namespace hlsforge

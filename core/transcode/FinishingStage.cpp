@@ -46,6 +46,7 @@ StatusOr<RenditionResult> measureRung(const ResolvedRendition& rung, const Encod
     r.videoKbps = rung.videoKbps;
     r.frameRate = av_q2d(ladder.frameRate);
     r.codecs = ladder.codecs.value(rung.name);
+    r.videoRange = rung.hdr ? ladder.hdrRange : QStringLiteral("SDR");
     r.bandwidth = measured->peakBitsPerSecond;
     r.averageBandwidth = measured->averageBitsPerSecond;
     r.segmentCount = playlist->segments.size();
@@ -104,7 +105,7 @@ void addToMaster(const RenditionResult& r, MasterPlaylist* master) {
     variant.width = r.width;
     variant.height = r.height;
     variant.frameRate = r.frameRate;
-    variant.videoRange = QStringLiteral("SDR"); // every rung is SDR BT.709 (ColourPipeline)
+    variant.videoRange = r.videoRange; // SDR BT.709, or the HLG/PQ an HDR rung keeps
     variant.score = variantScore(variant);
     master->variants.append(variant);
 

@@ -24,6 +24,7 @@ struct EncodedLadder {
     QVector<ResolvedRendition> rungs;
     QHash<QString, QString> codecs; // rung name -> CODECS, audio included ("avc1...,mp4a.40.2")
     AVRational frameRate{30, 1};
+    QString hdrRange; // VIDEO-RANGE of the HDR rungs ("HLG", "PQ"); the others are SDR
     std::vector<av::FramePtr> posterCandidates; // upright frames of the normalised video
     AVRational posterTimeBase{1, 30};
     // With measureQuality: rung name -> its per-frame figures, seconds from its first frame.

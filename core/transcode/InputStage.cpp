@@ -66,6 +66,10 @@ Status InputStage::open() {
 
 Status InputStage::run(std::vector<std::unique_ptr<RenditionEncoder>>* rungs) {
     m_rungs = rungs;
+    for (auto& r : *rungs) {
+        m_allRungs.push_back(r.get());
+        (r->config().rung.hdr ? m_hdrRungs : m_sdrRungs).push_back(r.get());
+    }
     Status s = decodeAll();
     if (s.isOk())
         s = endStreams();
@@ -213,17 +217,30 @@ Status InputStage::handleDecodedVideo(AVFrame* frame) {
         // upright orientation.
         char fps[64];
         snprintf(fps, sizeof fps, "fps=fps=%d/%d", m_frameRate.num, m_frameRate.den);
-        // Order: deinterlace (on the source's fields), constant rate, colour, rotation.
+        const std::string rotation = av::rotationFilter(m_result.source.video.rotationDegrees);
         std::string filters;
         if (m_deinterlace.apply)
             av::appendFilter(&filters, m_deinterlace.filter);
         av::appendFilter(&filters, fps);
-        av::appendFilter(&filters, m_colour.filter);
-        av::appendFilter(&filters, av::rotationFilter(m_result.source.video.rotationDegrees));
+        if (hasHdrStream()) {
+            // Two normalised streams from one graph, so both have the very same frames (the
+            // rungs' keyframes stay aligned): deinterlace, constant rate and rotation once,
+            // then the SDR colour chain (sink 0) and the HDR keep chain (sink 1).
+            av::appendFilter(&filters, rotation);
+            filters = "[in]" + filters + ",split=2[sdr][hdr];[sdr]" +
+                      (m_colour.filter.empty() ? std::string("null") : m_colour.filter) +
+                      "[out0];[hdr]" + m_colour.hdrFilter + "[out1]";
+        } else {
+            // Order: deinterlace (on the source's fields), constant rate, colour, rotation
+            // (turned after the colour chain, on 8-bit samples).
+            av::appendFilter(&filters, m_colour.filter);
+            av::appendFilter(&filters, rotation);
+        }
         // A tone map is the one costly step here (the float chain: ~35 ms a 1080p frame on
         // one core); slice threads keep it from holding back the rungs, as ffmpeg's do.
         const int threads = m_colour.filter.empty() ? 1 : std::min(8, QThread::idealThreadCount());
-        Status s = m_videoGraph.initVideo(frame, tb, m_sourceRate, filters, std::max(1, threads));
+        Status s = m_videoGraph.initVideo(frame, tb, m_sourceRate, filters, std::max(1, threads),
+                                          hasHdrStream() ? 2 : 1);
         if (!s.isOk())
             return s;
     }
@@ -244,15 +261,27 @@ void InputStage::keepPosterCandidate(const AVFrame* frame) {
         m_posterCandidates.push_back(av::refFrame(frame));
 }
 
-// Hands every frame the normalising graph has ready to the rungs.
+// Hands every frame the normalising graph has ready to the rungs: the SDR stream to the SDR
+// rungs (and the poster), the HDR stream, when there is one, to the HDR rungs.
 Status InputStage::deliverVideoFrames() {
-    return m_videoGraph.pullEach(m_filtered.get(), [this](AVFrame* frame) {
+    Status s = m_videoGraph.pullEach(m_filtered.get(), [this](AVFrame* frame) {
         PipelineItem item;
         item.frame.reset(av_frame_alloc());
         av_frame_move_ref(item.frame.get(), frame);
         keepPosterCandidate(item.frame.get());
-        return deliver(item, true);
+        return deliver(item, m_sdrRungs);
     });
+    if (!s.isOk() || !hasHdrStream())
+        return s;
+    return m_videoGraph.pullEach(
+        m_filtered.get(),
+        [this](AVFrame* frame) {
+            PipelineItem item;
+            item.frame.reset(av_frame_alloc());
+            av_frame_move_ref(item.frame.get(), frame);
+            return deliver(item, m_hdrRungs);
+        },
+        1);
 }
 
 Status InputStage::drainVideoGraph() {
@@ -323,22 +352,22 @@ Status InputStage::encodeAudio(AVFrame* frame) {
             return Status::error(
                 Status::Code::Internal,
                 QStringLiteral("AAC encoding failed (%1)").arg(av::errorString(rc)));
-        Status s = deliver(item, false);
+        Status s = deliver(item, m_allRungs);
         if (!s.isOk())
             return s;
     }
 }
 
-// Hands one item to every rung. Frames are shared by reference (no pixel copies); a full
-// queue makes us wait, which is what keeps memory flat. While waiting we keep reporting
+// Hands one item to each of `targets`. Frames are shared by reference (no pixel copies); a
+// full queue makes us wait, which is what keeps memory flat. While waiting we keep reporting
 // progress and watching for cancel.
-Status InputStage::deliver(PipelineItem& prototype, bool video) {
-    for (size_t i = 0; i < rungs().size(); ++i) {
+Status InputStage::deliver(PipelineItem& prototype, const std::vector<RenditionEncoder*>& targets) {
+    for (size_t i = 0; i < targets.size(); ++i) {
         PipelineItem item;
-        const bool last = i + 1 == rungs().size();
+        const bool last = i + 1 == targets.size();
         if (last) {
             item = std::move(prototype);
-        } else if (video) {
+        } else if (prototype.frame) {
             item.frame = av::refFrame(prototype.frame.get());
         } else {
             item.audio = av::refPacket(prototype.audio.get());
@@ -347,10 +376,10 @@ Status InputStage::deliver(PipelineItem& prototype, bool video) {
             if (cancelled())
                 return Status::cancelled();
             bool closed = false;
-            if (rungs()[i]->queue().pushFor(item, 100ms, &closed))
+            if (targets[i]->queue().pushFor(item, 100ms, &closed))
                 break;
             if (closed) {
-                const Status s = rungs()[i]->status();
+                const Status s = targets[i]->status();
                 return s.isOk() ? Status::error(Status::Code::Internal,
                                                 QStringLiteral("encoder stopped"))
                                 : s;

@@ -2,9 +2,12 @@
 // InputStage: the first stage of a transcode, on the calling thread. It decodes the already
 // open input once and normalises the video once for every rung, in this order: deinterlace
 // (bwdif, on the source's fields), constant frame rate, colour (ColourPipeline), rotation
-// upright. Audio is resampled to 48 kHz stereo and encoded to AAC-LC once. Every frame and
-// audio packet is then handed by reference to each rung's bounded queue (RenditionEncoder): a
-// full queue makes this stage wait, which keeps memory flat.
+// upright. A ladder with HDR rungs on an HDR source gets two normalised streams from the same
+// graph, split after deinterlace, rate and rotation: the SDR one (tone-mapped, 8-bit) for the
+// SDR rungs and the HDR one (HLG/PQ kept, 10-bit) for the HDR rungs. Audio is resampled to 48 kHz
+// stereo and encoded to AAC-LC once. Every frame and audio packet is then handed by reference to
+// each rung's bounded queue (RenditionEncoder): a full queue makes this stage wait, which keeps
+// memory flat.
 //
 // A few normalised frames are kept as poster candidates for the finishing stage, so the
 // poster needs no second decode.
@@ -62,7 +65,8 @@ private:
     Status handleDecodedAudio(AVFrame* frame);
     Status drainAudioGraph();
     Status encodeAudio(AVFrame* frame);
-    Status deliver(PipelineItem& prototype, bool video);
+    Status deliver(PipelineItem& prototype, const std::vector<RenditionEncoder*>& targets);
+    bool hasHdrStream() const { return !m_colour.hdrFilter.empty(); }
     Status endStreams();
     bool cancelled() const { return m_cancel && m_cancel->load(); }
     std::vector<std::unique_ptr<RenditionEncoder>>& rungs() { return *m_rungs; }
@@ -74,6 +78,9 @@ private:
     std::function<void()> m_tick;
     TranscodeResult& m_result;
     std::vector<std::unique_ptr<RenditionEncoder>>* m_rungs = nullptr;
+    std::vector<RenditionEncoder*> m_allRungs; // audio goes to every rung
+    std::vector<RenditionEncoder*> m_sdrRungs; // the SDR stream's rungs
+    std::vector<RenditionEncoder*> m_hdrRungs; // the HDR stream's rungs (hdr: true)
 
     av::Decoder m_video;
     av::DecodedPrefix m_prefix;       // frames to hand on before the first packet is read

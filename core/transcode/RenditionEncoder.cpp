@@ -163,6 +163,8 @@ Status RenditionEncoder::open() {
     settings.x265Preset = c.x265Preset;
     settings.svtAv1Preset = c.svtAv1Preset;
     settings.threads = c.x264Threads;
+    settings.hdrRange = c.hdrRange;
+    settings.hdrMetadata = c.hdrMetadata;
     StatusOr<OpenedVideoEncoder> opened = openVideoEncoder(settings);
     if (!opened.isOk())
         return opened.status();
@@ -200,6 +202,18 @@ Status RenditionEncoder::open() {
     const QString segmentPattern = single ? QStringLiteral("%1/stream.%2").arg(c.directory, ext)
                                           : QStringLiteral("%1/seg_%05d.%2").arg(c.directory, ext);
     AVDictionary* options = nullptr;
+    if (fmp4) {
+        // Every codec's first frame presents at 0, whatever its encoder's reorder delay. By
+        // default libavformat shifts a muxer's timestamps until the first DTS is 0, and the
+        // shift depends on the rung's encoder: x264/x265 with B-frames start at DTS -2 frames
+        // (first frame at 0.080 s at 25 fps), SVT-AV1 has no reorder delay and only AAC's
+        // priming moved it (0.021 s) - segment starts 2 frames apart across codecs (the
+        // checker's segments-aligned). Left unshifted, the HLS muxer's MP4 muxer writes an
+        // edit list per track instead (video: starts at PTS 0; audio: skips the priming); a
+        // player that ignored edit lists would see the same 0.080 s start as before.
+        // TS keeps libavformat's shift: a TS ladder is all H.264 with one x264 preset.
+        av_dict_set(&options, "avoid_negative_ts", "disabled", 0);
+    }
     av_dict_set(&options, "hls_time", QByteArray::number(c.segmentSeconds, 'f', 3).constData(), 0);
     av_dict_set(&options, "hls_playlist_type", "vod", 0);
     av_dict_set(&options, "hls_list_size", "0", 0);
@@ -271,9 +285,11 @@ void RenditionEncoder::run() {
 
 Status RenditionEncoder::handleFrame(AVFrame* frame) {
     if (!m_scaler.isReady()) {
+        // HDR rungs scale the 10-bit stream and stay 10-bit.
         char filters[256];
-        snprintf(filters, sizeof filters, "scale=%d:%d:flags=bicubic,format=yuv420p,setsar=1",
-                 m_config.rung.width, m_config.rung.height);
+        snprintf(filters, sizeof filters, "scale=%d:%d:flags=bicubic,format=%s,setsar=1",
+                 m_config.rung.width, m_config.rung.height,
+                 m_config.hdrRange.isEmpty() ? "yuv420p" : "yuv420p10le");
         Status s =
             m_scaler.initVideo(frame, m_config.frameTimeBase, m_config.frameRate, filters, 1);
         if (!s.isOk())

@@ -6,6 +6,7 @@
 
 #include "av/FilterGraph.h"
 #include "ladder/Ladder.h"
+#include "probe/MediaProbe.h"
 #include "transcode/BoundedQueue.h"
 #include "transcode/QualityTap.h"
 #include "util/FfmpegLog.h"
@@ -35,6 +36,10 @@ struct RenditionConfig {
     QString x264Preset;
     QString x265Preset;
     int svtAv1Preset = 10;
+    // HDR rungs: "HLG" or "PQ" (frames arrive 10-bit BT.2020 from the input stage's HDR
+    // stream) and the source's HDR10 metadata; empty for SDR rungs.
+    QString hdrRange;
+    HdrStaticMetadata hdrMetadata;
     // Keyframes on every gopFrames-th frame instead of at each gopSeconds boundary: for
     // ladders with AV1 rungs, whose encoder can only do a fixed frame interval (VideoEncoder.h).
     bool keyframesByFrameCount = false;

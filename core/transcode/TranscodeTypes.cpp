@@ -37,6 +37,7 @@ QJsonObject TranscodeResult::toJson() const {
         o[QStringLiteral("videoKbps")] = r.videoKbps;
         o[QStringLiteral("frameRate")] = r.frameRate;
         o[QStringLiteral("codecs")] = r.codecs;
+        o[QStringLiteral("videoRange")] = r.videoRange;
         o[QStringLiteral("bandwidth")] = double(r.bandwidth);
         o[QStringLiteral("averageBandwidth")] = double(r.averageBandwidth);
         o[QStringLiteral("segmentCount")] = r.segmentCount;

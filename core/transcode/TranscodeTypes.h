@@ -40,6 +40,7 @@ struct RenditionResult {
     int videoKbps = 0;
     double frameRate = 0;
     QString codecs;       // e.g. "avc1.64001f,mp4a.40.2"
+    QString videoRange;   // VIDEO-RANGE: "SDR", or "HLG" / "PQ" for an HDR rung
     qint64 bandwidth = 0; // measured peak segment bitrate, bits/s
     qint64 averageBandwidth = 0;
     int segmentCount = 0;

@@ -12,6 +12,8 @@
 #include <QHash>
 #include <QThread>
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace hlsforge {
@@ -206,8 +208,6 @@ Status Pipeline::prepare() {
 
     const VideoInfo& v = m_result.source.video;
     m_colour = planColour(v, m_request.ladder.toneMap);
-    m_result.conversions << m_colour.conversions;
-    m_result.warnings << m_colour.warnings;
     m_rungs = resolveRenditions(m_request.ladder, v.displayWidth, v.displayHeight);
     if (m_rungs.size() < m_request.ladder.renditions.size())
         m_result.warnings << QStringLiteral("%1 of %2 rungs are larger than the %3x%4 source and "
@@ -216,12 +216,32 @@ Status Pipeline::prepare() {
                                  .arg(m_request.ladder.renditions.size())
                                  .arg(v.displayWidth)
                                  .arg(v.displayHeight);
+    // HDR rungs keep the source's HLG/PQ; an SDR source has none to keep, so they are left
+    // out as upscaled rungs are (validation made sure SDR rungs remain).
+    const auto hdrCount =
+        std::count_if(m_rungs.begin(), m_rungs.end(), [](const auto& r) { return r.hdr; });
+    if (hdrCount > 0 && m_colour.hdrFormat == QLatin1String("SDR")) {
+        m_rungs.erase(std::remove_if(m_rungs.begin(), m_rungs.end(),
+                                     [](const ResolvedRendition& r) { return r.hdr; }),
+                      m_rungs.end());
+        m_result.warnings << QStringLiteral("%1 HDR rungs were left out: the source is SDR "
+                                            "(transfer %2), there is no HDR to keep")
+                                 .arg(hdrCount)
+                                 .arg(v.colorTransfer);
+    } else if (hdrCount > 0) {
+        addHdrKeep(v, &m_colour);
+    }
+    m_result.conversions << m_colour.conversions;
+    m_result.warnings << m_colour.warnings;
     if (v.bitDepth > 8 || v.chromaSubsampling != QLatin1String("4:2:0"))
-        m_result.warnings << QStringLiteral(
-                                 "source is %1 (%2-bit %3); output is converted to 8-bit 4:2:0")
+        m_result.warnings << QStringLiteral("source is %1 (%2-bit %3); %4")
                                  .arg(v.pixelFormat)
                                  .arg(v.bitDepth)
-                                 .arg(v.chromaSubsampling);
+                                 .arg(v.chromaSubsampling)
+                                 .arg(m_colour.hdrFilter.empty()
+                                          ? QStringLiteral("output is converted to 8-bit 4:2:0")
+                                          : QStringLiteral("SDR rungs are converted to 8-bit "
+                                                           "4:2:0, HDR rungs to 10-bit 4:2:0"));
     if (v.variableFrameRate)
         m_result.warnings << QStringLiteral(
             "source has a variable frame rate; output is constant frame rate");
@@ -313,6 +333,10 @@ Status Pipeline::openRungs() {
         config.x264Preset = m_request.ladder.x264Preset;
         config.x265Preset = m_request.ladder.x265Preset;
         config.svtAv1Preset = m_request.ladder.svtAv1Preset;
+        if (rung.hdr) {
+            config.hdrRange = m_colour.hdrFormat;
+            config.hdrMetadata = m_result.source.video.hdrMetadata;
+        }
         // AV1's encoder keeps a fixed frame interval (VideoEncoder.h): with AV1 rungs in the
         // ladder, every rung counts frames, so all codecs' keyframes stay on the same frames
         // (at 30000/1001 a 2 s GOP is 60 frames, 2.002 s).
@@ -380,6 +404,7 @@ Status Pipeline::finish() {
     ladder.directory = m_staging.path();
     ladder.rungs = m_rungs;
     ladder.codecs = m_codecStrings;
+    ladder.hdrRange = m_colour.hdrFormat;
     ladder.frameRate = m_inputStage->frameRate();
     ladder.posterCandidates = m_inputStage->takePosterCandidates();
     ladder.posterTimeBase = m_inputStage->videoTimeBase();

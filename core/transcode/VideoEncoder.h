@@ -15,6 +15,7 @@
 // that gap at a far lower cost than aom's.
 
 #include "ladder/Ladder.h"
+#include "probe/MediaProbe.h"
 #include "util/FfmpegPtr.h"
 #include "util/Status.h"
 
@@ -39,7 +40,18 @@ struct VideoEncoderSettings {
     QString x265Preset = QStringLiteral("fast");
     int svtAv1Preset = 10;
     int threads = 0; // 0: the encoder decides
+    // HDR: "HLG" or "PQ" makes a 10-bit BT.2020 stream with that transfer in its VUI /
+    // sequence header (HEVC Main 10, AV1 Main 10-bit), plus the HDR10 metadata the source has;
+    // empty: 8-bit SDR BT.709.
+    QString hdrRange;
+    HdrStaticMetadata hdrMetadata;
 };
+
+// x265's `master-display` / `max-cll` parameters and SVT-AV1's `mastering-display` /
+// `content-light` for the source's HDR10 metadata (empty strings where it has none): FFmpeg
+// 5.1's wrappers pass no mastering or light level side data to the encoders.
+QString x265HdrParams(const HdrStaticMetadata& metadata);
+QString svtAv1HdrParams(const HdrStaticMetadata& metadata);
 
 struct OpenedVideoEncoder {
     av::CodecContextPtr context;

@@ -148,4 +148,28 @@ int startOriginServer(QProcess* origin, const QString& root) {
     return port > 0 ? port : -1;
 }
 
+QStringList hdrHevcOutputArgs(const QString& transfer, const QString& x265Params) {
+    QString params = QStringLiteral("log-level=error");
+    if (!x265Params.isEmpty())
+        params += QLatin1Char(':') + x265Params;
+    return {QStringLiteral("-c:v"),
+            QStringLiteral("libx265"),
+            QStringLiteral("-preset"),
+            QStringLiteral("ultrafast"),
+            QStringLiteral("-x265-params"),
+            params,
+            QStringLiteral("-tag:v"),
+            QStringLiteral("hvc1"),
+            QStringLiteral("-pix_fmt"),
+            QStringLiteral("yuv420p10le"),
+            QStringLiteral("-color_primaries"),
+            QStringLiteral("bt2020"),
+            QStringLiteral("-color_trc"),
+            transfer,
+            QStringLiteral("-colorspace"),
+            QStringLiteral("bt2020nc"),
+            QStringLiteral("-color_range"),
+            QStringLiteral("tv")};
+}
+
 } // namespace hlsforge::test

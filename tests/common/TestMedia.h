@@ -31,6 +31,12 @@ bool makeClip(const QString& path, double seconds, const QString& videoFilter,
               const QString& audioFilter = QStringLiteral("sine=frequency=440:sample_rate=48000"),
               const QStringList& extraOutputArgs = {});
 
+// Output arguments for a 10-bit HEVC HDR source as phones and cameras write one: libx265 at its
+// fastest, `hvc1`, yuv420p10le, BT.2020 primaries and matrix, `transfer` ("arib-std-b67" for
+// HLG, "smpte2084" for PQ) in the VUI, limited range. `x265Params` are added to x265's own
+// (e.g. HDR10's "master-display=...:max-cll=1000,400").
+QStringList hdrHevcOutputArgs(const QString& transfer, const QString& x265Params = {});
+
 // The 3-rung playback ladder (360p 1500k / 240p 500k / 144p 150k, 2 s segments, ultrafast) made by
 // hlsforge-cli from a `seconds`-long 640x360 testsrc2 clip, in `dir`/ladder. Returns that folder,
 // or an empty string with the reason in `error`. Shared by the preview and QoE tests.

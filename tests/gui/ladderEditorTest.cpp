@@ -254,7 +254,7 @@ private slots:
         table->edit(cell);
         auto* combo = table->findChild<QComboBox*>();
         QVERIFY(combo);
-        QCOMPARE(combo->count(), 3);
+        QCOMPARE(combo->count(), 5); // H.264, HEVC, AV1, HEVC HDR, AV1 HDR
         combo->setCurrentIndex(combo->findData(QStringLiteral("hevc")));
         QTest::keyClick(combo, Qt::Key_Return); // commits like a user's choice
         QTRY_COMPARE(editor.ladder().renditions[1].codec, VideoCodec::Hevc);
@@ -271,6 +271,21 @@ private slots:
         QVERIFY(!x265->isEnabled());
         svt->setValue(8);
         QCOMPARE(editor.ladder().svtAv1Preset, 8);
+        // HDR: HEVC or AV1 only, and never every rung (an SDR variant is required).
+        QVERIFY(!editor.model()->setData(cell, QStringLiteral("h264-hdr"), Qt::EditRole));
+        QVERIFY(editor.model()->setData(cell, QStringLiteral("hevc-hdr"), Qt::EditRole));
+        QVERIFY(editor.ladder().renditions[1].hdr);
+        QCOMPARE(editor.ladder().renditions[1].codec, VideoCodec::Hevc);
+        QCOMPARE(cell.data().toString(), QStringLiteral("HEVC HDR"));
+        QCOMPARE(cell.data(Qt::EditRole).toString(), QStringLiteral("hevc-hdr"));
+        QVERIFY2(editor.validationMessage().isEmpty(), qPrintable(editor.validationMessage()));
+        for (int row = 0; row < editor.model()->rowCount(); ++row)
+            editor.model()->setData(editor.model()->index(row, LadderModel::CodecColumn),
+                                    QStringLiteral("av1-hdr"), Qt::EditRole);
+        QVERIFY2(editor.validationMessage().contains(QStringLiteral("add at least one SDR rung")),
+                 qPrintable(editor.validationMessage()));
+        QVERIFY(editor.model()->setData(cell, QStringLiteral("h264"), Qt::EditRole));
+        QVERIFY(!editor.ladder().renditions[1].hdr);
     }
 
     void progressiveRungMustExist() {

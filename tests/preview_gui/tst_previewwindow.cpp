@@ -13,6 +13,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
@@ -26,6 +27,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace hlsforge;
 using hlsforge::gui::PreviewWindow;
@@ -44,6 +47,7 @@ private slots:
     void folderWithoutMaster();
     void closesWithCtrlWAndEscape();
     void networkChangeMidPlayShowsASwitch();
+    void mixedCodecsShowCodecAndRange();
 
 private:
     QTemporaryDir m_dir;
@@ -267,6 +271,47 @@ void TestPreviewWindow::networkChangeMidPlayShowsASwitch() {
     QCOMPARE(session->playerOptions().bufferAheadSeconds, 30.0);
     window.setEngine(qoe::PlaybackEngine::Qt);
     QVERIFY(!buffer->isEnabled());
+}
+
+// A ladder of H.264 and HEVC rungs: the readout names the codec and range of the rung being
+// fetched (from the master's CODECS and VIDEO-RANGE) and the timeline labels rungs by codec.
+void TestPreviewWindow::mixedCodecsShowCodecAndRange() {
+    const QString dir = m_dir.filePath(QStringLiteral("mixed"));
+    QVERIFY(QDir().mkpath(dir));
+    const QString input = dir + QStringLiteral("/input.mp4");
+    QVERIFY(test::makeClip(input, 4, QStringLiteral("testsrc2=size=426x240:rate=25")));
+    const QString ladderJson = dir + QStringLiteral("/ladder.json");
+    QFile ladder(ladderJson);
+    QVERIFY(ladder.open(QIODevice::WriteOnly));
+    ladder.write(R"({"segmentSeconds": 2, "segmentFormat": "fmp4", "x264Preset": "ultrafast",
+      "x265Preset": "ultrafast", "audioKbps": 64, "playerPage": false,
+      "renditions": [{"height": 240, "videoKbps": 500},
+                     {"height": 240, "videoKbps": 300, "codec": "hevc"}]})");
+    ladder.close();
+    const QString out = dir + QStringLiteral("/ladder");
+    const test::ProcessResult made = test::runProcess(
+        test::cliPath(), {QStringLiteral("transcode"), input, QStringLiteral("--out"), out,
+                          QStringLiteral("--ladder"), ladderJson, QStringLiteral("--progress"),
+                          QStringLiteral("none"), QStringLiteral("--no-check")});
+    QVERIFY2(made.ok(), made.err.constData());
+
+    PreviewWindow window(out);
+    window.resize(1100, 760);
+    window.show();
+    QVERIFY2(window.isServing(), qPrintable(window.errorText()));
+    const qoe::QoeRecording& r = window.session()->recording();
+    QCOMPARE(r.rungs.size(), 2);
+    const int hevc = r.rungs[0].codec == QLatin1String("HEVC") ? 0 : 1;
+    QCOMPARE(r.rungLabel(hevc), QStringLiteral("240p HEVC"));
+    QCOMPARE(r.rungLabel(1 - hevc), QStringLiteral("240p H.264"));
+    QSignalSpy fetched(&window, &PreviewWindow::segmentFetched);
+    window.lockToRung(hevc);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(fetched.begin(), fetched.end(),
+                    [hevc](const QList<QVariant>& args) { return args.at(0).toInt() == hevc; }),
+        20000);
+    QTRY_VERIFY2_WITH_TIMEOUT(window.rungReadout().contains(QStringLiteral("HEVC SDR")),
+                              qPrintable(window.rungReadout()), 10000);
 }
 
 int main(int argc, char** argv) {

@@ -17,6 +17,7 @@ class TestQoeRecording : public QObject {
 private slots:
     void rungNames_data();
     void rungNames();
+    void rungLabelsByCodec();
     void reportFromRecord();
     void throughputDescribesTheLastSegments();
     void csvHasOneLinePerFetch();
@@ -42,6 +43,45 @@ void TestQoeRecording::rungNames() {
     QFETCH(QString, uri);
     QFETCH(QString, name);
     QCOMPARE(rungNameFromUri(uri), name);
+}
+
+// The timeline names rungs by codec (and HDR range) only when the ladder mixes them.
+void TestQoeRecording::rungLabelsByCodec() {
+    QCOMPARE(videoCodecFromCodecs(QStringLiteral("avc1.64001f,mp4a.40.2")),
+             QStringLiteral("H.264"));
+    QCOMPARE(videoCodecFromCodecs(QStringLiteral("mp4a.40.2,hvc1.2.4.L93.B0")),
+             QStringLiteral("HEVC"));
+    QCOMPARE(videoCodecFromCodecs(QStringLiteral("av01.0.05M.10")), QStringLiteral("AV1"));
+    QCOMPARE(videoCodecFromCodecs(QStringLiteral("mp4a.40.2")), QString());
+
+    auto rung = [](const char* name, int w, int h, const char* codec, const char* range) {
+        RungInfo r;
+        r.name = QString::fromLatin1(name);
+        r.width = w;
+        r.height = h;
+        r.codec = QString::fromLatin1(codec);
+        r.videoRange = QString::fromLatin1(range);
+        return r;
+    };
+    QVector<RungInfo> single = {rung("720p", 1280, 720, "H.264", "SDR"),
+                                rung("360p", 640, 360, "H.264", "SDR")};
+    labelRungs(&single);
+    QCOMPARE(single[0].label, QStringLiteral("720p"));
+    QVector<RungInfo> mixed = {
+        rung("1080p-hdr", 1920, 1080, "HEVC", "PQ"), rung("720p-hevc", 1280, 720, "HEVC", "SDR"),
+        rung("720p-hi", 1280, 720, "H.264", "SDR"), rung("720p", 1280, 720, "H.264", "SDR"),
+        rung("portrait", 360, 640, "AV1", "SDR")};
+    labelRungs(&mixed);
+    QCOMPARE(mixed[0].label, QStringLiteral("1080p HEVC PQ"));
+    QCOMPARE(mixed[1].label, QStringLiteral("720p HEVC"));
+    // Two rungs of the same size and codec keep their names apart.
+    QCOMPARE(mixed[2].label, QStringLiteral("720p-hi H.264"));
+    QCOMPARE(mixed[3].label, QStringLiteral("720p H.264"));
+    QCOMPARE(mixed[4].label, QStringLiteral("360p AV1")); // the short side
+    QoeRecording r;
+    r.rungs = mixed;
+    QCOMPARE(r.rungLabel(1), QStringLiteral("720p HEVC"));
+    QCOMPARE(r.rungLabel(7), QStringLiteral("rung 7"));
 }
 
 QoeRecording TestQoeRecording::sample() {

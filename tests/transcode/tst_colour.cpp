@@ -57,28 +57,6 @@ PictureStats pictureStats(const QString& path, const QString& filters = QString(
 }
 
 const char* kTestPicture = "testsrc2=size=640x360:rate=30";
-// x265 at its fastest, quiet; the tags go in the VUI as a phone writes them.
-QStringList hevc10(const QString& transfer) {
-    return {QStringLiteral("-c:v"),
-            QStringLiteral("libx265"),
-            QStringLiteral("-preset"),
-            QStringLiteral("ultrafast"),
-            QStringLiteral("-x265-params"),
-            QStringLiteral("log-level=error:max-cll=1000,400"),
-            QStringLiteral("-tag:v"),
-            QStringLiteral("hvc1"),
-            QStringLiteral("-pix_fmt"),
-            QStringLiteral("yuv420p10le"),
-            QStringLiteral("-color_primaries"),
-            QStringLiteral("bt2020"),
-            QStringLiteral("-color_trc"),
-            transfer,
-            QStringLiteral("-colorspace"),
-            QStringLiteral("bt2020nc"),
-            QStringLiteral("-color_range"),
-            QStringLiteral("tv")};
-}
-
 } // namespace
 
 class ColourTest : public QObject {
@@ -132,7 +110,7 @@ private:
                                                "t=%1:m=bt2020nc:p=bt2020:r=limited:npl=203,"
                                                "format=yuv420p10le")
                                     .arg(transfer)};
-            args += hevc10(transfer);
+            args += hdrHevcOutputArgs(transfer, QStringLiteral("max-cll=1000,400"));
             const bool portrait = kind == QLatin1String("hlg");
             const QString encoded = portrait ? source + QStringLiteral(".landscape.mov") : source;
             args += {QStringLiteral("-c:a"), QStringLiteral("copy"), encoded};

@@ -1,6 +1,7 @@
 // The CODECS strings we write for H.264 and AV1 rungs are the ones browsers accept: headless
 // Chromium's MediaSource.isTypeSupported() (what hls.js and video.js ask before choosing a
-// variant) says yes to every one, for several sizes, so several levels. HEVC is not asked:
+// variant) says yes to every one, for several sizes, so several levels, and for an HDR AV1
+// rung (10-bit, the long form with BT.2020 and the HLG transfer). HEVC is not asked:
 // Chromium on Linux has no HEVC decoder, so its answer says nothing about the string.
 
 #include "LadderCheck.h"
@@ -24,8 +25,13 @@ private slots:
             QSKIP("no /usr/bin/chromium (scripts/install-deps.sh installs it)");
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const QString clip = dir.filePath(QStringLiteral("clip.mp4"));
-        QVERIFY(makeClip(clip, 2.0, QStringLiteral("testsrc2=size=1280x720:rate=30")));
+        // An HLG source (as a phone writes it), so the ladder can have an HDR AV1 rung too.
+        const QString clip = dir.filePath(QStringLiteral("clip.mov"));
+        QVERIFY(
+            ffmpeg(QStringList{QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
+                               QStringLiteral("testsrc2=size=1280x720:rate=30"),
+                               QStringLiteral("-t"), QStringLiteral("2")} +
+                   hdrHevcOutputArgs(QStringLiteral("arib-std-b67")) + QStringList{clip}));
 
         Ladder l;
         l.segmentSeconds = 2;
@@ -42,6 +48,10 @@ private slots:
             r.codec = codec;
             l.renditions.append(r);
         }
+        Rendition hdr{QString(), 360, 500, 0};
+        hdr.codec = VideoCodec::Av1;
+        hdr.hdr = true;
+        l.renditions.append(hdr);
         TranscodeRequest request;
         request.inputPath = clip;
         request.outputDir = dir.filePath(QStringLiteral("out"));
@@ -60,8 +70,10 @@ private slots:
                 av1Levels.insert(codecs.section(QLatin1Char('.'), 2, 2));
             types << QStringLiteral("video/mp4; codecs=\"%1\"").arg(codecs);
         }
-        QCOMPARE(types.size(), 5);
+        QCOMPARE(types.size(), 6);
         QVERIFY2(av1Levels.size() >= 2, "AV1 strings for at least two levels");
+        QVERIFY2(types.filter(QStringLiteral("M.10.0.110.09.18.09.0")).size() == 1,
+                 qPrintable(types.join(QLatin1Char('\n'))));
 
         const QString script = qEnvironmentVariable("HLSFORGE_SOURCE_DIR") +
                                QStringLiteral("/tests/web/codecs-supported.mjs");

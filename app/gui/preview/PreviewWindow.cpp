@@ -354,9 +354,17 @@ void PreviewWindow::onSegment(int index, bool isSwitch) {
         s.rung >= 0 && s.rung < r.rungs.size() && r.rungs[s.rung].height > 0
             ? QStringLiteral("%1x%2").arg(r.rungs[s.rung].width).arg(r.rungs[s.rung].height)
             : tr("audio");
+    // The codec and dynamic range of the rung, from the master's CODECS and VIDEO-RANGE: in a
+    // mixed ladder the player may switch between codecs as well as sizes.
+    QString format;
+    if (s.rung >= 0 && s.rung < r.rungs.size() && !r.rungs[s.rung].codec.isEmpty()) {
+        const qoe::RungInfo& rung = r.rungs[s.rung];
+        format = QStringLiteral(", %1 %2").arg(
+            rung.codec, rung.videoRange.isEmpty() ? QStringLiteral("SDR") : rung.videoRange);
+    }
     m_rungLabel->setText(
-        tr("%1 (%2), BANDWIDTH %3")
-            .arg(r.rungName(s.rung), resolution)
+        tr("%1 (%2%3), BANDWIDTH %4")
+            .arg(r.rungName(s.rung), resolution, format)
             .arg(formatKbps(s.rung >= 0 && s.rung < r.rungs.size() ? r.rungs[s.rung].bandwidthKbps
                                                                    : 0)));
     emit segmentFetched(s.rung, isSwitch);
