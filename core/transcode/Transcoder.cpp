@@ -380,10 +380,8 @@ int Pipeline::encoderThreads(const ResolvedRendition& rung,
         totalPixels += double(r.width) * r.height;
     const double share = totalPixels > 0 ? double(rung.width) * rung.height / totalPixels : 1;
     const int cores = std::max(1, QThread::idealThreadCount());
-    static const double factor = qEnvironmentVariableIsSet("HLSFORGE_THREAD_FACTOR")
-                                     ? qEnvironmentVariable("HLSFORGE_THREAD_FACTOR").toDouble()
-                                     : 1.5;
-    return std::clamp(int(std::lround(share * cores * factor)), 1, 16);
+    constexpr double kThreadsPerCoreShare = 1.5;
+    return std::clamp(int(std::lround(share * cores * kThreadsPerCoreShare)), 1, 16);
 }
 
 // Each rung's per-frame figures, kept for the finishing stage (which knows the segments).
