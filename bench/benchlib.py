@@ -1,5 +1,6 @@
 """What the benchmark scripts share: running a command with its wall/CPU/memory measured, the
 one-ffmpeg-process ladder they compare against, and PSNR against the scaled source."""
+import json
 import os
 import re
 import shutil
@@ -20,9 +21,20 @@ def run_measured(cmd):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
-def make_noisy_source(path, seconds, size="1920x1080", rate=30):
+def write_x264_ladder(path, rungs):
+    """The benchmarks' ladder JSON: rungs [(width, height, kbps)], VBV max 110 %, x264
+    veryfast, 6 s TS segments, AAC 128k. Returns path."""
+    ladder = {"segmentSeconds": 6, "segmentFormat": "ts", "x264Preset": "veryfast", "audioKbps": 128,
+              "renditions": [{"height": h, "videoKbps": k, "maxKbps": int(k * 1.1)} for (_, h, k) in rungs]}
+    with open(path, "w") as f:
+        json.dump(ladder, f)
+    return path
+
+
+def make_noisy_source(path, seconds, size="1920x1080", rate=30, extra=()):
     """testsrc2 plus temporal noise (real detail for the encoder) and a sine, x264 CRF 16 + AAC:
-    the source the ladder benchmarks share. Kept when it already exists (same arguments)."""
+    the source the ladder benchmarks share (extra: more output options, e.g. colour tags).
+    Kept when it already exists (same arguments)."""
     if os.path.exists(path):
         return path
     print(f"generating {seconds} s {size}@{rate} source ...", flush=True)
@@ -30,7 +42,7 @@ def make_noisy_source(path, seconds, size="1920x1080", rate=30):
                     "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate},noise=alls=10:allf=t",
                     "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
                     "-t", str(seconds), "-c:v", "libx264", "-preset", "veryfast", "-crf", "16",
-                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k", path], check=True)
+                    "-pix_fmt", "yuv420p", *extra, "-c:a", "aac", "-b:a", "192k", path], check=True)
     return path
 
 

@@ -19,10 +19,9 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 
-from benchlib import ffmpeg_single_ladder, psnr, run_measured
+from benchlib import ffmpeg_single_ladder, make_noisy_source, psnr, run_measured
 
 HEVC_RUNGS = [(1920, 1080, 3000), (1280, 720, 1800), (854, 480, 800), (640, 360, 400)]
 AV1_RUNGS = [(1920, 1080, 2500), (1280, 720, 1500), (640, 360, 350)]
@@ -53,14 +52,7 @@ def main():
     cli = os.path.abspath(args.cli)
     work = args.work or tempfile.mkdtemp(prefix="hlsforge-codecs-bench-")
     os.makedirs(work, exist_ok=True)
-    src = os.path.join(work, "source-1080p.mp4")
-    if not os.path.exists(src):
-        print(f"generating {args.seconds} s 1080p30 source ...", flush=True)
-        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-                        "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30,noise=alls=10:allf=t",
-                        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-                        "-t", str(args.seconds), "-c:v", "libx264", "-preset", "veryfast", "-crf", "16",
-                        "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k", src], check=True)
+    src = make_noisy_source(os.path.join(work, f"source-1080p-{args.seconds}s.mp4"), args.seconds)
     os.environ["SVT_LOG"] = "1"
     rows = []
 

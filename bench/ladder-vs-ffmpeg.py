@@ -16,13 +16,11 @@ Usage: bench/ladder-vs-ffmpeg.py [--cli build/app/cli/hlsforge-cli] [--seconds 3
 Profile of where the CPU goes: bench/profile-ladder.py.
 """
 import argparse
-import json
 import os
 import shutil
-import subprocess
 import tempfile
 
-from benchlib import ffmpeg_single_ladder, make_noisy_source, psnr, run_measured
+from benchlib import ffmpeg_single_ladder, make_noisy_source, write_x264_ladder, psnr, run_measured
 
 RUNGS = [(1920, 1080, 5000), (1280, 720, 3000), (854, 480, 1200), (640, 360, 600)]
 
@@ -66,11 +64,7 @@ def main():
     os.makedirs(work, exist_ok=True)
     src = make_noisy_source(os.path.join(work, f"source-1080p-{args.seconds}s.mp4"), args.seconds)
 
-    ladder = {"segmentSeconds": 6, "segmentFormat": "ts", "x264Preset": "veryfast", "audioKbps": 128,
-              "renditions": [{"height": h, "videoKbps": k, "maxKbps": int(k * 1.1)} for (_, h, k) in RUNGS]}
-    ladder_path = os.path.join(work, "bench-ladder.json")
-    with open(ladder_path, "w") as f:
-        json.dump(ladder, f)
+    ladder_path = write_x264_ladder(os.path.join(work, "bench-ladder.json"), RUNGS)
 
     common_x264 = ["-preset", "veryfast", "-force_key_frames", "expr:gte(t,n_forced*2)",
                    "-sc_threshold", "0", "-pix_fmt", "yuv420p"]

@@ -8,13 +8,12 @@ Needs `perf` (Debian: linux-perf) and kernel.perf_event_paranoid <= 1 (or root).
 Usage: bench/profile-ladder.py [--cli build/app/cli/hlsforge-cli] [--seconds 12] [--work DIR]
 """
 import argparse
-import json
 import os
 import re
 import subprocess
 import tempfile
 
-from benchlib import ffmpeg_single_ladder, make_noisy_source, run_measured
+from benchlib import ffmpeg_single_ladder, make_noisy_source, write_x264_ladder, run_measured
 
 RUNGS = [(1920, 1080, 5000), (1280, 720, 3000), (854, 480, 1200), (640, 360, 600)]
 COMMON_X264 = ["-c:v", "libx264", "-preset", "veryfast", "-force_key_frames", "expr:gte(t,n_forced*2)",
@@ -42,11 +41,7 @@ def main():
     work = args.work or tempfile.mkdtemp(prefix="hlsforge-profile-")
     os.makedirs(work, exist_ok=True)
     src = make_noisy_source(os.path.join(work, f"source-1080p-{args.seconds}s.mp4"), args.seconds)
-    ladder = {"segmentSeconds": 6, "segmentFormat": "ts", "x264Preset": "veryfast", "audioKbps": 128,
-              "renditions": [{"height": h, "videoKbps": k, "maxKbps": int(k * 1.1)} for (_, h, k) in RUNGS]}
-    ladder_path = os.path.join(work, "ladder.json")
-    with open(ladder_path, "w") as f:
-        json.dump(ladder, f)
+    ladder_path = write_x264_ladder(os.path.join(work, "bench-ladder.json"), RUNGS)
 
     perf = ["perf", "record", "-q", "-F", "997", "-o"]
     sides = {}

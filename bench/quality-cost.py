@@ -15,10 +15,9 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import tempfile
 
-from benchlib import psnr, run_measured
+from benchlib import make_noisy_source, psnr, run_measured
 
 RUNGS = [(1920, 1080, 5000), (1280, 720, 3000), (854, 480, 1200), (640, 360, 600)]
 
@@ -33,15 +32,8 @@ def main():
     cli = os.path.abspath(args.cli)
     work = args.work or tempfile.mkdtemp(prefix="hlsforge-bench-")
     os.makedirs(work, exist_ok=True)
-    src = os.path.join(work, "source-1080p.mp4")
-    if not os.path.exists(src):
-        print(f"generating {args.seconds} s 1080p30 source ...", flush=True)
-        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-                        "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30,noise=alls=10:allf=t",
-                        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-                        "-t", str(args.seconds), "-c:v", "libx264", "-preset", "veryfast", "-crf", "16",
-                        "-pix_fmt", "yuv420p", "-color_primaries", "bt709", "-color_trc", "bt709",
-                        "-colorspace", "bt709", "-c:a", "aac", "-b:a", "192k", src], check=True)
+    src = make_noisy_source(os.path.join(work, f"source-1080p-{args.seconds}s-bt709.mp4"), args.seconds,
+                            extra=["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"])
 
     ladder = {"segmentSeconds": 6, "segmentFormat": "ts", "x264Preset": "veryfast", "audioKbps": 128,
               "renditions": [{"height": h, "videoKbps": k, "maxKbps": int(k * 1.1)} for (_, h, k) in RUNGS]}
