@@ -3,12 +3,16 @@
 // variant) says yes to every one, for several sizes, so several levels, and for an HDR AV1
 // rung (10-bit, the long form with BT.2020 and the HLG transfer). HEVC is not asked:
 // Chromium on Linux has no HEVC decoder, so its answer says nothing about the string.
+// And hls.js (npm, as most sites embed it) plays that multi-codec master in Chromium: it drops
+// the HEVC variant the browser cannot decode, picks H.264 or AV1 and plays without a fatal
+// error.
 
 #include "LadderCheck.h"
 #include "TestMedia.h"
 #include "ladder/Ladder.h"
 #include "transcode/Transcoder.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -19,14 +23,16 @@ using namespace hlsforge::test;
 
 class CodecsBrowserTest : public QObject {
     Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_ladder; // the multi-codec ladder's folder
+
 private slots:
-    void chromiumAcceptsEveryCodecsString() {
+    void initTestCase() {
         if (!QFileInfo(QStringLiteral("/usr/bin/chromium")).isExecutable())
             QSKIP("no /usr/bin/chromium (scripts/install-deps.sh installs it)");
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
+        QVERIFY(m_dir.isValid());
         // An HLG source (as a phone writes it), so the ladder can have an HDR AV1 rung too.
-        const QString clip = dir.filePath(QStringLiteral("clip.mov"));
+        const QString clip = m_dir.filePath(QStringLiteral("clip.mov"));
         QVERIFY(
             ffmpeg(QStringList{QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
                                QStringLiteral("testsrc2=size=1280x720:rate=30"),
@@ -54,15 +60,18 @@ private slots:
         l.renditions.append(hdr);
         TranscodeRequest request;
         request.inputPath = clip;
-        request.outputDir = dir.filePath(QStringLiteral("out"));
+        request.outputDir = m_dir.filePath(QStringLiteral("out"));
         request.ladder = l;
         const TranscodeResult result = Transcoder(request).run({}, nullptr);
         QVERIFY2(result.status.isOk(), qPrintable(result.status.message()));
+        m_ladder = request.outputDir;
+    }
 
+    void chromiumAcceptsEveryCodecsString() {
+        QVERIFY(!m_ladder.isEmpty());
         QStringList types;
         QSet<QString> av1Levels;
-        for (const CheckedVariant& v :
-             readMaster(request.outputDir + QStringLiteral("/master.m3u8"))) {
+        for (const CheckedVariant& v : readMaster(m_ladder + QStringLiteral("/master.m3u8"))) {
             const QString codecs = v.attrs.value(QStringLiteral("CODECS"));
             if (codecs.startsWith(QLatin1String("hvc1")))
                 continue;
@@ -85,6 +94,39 @@ private slots:
             QVERIFY2(answers.value(type).toBool(),
                      qPrintable(QStringLiteral("Chromium refuses %1\n%2")
                                     .arg(type, QString::fromUtf8(browser.out + browser.err))));
+        QVERIFY(browser.ok());
+    }
+
+    void hlsJsPlaysTheMultiCodecMaster() {
+        QVERIFY(!m_ladder.isEmpty());
+        const QString script = qEnvironmentVariable("HLSFORGE_SOURCE_DIR") +
+                               QStringLiteral("/tests/web/hlsjs-play.mjs");
+        const ProcessResult browser =
+            runProcess(QStringLiteral("node"),
+                       {script, QStringLiteral("--dir"), m_ladder, QStringLiteral("--seconds"),
+                        QStringLiteral("1.5")},
+                       120000);
+        const QString report = QString::fromUtf8(browser.out + browser.err).trimmed();
+        qInfo().noquote() << report;
+        const QJsonObject o = QJsonDocument::fromJson(browser.out.trimmed()).object();
+        QVERIFY2(o.value(QStringLiteral("supported")).toBool(), qPrintable(report));
+        QVERIFY2(o.value(QStringLiteral("fatal")).isNull(), qPrintable(report));
+        QVERIFY2(o.value(QStringLiteral("currentTime")).toDouble() >= 1.5, qPrintable(report));
+        // The HEVC variant is dropped (no HEVC decoder in Chromium on Linux); the H.264 and
+        // AV1 ones stay.
+        QStringList kept;
+        for (const QJsonValue& level : o.value(QStringLiteral("levels")).toArray())
+            kept << level.toObject().value(QStringLiteral("codecs")).toString();
+        QVERIFY2(kept.filter(QStringLiteral("hvc1")).isEmpty(), qPrintable(report));
+        QVERIFY2(!kept.filter(QStringLiteral("avc1")).isEmpty(), qPrintable(report));
+        QVERIFY2(!kept.filter(QStringLiteral("av01")).isEmpty(), qPrintable(report));
+        // What played is a codec the browser decodes.
+        const QJsonArray played = o.value(QStringLiteral("playedCodecs")).toArray();
+        QVERIFY2(!played.isEmpty(), qPrintable(report));
+        for (const QJsonValue& codec : played)
+            QVERIFY2(codec.toString().startsWith(QLatin1String("avc1")) ||
+                         codec.toString().startsWith(QLatin1String("av01")),
+                     qPrintable(report));
         QVERIFY(browser.ok());
     }
 };

@@ -1,0 +1,96 @@
+// Plays a ladder's master.m3u8 with hls.js (the npm package, as most web players embed it) in
+// headless Chromium (Debian's /usr/bin/chromium via playwright-core) and reports what a viewer
+// got: the variants hls.js kept (it drops those whose CODECS MediaSource refuses), the codecs
+// of every level it played, how far playback got, and any fatal error. The ladder's files are
+// served from the folder by request interception (right content types, no server needed).
+// Prints one JSON object; exit 1 on a fatal error or when playback did not reach `--seconds`.
+// Usage: node hlsjs-play.mjs --dir LADDER_DIR [--seconds S]
+import { chromium } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const dir = arg('--dir');
+const seconds = Number(arg('--seconds', '1.5'));
+const hlsScript = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
+const origin = 'http://ladder.test';
+const types = { '.m3u8': 'application/vnd.apple.mpegurl', '.m4s': 'video/iso.segment',
+                '.mp4': 'video/mp4', '.ts': 'video/mp2t', '.html': 'text/html' };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync', '--mute-audio',
+         '--autoplay-policy=no-user-gesture-required'],
+});
+let exitCode = 0;
+try {
+  const context = await browser.newContext();
+  await context.route('**/*', async (route) => {
+    const u = new URL(route.request().url());
+    if (u.origin !== origin) return route.abort('blockedbyclient');
+    if (u.pathname === '/') {
+      return route.fulfill({ contentType: 'text/html',
+                             body: '<!doctype html><title>hls.js</title><video muted playsinline></video>' });
+    }
+    const file = path.join(dir, decodeURIComponent(u.pathname));
+    if (!file.startsWith(path.resolve(dir))) return route.abort('accessdenied');
+    try {
+      const body = await readFile(file);
+      return route.fulfill({ status: 200, body,
+                             contentType: types[path.extname(file)] || 'application/octet-stream' });
+    } catch {
+      return route.fulfill({ status: 404, body: 'not found' });
+    }
+  });
+  const page = await context.newPage();
+  await page.goto(origin + '/');
+  await page.addScriptTag({ path: hlsScript });
+  const result = await page.evaluate(async ({ src, seconds }) => {
+    const out = { hlsVersion: Hls.version, supported: Hls.isSupported(), levels: [],
+                  playedCodecs: [], fatal: null, currentTime: 0, ended: false };
+    if (!out.supported) return out;
+    const video = document.querySelector('video');
+    const hls = new Hls({ debug: false });
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, 60000);
+      const finish = () => { clearTimeout(timer); resolve(); };
+      hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
+        out.levels = data.levels.map((l) => ({ height: l.height, codecs: l.attrs.CODECS,
+                                                videoCodec: l.videoCodec }));
+        video.play().catch((e) => { out.fatal = 'play(): ' + e; finish(); });
+      });
+      hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
+        const codec = hls.levels[data.level].videoCodec;
+        if (!out.playedCodecs.includes(codec)) out.playedCodecs.push(codec);
+      });
+      hls.on(Hls.Events.ERROR, (_e, data) => {
+        if (data.fatal) { out.fatal = `${data.type}: ${data.details}`; finish(); }
+      });
+      video.addEventListener('timeupdate', () => {
+        out.currentTime = video.currentTime;
+        if (video.currentTime >= seconds) finish();
+      });
+      video.addEventListener('ended', () => { out.ended = true; finish(); });
+      hls.loadSource(src);
+      hls.attachMedia(video);
+    });
+    out.currentTime = video.currentTime;
+    hls.destroy();
+    return out;
+  }, { src: origin + '/master.m3u8', seconds });
+  console.log(JSON.stringify(result));
+  if (!result.supported || result.fatal || result.currentTime < seconds) exitCode = 1;
+} catch (e) {
+  console.log(JSON.stringify({ error: String(e) }));
+  exitCode = 1;
+} finally {
+  await browser.close();
+}
+process.exit(exitCode);
