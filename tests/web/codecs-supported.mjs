@@ -2,15 +2,10 @@
 // MediaSource accepts each CODECS string: what hls.js and video.js do before they pick a
 // variant. Prints one JSON object {"<type>": true|false, ...}; exit 1 when any is refused.
 // Usage: node codecs-supported.mjs 'video/mp4; codecs="av01.0.04M.08,mp4a.40.2"' ...
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const types = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--mute-audio'],
-});
+const browser = await launchChromium();
 let exitCode = 0;
 try {
   const page = await browser.newPage();

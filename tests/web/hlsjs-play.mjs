@@ -5,7 +5,7 @@
 // served from the folder by request interception (right content types, no server needed).
 // Prints one JSON object; exit 1 on a fatal error or when playback did not reach `--seconds`.
 // Usage: node hlsjs-play.mjs --dir LADDER_DIR [--seconds S]
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -22,13 +22,7 @@ const origin = 'http://ladder.test';
 const types = { '.m3u8': 'application/vnd.apple.mpegurl', '.m4s': 'video/iso.segment',
                 '.mp4': 'video/mp4', '.ts': 'video/mp2t', '.html': 'text/html' };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--mute-audio',
-         '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 let exitCode = 0;
 try {
   const context = await browser.newContext();

@@ -2,16 +2,10 @@
 // it must get there (readyState >= HAVE_CURRENT_DATA at ~50 %) by Range requests, without
 // downloading the file. Prints one JSON line with what the element reported.
 // Usage: node mp4-seek.mjs PAGE_URL
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const url = process.argv[2];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync',
-         '--mute-audio'],
-});
+const browser = await launchChromium();
 let exitCode = 0;
 try {
   const page = await browser.newPage();

@@ -13,7 +13,7 @@
 // back to Auto; no console errors, failed responses or requests leaving 127.0.0.1 (the CDN
 // files are served from the npm package, so the page's SRI hashes are checked by Chromium;
 // a tampered copy must be refused). Prints one JSON summary line; exit 1 on any failure.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -64,13 +64,7 @@ function cdnFulfil(route, tamper) {
   return true;
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync',
-         '--mute-audio'],
-});
+const browser = await launchChromium();
 const summary = { mode };
 const consoleErrors = [];
 try {
