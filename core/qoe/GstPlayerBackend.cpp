@@ -1,8 +1,10 @@
 #include "qoe/GstPlayerBackend.h"
 
 #include <QAudioDevice>
+#include <QElapsedTimer>
 #include <QMediaDevices>
 #include <QMutexLocker>
+#include <QThread>
 #include <QTimer>
 #include <QVideoFrameFormat>
 #include <QVideoSink>
@@ -93,6 +95,15 @@ struct BusContext {
 
 GstBusSyncReply onBusSync(GstBus*, GstMessage* message, gpointer data) {
     const auto* context = static_cast<const BusContext*>(data);
+    switch (GST_MESSAGE_TYPE(message)) {
+    case GST_MESSAGE_ERROR:
+    case GST_MESSAGE_EOS:
+    case GST_MESSAGE_ASYNC_DONE:
+        context->backend->noteSettled();
+        break;
+    default:
+        break;
+    }
     switch (GST_MESSAGE_TYPE(message)) {
     case GST_MESSAGE_ERROR:
     case GST_MESSAGE_WARNING:
@@ -237,6 +248,8 @@ bool GstPlayerBackend::build() {
     m_buffering = false;
     m_atEnd = false;
     m_positionMs = 0;
+    m_started = false;
+    m_settled = false;
 
     // Video: I420 (what the H.264 decoder gives, so usually no conversion), synced to the
     // clock so a frame arrives when a viewer would see it; the session times stalls by it.
@@ -276,6 +289,19 @@ void GstPlayerBackend::teardown() {
     if (!m_pipeline)
         return;
     ++m_generation; // queued messages of this pipeline are dropped from now on
+    // GStreamer 1.22 (Debian 12) crashes when a pipeline goes to NULL while hlsdemux2 is still
+    // setting up: an abort in download_media_playlist (g_assert(buf) on a cancelled fetch,
+    // seen in CI when a preview window was closed at once) and a segfault in libsoup closing
+    // a stream (about 1 in 500 stops within 120 ms of the start, tst_gstengine). Once the
+    // pipeline has prerolled, failed or ended, a stop is safe, so a stop before that waits
+    // for it (a local preview prerolls in a few hundred ms), bounded for a server that hangs.
+    if (m_started) {
+        constexpr int kSettleTimeoutMs = 8000;
+        QElapsedTimer waited;
+        waited.start();
+        while (!m_settled && waited.elapsed() < kSettleTimeoutMs)
+            QThread::msleep(5);
+    }
     gst_element_set_state(m_pipeline.get(), GST_STATE_NULL);
     const BusPtr bus(gst_element_get_bus(m_pipeline.get()));
     gst_bus_set_sync_handler(bus.get(), nullptr, nullptr, nullptr);
@@ -309,6 +335,7 @@ void GstPlayerBackend::setStateValue(State state) {
 void GstPlayerBackend::applyPipelineState() {
     if (!m_pipeline)
         return;
+    m_started = true;
     GstState target = GST_STATE_PAUSED;
     if (m_state == State::Playing && !m_buffering)
         target = GST_STATE_PLAYING;

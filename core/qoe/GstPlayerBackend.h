@@ -57,6 +57,9 @@ public:
     void postBusMessage(quint64 generation, GstMessage* message);
     void deliverFrame(QVideoFrame frame);
     void noteElement(GstElement* element);
+    // From the bus sync handler: the pipeline prerolled, ended or failed, so its first
+    // downloads (master, media playlist, first segments) are no longer in flight.
+    void noteSettled() { m_settled = true; }
 
 private:
     struct ElementUnref {
@@ -90,6 +93,10 @@ private:
     QVideoFrame m_pendingFrame;
     QStringList m_elements;
     std::atomic<bool> m_framePosted{false};
+    // Set when the current pipeline was asked to go to PAUSED or PLAYING / when it reached
+    // ASYNC_DONE, EOS or an error. teardown() waits for the second after the first (see there).
+    bool m_started = false;
+    std::atomic<bool> m_settled{false};
 };
 
 } // namespace hlsforge::qoe
