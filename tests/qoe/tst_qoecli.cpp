@@ -1,6 +1,7 @@
 // `hlsforge-cli qoe` end to end: a 3-rung ladder made by hlsforge-cli transcode, played under
-// "Step down" and "3G" on both engines in one run (real playback, offscreen, no sound card:
-// gst = our playbin3 pipeline with hlsdemux2, qt = Qt Multimedia with the classic hlsdemux).
+// "Step down" on both engines in one run and under "3G" on gst (real playback, offscreen, no
+// sound card: gst = our playbin3 pipeline with hlsdemux2, qt = Qt Multimedia with the classic
+// hlsdemux), and from a remote origin through the proxy.
 // Checks what a creator would read: it switches down, reaches the end, stall time stays
 // bounded, the JSON has the documented fields, and the timeline's measured throughput agrees
 // with the server's own request log (within 10 %) and never exceeds the shaped link.
@@ -96,6 +97,10 @@ private slots:
     void remoteLadder();
 
 private:
+    void checkReport(const QJsonObject& report, const QString& profile, const QString& engine,
+                     const QString& context);
+    void checkTimelines(const QString& log, const QString& tag, const QStringList& profiles);
+
     QTemporaryDir m_dir;
     QString m_ladder;
     QStringList m_rungNames; // master order, highest first
@@ -115,77 +120,105 @@ void TestQoeCli::initTestCase() {
 }
 
 void TestQoeCli::stepDownAnd3G() {
-    const QString csv = m_dir.filePath(QStringLiteral("timeline.csv"));
-    const QString chart = m_dir.filePath(QStringLiteral("chart.png"));
-    const QString log = m_dir.filePath(QStringLiteral("requests.jsonl"));
-    const test::ProcessResult r = test::runProcess(
-        test::cliPath(),
-        {QStringLiteral("qoe"), m_ladder, QStringLiteral("--profile"), QStringLiteral("Step down"),
-         QStringLiteral("--profile"), QStringLiteral("3G"), QStringLiteral("--engine"),
-         QStringLiteral("gst"), QStringLiteral("--engine"), QStringLiteral("qt"),
-         QStringLiteral("--buffer-seconds"), QLatin1String(kGstBufferSeconds),
-         QStringLiteral("--json"), QStringLiteral("--timeline"), csv, QStringLiteral("--chart"),
-         chart, QStringLiteral("--log"), log},
-        600000);
-    QVERIFY2(r.ok(), r.err.constData());
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(r.out, &parseError);
-    QVERIFY2(doc.isArray(), qPrintable(parseError.errorString() + QLatin1Char('\n') + r.out));
-    const QJsonArray reports = doc.array();
-    // Every profile on each engine, in the order given.
-    QCOMPARE(reports.size(), 4);
-    const QString context = QString::fromUtf8(r.out);
-
-    for (int i = 0; i < 4; ++i) {
-        const QJsonObject o = reports[i].toObject();
-        const QString profile = o[QStringLiteral("profile")].toString();
-        QCOMPARE(profile, i < 2 ? QStringLiteral("Step down") : QStringLiteral("3G"));
-        QCOMPARE(o[QStringLiteral("engine")].toString(),
-                 i % 2 == 0 ? QStringLiteral("gst") : QStringLiteral("qt"));
-        QVERIFY2(o[QStringLiteral("reachedEnd")].toBool(), qPrintable(context));
-        const double startup = o[QStringLiteral("startupSeconds")].toDouble(-1);
-        QVERIFY2(startup > 0 && startup < 30, qPrintable(context));
-        // Bounded stalls: well under half the clip on links that carry at least one rung.
-        QVERIFY2(o[QStringLiteral("stallSeconds")].toDouble() < kClipSeconds / 2,
-                 qPrintable(context));
-        QVERIFY(o[QStringLiteral("stallCount")].toInt() >= 0);
-        // Switched down: some switch goes to a rung lower in the master than where it came from.
-        bool down = false;
-        double firstDownT = -1;
-        for (const QJsonValue& v : o[QStringLiteral("switches")].toArray()) {
-            const QJsonObject s = v.toObject();
-            const int from = m_rungNames.indexOf(s[QStringLiteral("from")].toString());
-            const int to = m_rungNames.indexOf(s[QStringLiteral("to")].toString());
-            QVERIFY2(from >= 0 && to >= 0, qPrintable(context)); // folder names as in the master
-            QVERIFY(s[QStringLiteral("t")].toDouble() >= 0);
-            if (to > from && !down) {
-                down = true;
-                firstDownT = s[QStringLiteral("t")].toDouble();
-            }
-        }
-        QVERIFY2(down,
-                 qPrintable(profile + QLatin1Char(' ') + o[QStringLiteral("engine")].toString() +
-                            QLatin1Char('\n') + context));
-        // Step down keeps 8000 kb/s for 20 s (the trace's clock = seconds since the play request).
-        if (profile == QLatin1String("Step down"))
-            QVERIFY2(firstDownT >= 19.0, qPrintable(context));
-        // Seconds per rung cover the clip (it reached the end), named as in the master.
-        double seconds = 0;
-        const QJsonObject perRung = o[QStringLiteral("secondsPerRung")].toObject();
-        for (auto it = perRung.begin(); it != perRung.end(); ++it) {
-            QVERIFY2(m_rungNames.contains(it.key()), qPrintable(it.key()));
-            seconds += it.value().toDouble();
-        }
-        QVERIFY2(std::abs(seconds - kClipSeconds) < 2.5, qPrintable(context));
+    // Step down on both engines in one run (every profile on each engine, in the order given),
+    // 3G on gst alone in a second run: three whole-clip sessions (3G on qt adds a minute of CI
+    // and nothing the Step down session on qt does not already check).
+    struct Run {
+        QStringList args;
+        QString tag;
+        QVector<QPair<QString, QString>> expected; // profile, engine, in report order
+    };
+    const QVector<Run> runs = {
+        {{QStringLiteral("--profile"), QStringLiteral("Step down"), QStringLiteral("--engine"),
+          QStringLiteral("gst"), QStringLiteral("--engine"), QStringLiteral("qt")},
+         QStringLiteral("a"),
+         {{QStringLiteral("Step down"), QStringLiteral("gst")},
+          {QStringLiteral("Step down"), QStringLiteral("qt")}}},
+        {{QStringLiteral("--profile"), QStringLiteral("3G"), QStringLiteral("--engine"),
+          QStringLiteral("gst")},
+         QStringLiteral("b"),
+         {{QStringLiteral("3G"), QStringLiteral("gst")}}}};
+    for (const Run& run : runs) {
+        const QString csv = m_dir.filePath(QStringLiteral("timeline-%1.csv").arg(run.tag));
+        const QString chart = m_dir.filePath(QStringLiteral("chart-%1.png").arg(run.tag));
+        const QString log = m_dir.filePath(QStringLiteral("requests-%1.jsonl").arg(run.tag));
+        const test::ProcessResult r = test::runProcess(
+            test::cliPath(),
+            QStringList{QStringLiteral("qoe"), m_ladder} + run.args +
+                QStringList{QStringLiteral("--buffer-seconds"), QLatin1String(kGstBufferSeconds),
+                            QStringLiteral("--json"), QStringLiteral("--timeline"), csv,
+                            QStringLiteral("--chart"), chart, QStringLiteral("--log"), log},
+            600000);
+        QVERIFY2(r.ok(), r.err.constData());
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(r.out, &parseError);
+        QVERIFY2(doc.isArray(), qPrintable(parseError.errorString() + QLatin1Char('\n') + r.out));
+        const QJsonArray reports = doc.array();
+        QCOMPARE(reports.size(), run.expected.size());
+        const QString context = QString::fromUtf8(r.out);
+        for (int i = 0; i < reports.size(); ++i)
+            checkReport(reports[i].toObject(), run.expected[i].first, run.expected[i].second,
+                        context);
+        if (QTest::currentTestFailed())
+            return;
+        QStringList names;
+        for (const auto& [profile, engine] : run.expected)
+            names << QStringLiteral("%1-%2").arg(
+                profile.toLower().replace(QLatin1Char(' '), QLatin1Char('-')), engine);
+        checkTimelines(log, run.tag, names);
+        if (QTest::currentTestFailed())
+            return;
     }
+}
 
+void TestQoeCli::checkReport(const QJsonObject& o, const QString& profile, const QString& engine,
+                             const QString& context) {
+    QCOMPARE(o[QStringLiteral("profile")].toString(), profile);
+    QCOMPARE(o[QStringLiteral("engine")].toString(), engine);
+    QVERIFY2(o[QStringLiteral("reachedEnd")].toBool(), qPrintable(context));
+    const double startup = o[QStringLiteral("startupSeconds")].toDouble(-1);
+    QVERIFY2(startup > 0 && startup < 30, qPrintable(context));
+    // Bounded stalls: well under half the clip on links that carry at least one rung.
+    QVERIFY2(o[QStringLiteral("stallSeconds")].toDouble() < kClipSeconds / 2, qPrintable(context));
+    QVERIFY(o[QStringLiteral("stallCount")].toInt() >= 0);
+    // Switched down: some switch goes to a rung lower in the master than where it came from.
+    bool down = false;
+    double firstDownT = -1;
+    for (const QJsonValue& v : o[QStringLiteral("switches")].toArray()) {
+        const QJsonObject s = v.toObject();
+        const int from = m_rungNames.indexOf(s[QStringLiteral("from")].toString());
+        const int to = m_rungNames.indexOf(s[QStringLiteral("to")].toString());
+        QVERIFY2(from >= 0 && to >= 0, qPrintable(context)); // folder names as in the master
+        QVERIFY(s[QStringLiteral("t")].toDouble() >= 0);
+        if (to > from && !down) {
+            down = true;
+            firstDownT = s[QStringLiteral("t")].toDouble();
+        }
+    }
+    QVERIFY2(down, qPrintable(profile + QLatin1Char(' ') + engine + QLatin1Char('\n') + context));
+    // Step down keeps 8000 kb/s for 20 s (the trace's clock = seconds since the play request).
+    if (profile == QLatin1String("Step down"))
+        QVERIFY2(firstDownT >= 19.0, qPrintable(context));
+    // Seconds per rung cover the clip (it reached the end), named as in the master.
+    double seconds = 0;
+    const QJsonObject perRung = o[QStringLiteral("secondsPerRung")].toObject();
+    for (auto it = perRung.begin(); it != perRung.end(); ++it) {
+        QVERIFY2(m_rungNames.contains(it.key()), qPrintable(it.key()));
+        seconds += it.value().toDouble();
+    }
+    QVERIFY2(std::abs(seconds - kClipSeconds) < 2.5, qPrintable(context));
+}
+
+void TestQoeCli::checkTimelines(const QString& log, const QString& tag,
+                                const QStringList& profiles) {
     // The timeline (one CSV per profile) against the server's own request log.
     const QVector<LogLine> served = segmentLog(log);
     QVERIFY(!served.isEmpty());
-    for (const QString& profile : {QStringLiteral("step-down-gst"), QStringLiteral("step-down-qt"),
-                                   QStringLiteral("3g-gst"), QStringLiteral("3g-qt")}) {
+    for (const QString& profile : profiles) {
+        // With one session the CLI writes the paths given; with several, one per session.
+        const QString name = profiles.size() == 1 ? tag : tag + QLatin1Char('-') + profile;
         const QVector<CsvRow> rows =
-            timelineCsv(m_dir.filePath(QStringLiteral("timeline-%1.csv").arg(profile)));
+            timelineCsv(m_dir.filePath(QStringLiteral("timeline-%1.csv").arg(name)));
         QVector<LogLine> logged;
         for (const LogLine& l : served)
             if ((l.profile + QLatin1Char(' ') + l.engine)
@@ -228,7 +261,7 @@ void TestQoeCli::stepDownAnd3G() {
                                         .arg(rows[i].measuredKbps)
                                         .arg(rows[i].linkKbps)));
         }
-        const QImage png(m_dir.filePath(QStringLiteral("chart-%1.png").arg(profile)));
+        const QImage png(m_dir.filePath(QStringLiteral("chart-%1.png").arg(name)));
         QCOMPARE(png.size(), QSize(1200, 480));
     }
 }
@@ -268,27 +301,29 @@ void TestQoeCli::remoteLadder() {
     const QString ladderName = QFileInfo(m_ladder).fileName();
     const QString base = QStringLiteral("http://127.0.0.1:%1/%2/").arg(port).arg(ladderName);
 
+    // 14 s on a 700 kb/s link (the top rung needs 1.6 Mb/s): it must play and switch down
+    // through the proxy, as from the folder (the Step down timing is checked from the folder).
     const test::ProcessResult r = test::runProcess(
         test::cliPath(),
-        {QStringLiteral("qoe"), base + QStringLiteral("master.m3u8"), QStringLiteral("--profile"),
-         QStringLiteral("Step down"), QStringLiteral("--buffer-seconds"),
-         QLatin1String(kGstBufferSeconds), QStringLiteral("--json")},
+        {QStringLiteral("qoe"), base + QStringLiteral("master.m3u8"), QStringLiteral("--kbps"),
+         QStringLiteral("700"), QStringLiteral("--duration"), QStringLiteral("14"),
+         QStringLiteral("--buffer-seconds"), QLatin1String(kGstBufferSeconds),
+         QStringLiteral("--json")},
         300000);
     QVERIFY2(r.ok(), r.err.constData());
     const QJsonArray reports = QJsonDocument::fromJson(r.out).array();
     QCOMPARE(reports.size(), 1);
     const QJsonObject o = reports[0].toObject();
-    QVERIFY2(o[QStringLiteral("reachedEnd")].toBool(), r.out.constData());
-    double firstDownT = -1;
+    QVERIFY2(o[QStringLiteral("startupSeconds")].toDouble(-1) > 0, r.out.constData());
+    bool down = false;
     for (const QJsonValue& v : o[QStringLiteral("switches")].toArray()) {
         const QJsonObject s = v.toObject();
         const int from = m_rungNames.indexOf(s[QStringLiteral("from")].toString());
         const int to = m_rungNames.indexOf(s[QStringLiteral("to")].toString());
         QVERIFY2(from >= 0 && to >= 0, r.out.constData()); // rung names from the remote master
-        if (to > from && firstDownT < 0)
-            firstDownT = s[QStringLiteral("t")].toDouble();
+        down |= to > from;
     }
-    QVERIFY2(firstDownT >= 19.0, r.out.constData()); // down, and only after the step at 20 s
+    QVERIFY2(down, r.out.constData());
 
     // A master with absolute URIs on the same origin plays too (they are made relative); one
     // naming another host is refused up front with the reason. The origin reads files live.
@@ -344,7 +379,7 @@ void TestQoeCli::remoteLadder() {
         // again within a run.
         QVERIFY2(it.value() <= 2, qPrintable(it.key()));
     }
-    QVERIFY(segments >= kClipSeconds / 4);
+    QVERIFY2(segments >= 4, qPrintable(QString::number(segments)));
     // Unreachable origin: could not run, exit 1, the URL named.
     a = test::runProcess(test::cliPath(),
                          {QStringLiteral("qoe"), base + QStringLiteral("master.m3u8")});
