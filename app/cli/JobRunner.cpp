@@ -72,6 +72,16 @@ void JobRunner::printJson(const QJsonObject& object) const {
              QLatin1Char('\n'));
 }
 
+void JobRunner::printProgressJson(const Job& job) const {
+    QJsonObject o = job.progress().toJson();
+    const QJsonObject detail = job.progressDetailJson();
+    for (auto it = detail.begin(); it != detail.end(); ++it)
+        o.insert(it.key(), it.value());
+    o[QStringLiteral("event")] = QStringLiteral("progress");
+    o[QStringLiteral("job")] = job.title();
+    printJson(o);
+}
+
 int JobRunner::exec() {
     QEventLoop loop;
     m_quit = [&loop] { loop.quit(); };
@@ -154,15 +164,8 @@ void JobRunner::tick() {
         if (m_ticks % kBarAndJsonEveryTicks != 0)
             return;
         for (const Job* job : std::as_const(m_running)) {
-            if (!job->isRunning())
-                continue;
-            QJsonObject o = job->progress().toJson();
-            const QJsonObject detail = job->progressDetailJson();
-            for (auto it = detail.begin(); it != detail.end(); ++it)
-                o.insert(it.key(), it.value());
-            o[QStringLiteral("event")] = QStringLiteral("progress");
-            o[QStringLiteral("job")] = job->title();
-            printJson(o);
+            if (job->isRunning())
+                printProgressJson(*job);
         }
         return;
     case ProgressStyle::Text:
@@ -193,6 +196,9 @@ void JobRunner::jobFinished(Job* job) {
     if (onFinished)
         onFinished(*job);
     if (m_style == ProgressStyle::Json) {
+        // Every job's stream ends with its final progress, then its result: a job quicker
+        // than one tick still reports where it got to (a reader need not time its ticks).
+        printProgressJson(*job);
         QJsonObject o = job->resultJson();
         o[QStringLiteral("event")] = QStringLiteral("result");
         o[QStringLiteral("job")] = job->title();

@@ -54,6 +54,7 @@ private:
     void tick();
     void jobFinished(Job* job);
     void printJson(const QJsonObject& object) const;
+    void printProgressJson(const Job& job) const;
 
     ProgressStyle m_style;
     int m_concurrency;

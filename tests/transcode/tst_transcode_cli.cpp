@@ -362,17 +362,27 @@ private slots:
         QVERIFY2(r.err.contains("broken.mp4"), r.err.constData());
         QVERIFY(QFileInfo::exists(out + QStringLiteral("/good clip/master.m3u8")));
         QVERIFY(!QFileInfo::exists(out + QStringLiteral("/broken")));
-        // JSON progress lines: every line parses; there are progress and result events.
+        // JSON progress lines: every line parses; each job's result comes right after its
+        // final progress (however quick the job), and the good one's final progress is whole.
         int progressLines = 0, resultLines = 0;
+        QJsonObject previous;
         for (const QByteArray& line : r.err.split('\n')) {
             if (!line.startsWith('{'))
                 continue;
             const QJsonObject o = QJsonDocument::fromJson(line).object();
             QVERIFY2(!o.isEmpty(), line.constData());
             progressLines += o.value(QStringLiteral("event")) == QLatin1String("progress");
-            resultLines += o.value(QStringLiteral("event")) == QLatin1String("result");
+            if (o.value(QStringLiteral("event")) == QLatin1String("result")) {
+                ++resultLines;
+                QCOMPARE(previous.value(QStringLiteral("event")).toString(),
+                         QStringLiteral("progress"));
+                QCOMPARE(previous.value(QStringLiteral("job")), o.value(QStringLiteral("job")));
+                if (o.value(QStringLiteral("outcome")) == QLatin1String("succeeded"))
+                    QCOMPARE(previous.value(QStringLiteral("fraction")).toDouble(), 1.0);
+            }
+            previous = o;
         }
-        QVERIFY(progressLines > 0);
+        QVERIFY(progressLines >= 2);
         QCOMPARE(resultLines, 2);
         // The good ladder plays in an independent reader.
         const ProcessResult play =
