@@ -249,6 +249,8 @@ Status writePlayerPage(const QString& outputDir, const PlayerPageOptions& option
         status.update(checkRelative(options.poster, QStringLiteral("poster")));
     if (!options.progressiveMp4.isEmpty())
         status.update(checkRelative(options.progressiveMp4, QStringLiteral("progressive MP4")));
+    if (!options.thumbnailsVtt.isEmpty())
+        status.update(checkRelative(options.thumbnailsVtt, QStringLiteral("thumbnails track")));
     if (!status)
         return status;
     // A page that names a missing file shows a broken poster or a dead link: refuse early.
@@ -257,6 +259,9 @@ Status writePlayerPage(const QString& outputDir, const PlayerPageOptions& option
     if (!options.progressiveMp4.isEmpty())
         status.update(
             requireFile(outputDir, options.progressiveMp4, QStringLiteral("progressive MP4")));
+    if (!options.thumbnailsVtt.isEmpty())
+        status.update(
+            requireFile(outputDir, options.thumbnailsVtt, QStringLiteral("thumbnails track")));
     if (!status)
         return status;
 
@@ -317,6 +322,12 @@ Status writePlayerPage(const QString& outputDir, const PlayerPageOptions& option
             ? QString()
             : QStringLiteral(" poster=\"%1\"").arg(htmlEscaped(relativeUrl(options.poster)));
 
+    // Read by the page's script before Video.js takes the element over.
+    const QString thumbnailsAttribute =
+        options.thumbnailsVtt.isEmpty() ? QString()
+                                        : QStringLiteral(" data-thumbnails=\"%1\"")
+                                              .arg(htmlEscaped(relativeUrl(options.thumbnailsVtt)));
+
     const QString page = fillTemplate(
         pattern, {{QStringLiteral("HLSFORGE_VERSION"), QStringLiteral(HLSFORGE_VERSION)},
                   {QStringLiteral("VIDEOJS_VERSION"), QLatin1String(videojs::kVersion)},
@@ -324,6 +335,7 @@ Status writePlayerPage(const QString& outputDir, const PlayerPageOptions& option
                   {QStringLiteral("VIDEOJS_STYLE"), styleTag},
                   {QStringLiteral("PAGE_CSS"), pageCss.trimmed()},
                   {QStringLiteral("POSTER_ATTRIBUTE"), posterAttribute},
+                  {QStringLiteral("THUMBNAILS_ATTRIBUTE"), thumbnailsAttribute},
                   {QStringLiteral("MASTER_URL"), htmlEscaped(relativeUrl(options.masterPlaylist))},
                   // The type the server sends too (core/util/ContentTypes); Video.js and
                   // Safari both recognise application/vnd.apple.mpegurl.

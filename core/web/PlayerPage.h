@@ -23,6 +23,9 @@ struct PlayerPageOptions {
     QString masterPlaylist = QStringLiteral("master.m3u8"); // relative
     QString poster = QStringLiteral("poster.jpg");          // relative; empty: none
     QString progressiveMp4; // relative, e.g. "clip.mp4"; empty: no download link
+    // The ladder's WebVTT thumbnails track (cues "sheet-1.jpg#xywh=x,y,w,h"), relative, e.g.
+    // "thumbs/thumbnails.vtt": the page shows a picture on seek-bar hover; empty: none.
+    QString thumbnailsVtt;
     PlayerScripts scripts = PlayerScripts::Cdn;
 };
 

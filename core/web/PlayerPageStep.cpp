@@ -11,6 +11,9 @@ Status PlayerPageStep::finish(const FinishedLadder& ladder) {
     page.title = QFileInfo(ladder.request.inputPath).completeBaseName();
     page.poster = ladder.result.poster;
     page.progressiveMp4 = ladder.result.progressiveMp4;
+    // Written by the finishing stage before the steps run, when the ladder asks for thumbnails.
+    if (QFileInfo::exists(ladder.directory + QLatin1String("/thumbs/thumbnails.vtt")))
+        page.thumbnailsVtt = QStringLiteral("thumbs/thumbnails.vtt");
     parsePlayerScripts(ladder.request.ladder.playerScripts, &page.scripts);
     const Status written = writePlayerPage(ladder.directory, page);
     if (!written.isOk())

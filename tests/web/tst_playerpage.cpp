@@ -79,7 +79,8 @@ QString firstCapture(const QString& text, const QString& pattern) {
 QStringList urlAttributes(const QString& page) {
     QStringList urls;
     auto it =
-        QRegularExpression(QStringLiteral("\\b(?:src|href|poster)=\"([^\"]*)\"")).globalMatch(page);
+        QRegularExpression(QStringLiteral("\\b(?:src|href|poster|data-thumbnails)=\"([^\"]*)\""))
+            .globalMatch(page);
     while (it.hasNext())
         urls << it.next().captured(1);
     return urls;
@@ -198,8 +199,10 @@ private slots:
         const QString dir = makeOutputDir();
         writeFile(QDir(dir).filePath(QStringLiteral("take #2 & more.mp4")), "mp4");
         writeFile(QDir(dir).filePath(QStringLiteral("art/poster 1.jpg")), "jpeg");
+        writeFile(QDir(dir).filePath(QStringLiteral("thumbs #1/thumbnails.vtt")), "WEBVTT\n");
         PlayerPageOptions options;
         options.title = QStringLiteral("take #2");
+        options.thumbnailsVtt = QStringLiteral("thumbs #1/thumbnails.vtt");
         options.poster = QStringLiteral("art/poster 1.jpg");
         options.progressiveMp4 = QStringLiteral("take #2 & more.mp4");
         const Status status = writePlayerPage(dir, options);
@@ -210,6 +213,7 @@ private slots:
         QVERIFY(page.contains(QLatin1String("<source src=\"master.m3u8\" "
                                             "type=\"application/vnd.apple.mpegurl\">")));
         QVERIFY(page.contains(QLatin1String(" poster=\"art/poster%201.jpg\"")));
+        QVERIFY(page.contains(QLatin1String(" data-thumbnails=\"thumbs%20%231/thumbnails.vtt\"")));
         QVERIFY(
             page.contains(QLatin1String("<a id=\"download\" href=\"take%20%232%20%26%20more.mp4\" "
                                         "type=\"video/mp4\" download>")));
@@ -235,7 +239,7 @@ private slots:
                                  QStringLiteral("C:/video/master.m3u8"),
                                  QStringLiteral("hls\\master.m3u8"),
                                  QStringLiteral("javascript:alert(1)")};
-        for (const char* field : {"master", "poster", "mp4"}) {
+        for (const char* field : {"master", "poster", "mp4", "thumbnails"}) {
             for (const QString& path : bad)
                 QTest::addRow("%s %s", field, qPrintable(path))
                     << QString::fromLatin1(field) << path;
@@ -252,6 +256,8 @@ private slots:
             options.masterPlaylist = path;
         else if (field == QLatin1String("poster"))
             options.poster = path;
+        else if (field == QLatin1String("thumbnails"))
+            options.thumbnailsVtt = path;
         else
             options.progressiveMp4 = path;
         const Status status = writePlayerPage(dir, options);
@@ -274,6 +280,13 @@ private slots:
         status = writePlayerPage(dir, options);
         QCOMPARE(status.code(), Status::Code::InvalidArgument);
         QVERIFY2(status.message().contains(QLatin1String("thumb.jpg")),
+                 qPrintable(status.message()));
+
+        options = {};
+        options.thumbnailsVtt = QStringLiteral("thumbs/thumbnails.vtt");
+        status = writePlayerPage(dir, options);
+        QCOMPARE(status.code(), Status::Code::InvalidArgument);
+        QVERIFY2(status.message().contains(QLatin1String("thumbs/thumbnails.vtt")),
                  qPrintable(status.message()));
 
         const QString empty = m_tmp.filePath(QStringLiteral("empty"));
@@ -299,6 +312,7 @@ private slots:
         QVERIFY(!page.contains(QLatin1String("poster=")));
         QVERIFY(!page.contains(QLatin1String("id=\"download\"")));
         QVERIFY(!page.contains(QLatin1String("<a ")));
+        QVERIFY(!page.contains(QLatin1String(" data-thumbnails=")));
 
         options.poster = QStringLiteral("poster.jpg");
         QVERIFY(writePlayerPage(dir, options).isOk());

@@ -19,6 +19,9 @@
     return;
   }
 
+  // Read before Video.js takes the <video> element over.
+  var thumbnailsTrack = document.getElementById('player').getAttribute('data-thumbnails');
+
   var AUTO = -1;
   var selectedRung = AUTO;
   var player = window.videojs('player', {
@@ -184,6 +187,79 @@
   var fullscreen = controlBar.getChild('FullscreenToggle');
   var qualityButton = controlBar.addChild('HlsForgeQualityMenuButton', {},
     fullscreen ? controlBar.children().indexOf(fullscreen) : undefined);
+
+  // Seek-bar hover thumbnails from the ladder's WebVTT thumbnails track: one cue per tile,
+  // "sheet-1.jpg#xywh=x,y,w,h", its URL relative to the track's.
+  function vttSeconds(text) {
+    var parts = text.split(':').map(parseFloat);
+    var seconds = 0;
+    parts.forEach(function (p) { seconds = seconds * 60 + p; });
+    return seconds;
+  }
+
+  function parseThumbnails(text, base) {
+    var cues = [];
+    var lines = text.split(/\r?\n/);
+    for (var i = 0; i + 1 < lines.length; ++i) {
+      var times = /^\s*([\d:.]+)\s+-->\s+([\d:.]+)/.exec(lines[i]);
+      var tile = times && /^\s*(\S+)#xywh=(\d+),(\d+),(\d+),(\d+)\s*$/.exec(lines[i + 1]);
+      if (!tile) continue;
+      cues.push({ start: vttSeconds(times[1]), end: vttSeconds(times[2]),
+                  url: new URL(tile[1], base).href,
+                  x: +tile[2], y: +tile[3], w: +tile[4], h: +tile[5] });
+    }
+    return cues;
+  }
+
+  function cueAt(cues, seconds) {
+    for (var i = 0; i < cues.length; ++i) {
+      if (seconds < cues[i].end) return cues[i];
+    }
+    return cues[cues.length - 1];
+  }
+
+  function showThumbnails(cues) {
+    var progress = controlBar.getChild('ProgressControl');
+    var seekBar = progress && progress.getChild('SeekBar');
+    if (!cues.length || !seekBar) return;
+    var area = progress.el();
+    var box = document.createElement('div');
+    box.className = 'hlsforge-thumbnail';
+    box.hidden = true;
+    area.appendChild(box);
+    // Fetch each sheet once up front, so the first hover over it is not blank.
+    cues.map(function (c) { return c.url; })
+      .filter(function (url, i, all) { return all.indexOf(url) === i; })
+      .forEach(function (url) { new Image().src = url; });
+    area.addEventListener('mousemove', function (event) {
+      var duration = player.duration();
+      var bar = seekBar.el().getBoundingClientRect();
+      if (!duration || !isFinite(duration) || !bar.width) return;
+      var fraction = Math.min(1, Math.max(0, (event.clientX - bar.left) / bar.width));
+      var cue = cueAt(cues, fraction * duration);
+      box.style.width = cue.w + 'px';
+      box.style.height = cue.h + 'px';
+      box.style.backgroundImage = 'url("' + cue.url + '")';
+      box.style.backgroundPosition = -cue.x + 'px ' + -cue.y + 'px';
+      // Centred on the pointer, kept inside the player.
+      var areaBox = area.getBoundingClientRect();
+      var left = event.clientX - areaBox.left - cue.w / 2;
+      box.style.left = Math.max(0, Math.min(areaBox.width - cue.w, left)) + 'px';
+      box.dataset.seconds = (fraction * duration).toFixed(3);
+      box.dataset.cueStart = cue.start.toFixed(3);
+      box.hidden = false;
+    });
+    area.addEventListener('mouseleave', function () { box.hidden = true; });
+  }
+
+  if (thumbnailsTrack && window.fetch) {
+    var trackUrl = new URL(thumbnailsTrack, document.baseURI);
+    window.fetch(trackUrl).then(function (response) {
+      return response.ok ? response.text() : '';
+    }).then(function (text) {
+      showThumbnails(parseThumbnails(text, trackUrl));
+    }).catch(function () { /* no thumbnails: the seek bar works as before */ });
+  }
 
   // VHS's playlist loader announces every rung change on the tech; the event bubbles here.
   player.on('mediachange', updateCurrentRung);
