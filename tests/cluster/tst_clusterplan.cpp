@@ -1,0 +1,232 @@
+// The plan of a chunked encode (core/cluster, `hlsforge-cli plan`). What a user relies on: the
+// chunks start exactly where a one-machine transcode of the same ladder starts segments (read
+// from its segments with ffprobe), every segment is in exactly one chunk, and plan.json reads
+// back the same.
+
+#include "TestMedia.h"
+
+#include "cluster/ClusterPlan.h"
+#include "ladder/Ladder.h"
+#include "probe/MediaProbe.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace hlsforge;
+
+namespace {
+
+Ladder tinyLadder(double segmentSeconds, VideoCodec codec, SegmentFormat format) {
+    Ladder ladder;
+    ladder.segmentSeconds = segmentSeconds;
+    ladder.segmentFormat = format;
+    ladder.svtAv1Preset = 12;
+    Rendition r;
+    r.name = QStringLiteral("90p");
+    r.height = 90;
+    r.videoKbps = 120;
+    r.codec = codec;
+    ladder.renditions = {r};
+    ladder.playerPage = false;
+    return ladder;
+}
+
+// The first frame of each segment of a made ladder, read by ffprobe from the segments
+// themselves: (first PTS of the segment - first PTS of the ladder) x frame rate.
+QVector<int64_t> segmentStartFramesOf(const QString& rungDir, double fps, bool fmp4) {
+    QStringList segments = QDir(rungDir).entryList(
+        {fmp4 ? QStringLiteral("seg_*.m4s") : QStringLiteral("seg_*.ts")}, QDir::Files, QDir::Name);
+    QVector<int64_t> starts;
+    double first = -1;
+    for (const QString& name : segments) {
+        QString path = QDir(rungDir).filePath(name);
+        if (fmp4) { // a media segment reads with its init segment in front
+            const QString joined = path + QStringLiteral(".mp4");
+            QFile out(joined), init(QDir(rungDir).filePath(QStringLiteral("init.mp4"))), seg(path);
+            if (!out.open(QIODevice::WriteOnly) || !init.open(QIODevice::ReadOnly) ||
+                !seg.open(QIODevice::ReadOnly))
+                return {};
+            out.write(init.readAll());
+            out.write(seg.readAll());
+            path = joined;
+        }
+        double minPts = 1e18;
+        for (const QJsonValue& p : test::ffprobeVideoPackets(path))
+            minPts = std::min(minPts,
+                              p.toObject().value(QStringLiteral("pts_time")).toString().toDouble());
+        if (first < 0)
+            first = minPts;
+        starts.append(std::llround((minPts - first) * fps));
+    }
+    return starts;
+}
+
+} // namespace
+
+class ClusterPlanTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_tmp;
+
+private slots:
+    // The keyframe rules themselves at 30000/1001, where time and frame count part: with 1 s
+    // GOPs the 34th keyframe is frame 1019 by time (ceil(33.97 x 30)) but 1020 by count.
+    void keyframeRules() {
+        cluster::KeyframeRule byTime;
+        byTime.frameRate = AVRational{30000, 1001};
+        byTime.segmentSeconds = 1;
+        byTime.gopSeconds = 1;
+        QVERIFY(byTime.isKeyframe(0));
+        QVERIFY(byTime.isKeyframe(30));
+        QVERIFY(!byTime.isKeyframe(29));
+        QVERIFY(byTime.isKeyframe(1019));
+        QVERIFY(!byTime.isKeyframe(1020));
+        cluster::KeyframeRule byCount = byTime;
+        byCount.byFrameCount = true;
+        byCount.gopFrames = 30;
+        QVERIFY(byCount.isKeyframe(1020));
+        QVERIFY(!byCount.isKeyframe(1019));
+        // 6 s segments of 2 s GOPs: a segment starts on every third keyframe.
+        byTime.segmentSeconds = 6;
+        byTime.gopSeconds = 2;
+        const QVector<int64_t> starts = byTime.segmentStarts(900);
+        QCOMPARE(starts.mid(0, 5), (QVector<int64_t>{0, 180, 360, 540, 720}));
+    }
+
+    // The plan's segment starts are the ones a one-machine transcode writes, for both keyframe
+    // rules and both segment formats; chunks are whole segments covering all of them.
+    void startsMatchAOneMachineTranscode_data() {
+        QTest::addColumn<int>("codec");
+        QTest::addColumn<bool>("fmp4");
+        QTest::newRow("h264 ts, gop by time") << int(VideoCodec::H264) << false;
+        QTest::newRow("av1 fmp4, gop by frame count") << int(VideoCodec::Av1) << true;
+    }
+
+    void startsMatchAOneMachineTranscode() {
+        QFETCH(int, codec);
+        QFETCH(bool, fmp4);
+        const QString source = m_tmp.filePath(QStringLiteral("ntsc.mp4"));
+        if (!QFileInfo::exists(source))
+            QVERIFY(test::ffmpeg(
+                {QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
+                 QStringLiteral("testsrc2=s=160x90:r=30000/1001"), QStringLiteral("-t"),
+                 QStringLiteral("40"), QStringLiteral("-c:v"), QStringLiteral("libx264"),
+                 QStringLiteral("-preset"), QStringLiteral("ultrafast"), source}));
+        const Ladder ladder =
+            tinyLadder(1, VideoCodec(codec), fmp4 ? SegmentFormat::Fmp4 : SegmentFormat::Ts);
+        const QString tag = QString::fromLatin1(QTest::currentDataTag()).left(4);
+        const QString ladderPath = m_tmp.filePath(tag + QStringLiteral("-ladder.json"));
+        QVERIFY(ladder.save(ladderPath).isOk());
+        const QString out = m_tmp.filePath(tag + QStringLiteral("-out"));
+        const test::ProcessResult made = test::runProcess(
+            test::cliPath(), {QStringLiteral("transcode"), source, QStringLiteral("--out"), out,
+                              QStringLiteral("--ladder"), ladderPath, QStringLiteral("--progress"),
+                              QStringLiteral("none"), QStringLiteral("--no-check")});
+        QVERIFY2(made.ok(), made.err.constData());
+
+        const StatusOr<MediaInfo> media = probeFile(source);
+        QVERIFY(media.isOk());
+        const StatusOr<cluster::ClusterPlan> plan =
+            cluster::planChunks(media.value(), out, ladder, 7);
+        QVERIFY2(plan.isOk(), qPrintable(plan.status().message()));
+        QCOMPARE(plan->keyframes.byFrameCount, VideoCodec(codec) == VideoCodec::Av1);
+        QCOMPARE(plan->keyframes.frameRate.num, 30000);
+
+        const QVector<int64_t> made_starts =
+            segmentStartFramesOf(out + QStringLiteral("/90p"), 30000.0 / 1001, fmp4);
+        const QVector<int64_t> planned = plan->keyframes.segmentStarts(plan->frameCount);
+        QCOMPARE(planned.size(), made_starts.size());
+        QCOMPARE(planned, made_starts);
+        QCOMPARE(plan->segmentCount, made_starts.size());
+
+        // Chunks: about 7 s (7 one-second segments), whole segments, each starting on a
+        // segment start, together every segment once.
+        int next = 0;
+        for (const cluster::Chunk& c : plan->chunks) {
+            QCOMPARE(c.firstSegment, next);
+            QCOMPARE(c.firstFrame, planned[c.firstSegment]);
+            QVERIFY(c.segmentCount == 7 || &c == &plan->chunks.constLast());
+            next += c.segmentCount;
+            QCOMPARE(c.endFrame, next < planned.size() ? planned[next] : int64_t(-1));
+        }
+        QCOMPARE(next, planned.size());
+        QCOMPARE(plan->indexCount(), plan->chunks.size()); // no audio in this source
+    }
+
+    // `hlsforge-cli plan` writes plan.json, which reads back the same; an audio source gets
+    // one index more (the audio track, last).
+    void cliWritesAPlanThatReadsBack() {
+        const QString source = m_tmp.filePath(QStringLiteral("with audio.mp4"));
+        QVERIFY(test::ffmpeg(
+            {QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
+             QStringLiteral("testsrc2=s=320x180:r=25"), QStringLiteral("-f"),
+             QStringLiteral("lavfi"), QStringLiteral("-i"), QStringLiteral("sine=f=440:r=48000"),
+             QStringLiteral("-t"), QStringLiteral("30"), QStringLiteral("-c:v"),
+             QStringLiteral("libx264"), QStringLiteral("-preset"), QStringLiteral("ultrafast"),
+             QStringLiteral("-c:a"), QStringLiteral("aac"), source}));
+        const QString out = m_tmp.filePath(QStringLiteral("planned"));
+        const test::ProcessResult r = test::runProcess(
+            test::cliPath(), {QStringLiteral("plan"), source, QStringLiteral("--ladder"),
+                              QStringLiteral("web"), QStringLiteral("--out"), out,
+                              QStringLiteral("--chunk-seconds"), QStringLiteral("12")});
+        QVERIFY2(r.ok(), r.err.constData());
+        QFile file(out + QStringLiteral("/plan.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+        const StatusOr<cluster::ClusterPlan> plan = cluster::ClusterPlan::fromJson(json);
+        QVERIFY2(plan.isOk(), qPrintable(plan.status().message()));
+        QCOMPARE(plan->toJson(), json);
+        // web: 6 s segments, so 12 s chunks are two segments: 30 s = 5 segments = 3 chunks.
+        QCOMPARE(plan->segmentCount, 5);
+        QCOMPARE(plan->chunks.size(), 3);
+        QCOMPARE(plan->indexCount(), 4);
+        QCOMPARE(plan->audioIndex(), 3);
+        // Rungs resolved against the 320x180 source: none larger than it.
+        QVERIFY(!plan->rungs.isEmpty());
+        for (const ResolvedRendition& rung : plan->rungs)
+            QVERIFY(rung.height <= 180);
+
+        // A plan with a gap between chunks is refused, naming the chunk.
+        QJsonObject broken = json;
+        QJsonArray chunks = broken.value(QStringLiteral("chunks")).toArray();
+        QJsonObject second = chunks[1].toObject();
+        second[QStringLiteral("firstFrame")] =
+            second.value(QStringLiteral("firstFrame")).toInteger() + 1;
+        chunks[1] = second;
+        broken[QStringLiteral("chunks")] = chunks;
+        const StatusOr<cluster::ClusterPlan> refused = cluster::ClusterPlan::fromJson(broken);
+        QVERIFY(!refused.isOk());
+        QVERIFY2(refused.status().message().contains(QLatin1String("chunk 1")),
+                 qPrintable(refused.status().message()));
+    }
+
+    void badInputs() {
+        const QString text = m_tmp.filePath(QStringLiteral("notes.mp4"));
+        QFile f(text);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a video");
+        f.close();
+        test::ProcessResult r = test::runProcess(
+            test::cliPath(), {QStringLiteral("plan"), text, QStringLiteral("--out"),
+                              m_tmp.filePath(QStringLiteral("x"))});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("notes.mp4"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(m_tmp.filePath(QStringLiteral("x/plan.json"))));
+        r = test::runProcess(test::cliPath(),
+                             {QStringLiteral("plan"), text, QStringLiteral("--out"),
+                              QStringLiteral("s3://bucket/show")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("s3://"), r.err.constData());
+        r = test::runProcess(test::cliPath(), {QStringLiteral("plan"), text});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--out"), r.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(ClusterPlanTest)
+#include "tst_clusterplan.moc"
