@@ -30,6 +30,9 @@ Status InputStage::open() {
         m_startTimeUs = m_input.format()->start_time;
 
     AVStream* videoStream = m_input.stream(m_result.source.video.streamIndex);
+    const FrameRange& range = m_request.range;
+    if (range.active && range.firstFrame > 0)
+        m_prefix = av::DecodedPrefix(); // the chunk starts elsewhere: seek below
     Status s;
     if (m_prefix.isValid() && m_prefix.streamIndex == videoStream->index) {
         // The probe decoded the first frames already: go on with its decoder (on the stream of
@@ -47,7 +50,13 @@ Status InputStage::open() {
     if (!s.isOk())
         return s;
     decideTiming(videoStream);
-    if (m_result.source.hasAudio) {
+    if (range.active && range.firstFrame > 0) {
+        s = seekBefore(videoStream, range.firstFrame);
+        if (!s.isOk())
+            return s;
+    }
+    // A chunk carries no audio: the chunked layout encodes the whole track once, apart.
+    if (m_result.source.hasAudio && !range.active) {
         s = m_audio.open(m_input.stream(m_result.source.audio.streamIndex), path, 0);
         if (!s.isOk()) {
             m_result.warnings << s.message() + QStringLiteral("; the ladder is made without audio");
@@ -125,6 +134,41 @@ Status InputStage::openAudioEncoder() {
                                   enc->frame_size);
 }
 
+// A chunk decodes from the keyframe at or before a second ahead of its first frame (the
+// deinterlacer and the rate filter settle on the frames before it); deliverVideoFrames drops
+// the frames before the chunk by their absolute number.
+Status InputStage::seekBefore(AVStream* videoStream, int64_t firstFrame) {
+    constexpr double kLeadSeconds = 1.0;
+    const double seconds =
+        std::max(0.0, double(firstFrame) * av_q2d(av_inv_q(m_frameRate)) - kLeadSeconds);
+    const int64_t target =
+        av_rescale_q(int64_t(seconds * AV_TIME_BASE) + m_startTimeUs, AV_TIME_BASE_Q,
+                     videoStream->time_base);
+    const int rc = m_input.seek(videoStream->index, target, AVSEEK_FLAG_BACKWARD);
+    if (rc < 0)
+        return Status::error(Status::Code::InvalidInput,
+                             QStringLiteral("%1: cannot seek to %2 s for this chunk (%3)")
+                                 .arg(m_request.inputPath)
+                                 .arg(seconds, 0, 'f', 3)
+                                 .arg(av::errorString(rc)));
+    avcodec_flush_buffers(m_video.context());
+    m_videoPacketsToSkip = 0;
+    return Status::ok();
+}
+
+// With a chunk: is this normalised frame one of the chunk's (frames before it are dropped,
+// frames after it end the reading)?
+bool InputStage::inRange(const AVFrame* frame) {
+    const FrameRange& range = m_request.range;
+    if (!range.active)
+        return true;
+    const int64_t number =
+        av_rescale_q(frame->pts, m_videoGraph.outputTimeBase(), av_inv_q(m_frameRate));
+    const bool past = range.endFrame >= 0 && number >= range.endFrame;
+    m_rangeDone = m_rangeDone || past;
+    return number >= range.firstFrame && !past;
+}
+
 Status InputStage::decodeAll() {
     for (av::FramePtr& frame : m_prefix.frames) {
         Status s = handleDecodedVideo(frame.get());
@@ -137,6 +181,8 @@ Status InputStage::decodeAll() {
         if (cancelled())
             return Status::cancelled();
         m_tick();
+        if (m_rangeDone)
+            break; // the chunk's last frame is out
         const int rc = m_input.read(m_packet.get());
         if (rc == AVERROR_EOF)
             break;
@@ -265,6 +311,10 @@ void InputStage::keepPosterCandidate(const AVFrame* frame) {
 // rungs (and the poster), the HDR stream, when there is one, to the HDR rungs.
 Status InputStage::deliverVideoFrames() {
     Status s = m_videoGraph.pullEach(m_filtered.get(), [this](AVFrame* frame) {
+        if (!inRange(frame)) {
+            av_frame_unref(frame);
+            return Status::ok();
+        }
         PipelineItem item;
         item.frame.reset(av_frame_alloc());
         av_frame_move_ref(item.frame.get(), frame);
@@ -276,6 +326,10 @@ Status InputStage::deliverVideoFrames() {
     return m_videoGraph.pullEach(
         m_filtered.get(),
         [this](AVFrame* frame) {
+            if (!inRange(frame)) {
+                av_frame_unref(frame);
+                return Status::ok();
+            }
             PipelineItem item;
             item.frame.reset(av_frame_alloc());
             av_frame_move_ref(item.frame.get(), frame);

@@ -54,6 +54,8 @@ public:
 
 private:
     void decideTiming(const AVStream* videoStream);
+    Status seekBefore(AVStream* videoStream, int64_t firstFrame);
+    bool inRange(const AVFrame* frame);
     Status openAudioEncoder();
     Status decodeAll();
     Status decodeVideoPacket(AVPacket* packet);
@@ -97,6 +99,7 @@ private:
     int64_t m_lastVideoDuration = 0;
     int64_t m_lastAudioPts = AV_NOPTS_VALUE;
     int m_corruptPackets = 0;
+    bool m_rangeDone = false; // a chunk's frames are all delivered
     // References to frames decoded anyway (a second decode of the source just for the poster
     // cost seconds at 1080p).
     std::vector<av::FramePtr> m_posterCandidates;

@@ -143,6 +143,7 @@ Status RenditionEncoder::ioStatus(const Status& fallback) const {
 
 Status RenditionEncoder::open() {
     const RenditionConfig& c = m_config;
+    m_framesIn = c.firstFrame; // keyframes by frame count follow the absolute frame numbers
     const QString rung = c.rung.name;
     if (!QDir().mkpath(c.directory))
         return Status::error(Status::Code::IoError,
@@ -202,7 +203,10 @@ Status RenditionEncoder::open() {
     const QString segmentPattern = single ? QStringLiteral("%1/stream.%2").arg(c.directory, ext)
                                           : QStringLiteral("%1/seg_%05d.%2").arg(c.directory, ext);
     AVDictionary* options = nullptr;
-    if (fmp4) {
+    if (fmp4 || c.chunk) {
+        // A chunk's timestamps are the source's own (its first DTS is far from negative);
+        // writeVideoPacket adds the shift a whole TS ladder gets.
+        //
         // Every codec's first frame presents at 0, whatever its encoder's reorder delay. By
         // default libavformat shifts a muxer's timestamps until the first DTS is 0, and the
         // shift depends on the rung's encoder: x264/x265 with B-frames start at DTS -2 frames
@@ -221,6 +225,16 @@ Status RenditionEncoder::open() {
     av_dict_set(&options, "hls_flags",
                 single ? "independent_segments+single_file" : "independent_segments", 0);
     av_dict_set(&options, "hls_segment_filename", segmentPattern.toUtf8().constData(), 0);
+    if (c.chunk) {
+        av_dict_set(&options, "start_number", QByteArray::number(c.firstSegment).constData(), 0);
+        // The MP4 muxer counts a track's fragment times (tfdt) from its own first packet, and
+        // puts the offset into the init segment's edit list: a chunk's segments would start at
+        // 0. frag_discont makes the fragments carry the packets' own (absolute) times, so
+        // every chunk's segments play after chunk 0's init segment (measured: equal to a
+        // one-machine ladder's times, docs/cluster.md).
+        if (fmp4)
+            av_dict_set(&options, "hls_segment_options", "movflags=+frag_discont", 0);
+    }
     if (fmp4)
         av_dict_set(&options, "hls_fmp4_init_filename", "init.mp4", 0);
     rc = avformat_write_header(m_muxer.get(), &options);
@@ -357,6 +371,14 @@ Status RenditionEncoder::writeVideoPacket(AVPacket* packet) {
     if (!copied.isOk())
         return copied;
     packet->stream_index = m_videoStream->index;
+    if (m_config.chunk && !isFmp4(m_config.segmentFormat)) {
+        // A whole TS ladder's first packet (PTS 0) has DTS -delay, so libavformat shifts every
+        // timestamp by +delay; the same shift here keeps a chunk on the whole ladder's times.
+        if (m_chunkShift == AV_NOPTS_VALUE)
+            m_chunkShift = packet->pts - packet->dts;
+        packet->pts += m_chunkShift;
+        packet->dts += m_chunkShift;
+    }
     av_packet_rescale_ts(packet, tb, m_videoStream->time_base);
     const int rc = av_interleaved_write_frame(m_muxer.get(), packet);
     if (rc < 0)

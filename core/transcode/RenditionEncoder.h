@@ -44,6 +44,11 @@ struct RenditionConfig {
     // ladders with AV1 rungs, whose encoder can only do a fixed frame interval (VideoEncoder.h).
     bool keyframesByFrameCount = false;
     int gopFrames = 60;
+    // A chunk of a chunked encode (TranscodeRequest::range): frames arrive from this absolute
+    // frame on, segments are numbered from firstSegment.
+    int64_t firstFrame = 0;
+    int firstSegment = 0;
+    bool chunk = false;
     AVRational frameRate{30, 1};
     AVRational frameTimeBase{1, 30};              // of the frames that arrive (constant frame rate)
     const AVCodecContext* audioEncoder = nullptr; // null: no audio
@@ -120,6 +125,9 @@ private:
     av::PacketPtr m_packet = av::makePacket();
     int64_t m_lastGopIndex = -1;
     int64_t m_framesIn = 0; // frames given to the encoder, for keyframes by frame count
+    // A TS chunk adds its encoder's reorder delay to every timestamp, as libavformat's shift
+    // does for a whole ladder (whose first DTS is negative), so chunks join on the same times.
+    int64_t m_chunkShift = AV_NOPTS_VALUE;
     int64_t m_lastPts = AV_NOPTS_VALUE;
     bool m_headerWritten = false;
     QString m_codecString;

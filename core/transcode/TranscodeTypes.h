@@ -13,12 +13,23 @@
 
 namespace hlsforge {
 
+// One chunk of a chunked encode (core/cluster, docs/cluster.md): only the normalised frames
+// [firstFrame, endFrame) are encoded, with their absolute timestamps, into segments numbered
+// from firstSegment; no audio, and no master playlist, poster or finishing steps.
+struct FrameRange {
+    int64_t firstFrame = 0;
+    int64_t endFrame = -1; // exclusive; -1: to the end of the source
+    int firstSegment = 0;
+    bool active = false;
+};
+
 struct TranscodeRequest {
     QString inputPath;
     QString outputDir; // the ladder lands here: outputDir/master.m3u8
     Ladder ladder;
     // Replace an existing output folder that holds an earlier ladder (never anything else).
     bool replaceExisting = true;
+    FrameRange range; // inactive: the whole source
 };
 
 struct TranscodeProgress {

@@ -158,7 +158,8 @@ TranscodeResult Pipeline::run() {
     if (status.isOk())
         status = m_staging.commit();
     if (status.isOk()) {
-        m_result.masterPlaylist = m_result.outputDir + QStringLiteral("/master.m3u8");
+        if (!m_request.range.active)
+            m_result.masterPlaylist = m_result.outputDir + QStringLiteral("/master.m3u8");
         m_progress.stage = QStringLiteral("done");
         m_progress.fraction = 1.0;
         m_progress.etaSeconds = 0;
@@ -295,7 +296,7 @@ Status Pipeline::prepare() {
 // so an unwritable folder or a refused encoder setting fails at once.
 Status Pipeline::openRungs() {
     int progressiveIndex = -1;
-    if (m_request.ladder.progressive) {
+    if (m_request.ladder.progressive && !m_request.range.active) {
         for (int i = 0; i < m_rungs.size(); ++i) {
             if (m_rungs[i].name == m_request.ladder.progressiveRung)
                 progressiveIndex = i;
@@ -349,6 +350,9 @@ Status Pipeline::openRungs() {
                                : int(std::ceil(gopFramesExact));
         config.frameRate = frameRate;
         config.frameTimeBase = av_inv_q(frameRate);
+        config.chunk = m_request.range.active;
+        config.firstFrame = m_request.range.firstFrame;
+        config.firstSegment = m_request.range.firstSegment;
         config.audioEncoder = audioEncoder;
         config.measureQuality = m_request.ladder.measureQuality;
         config.x264Threads = encoderThreads(rung, m_rungs);
@@ -398,6 +402,10 @@ void Pipeline::takeQualityFrames() {
 }
 
 Status Pipeline::finish() {
+    // A chunk's segments and its rungs' own playlists are all it leaves: the master, poster
+    // and steps are written once, by the assembly of every chunk (core/cluster).
+    if (m_request.range.active)
+        return Status::ok();
     EncodedLadder ladder;
     ladder.directory = m_staging.path();
     ladder.rungs = m_rungs;

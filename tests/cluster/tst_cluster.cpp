@@ -1,5 +1,5 @@
-// The plan of a chunked encode (core/cluster, `hlsforge-cli plan`). What a user relies on: the
-// chunks start exactly where a one-machine transcode of the same ladder starts segments (read
+// Chunked encoding (core/cluster, `hlsforge-cli plan / encode / assemble`). What a user relies on:
+// the chunks start exactly where a one-machine transcode of the same ladder starts segments (read
 // from its segments with ffprobe), every segment is in exactly one chunk, and plan.json reads
 // back the same.
 
@@ -15,6 +15,8 @@
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <csignal>
 
 #include <cmath>
 
@@ -69,7 +71,7 @@ QVector<int64_t> segmentStartFramesOf(const QString& rungDir, double fps, bool f
 
 } // namespace
 
-class ClusterPlanTest : public QObject {
+class ClusterTest : public QObject {
     Q_OBJECT
     QTemporaryDir m_tmp;
 
@@ -205,6 +207,127 @@ private slots:
                  qPrintable(refused.status().message()));
     }
 
+    // The whole chunked flow, each index a separate process as on a cluster (out of order,
+    // one run twice, one killed half-way and run again), against a one-machine transcode of
+    // the same ladder: same segments at the same times, every frame once, a clean check.
+    void chunkedLadderEqualsAOneMachineLadder_data() {
+        QTest::addColumn<bool>("fmp4");
+        QTest::newRow("ts") << false;
+        QTest::newRow("fmp4") << true;
+    }
+
+    void chunkedLadderEqualsAOneMachineLadder() {
+        QFETCH(bool, fmp4);
+        const QString source = m_tmp.filePath(QStringLiteral("talk.mp4"));
+        if (!QFileInfo::exists(source))
+            QVERIFY(test::ffmpeg(
+                {QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
+                 QStringLiteral("testsrc2=s=320x180:r=25,noise=alls=8:allf=t"),
+                 QStringLiteral("-t"), QStringLiteral("16"), QStringLiteral("-c:v"),
+                 QStringLiteral("libx264"), QStringLiteral("-preset"), QStringLiteral("ultrafast"),
+                 QStringLiteral("-g"), QStringLiteral("250"), source}));
+        Ladder ladder =
+            tinyLadder(2, VideoCodec::H264, fmp4 ? SegmentFormat::Fmp4 : SegmentFormat::Ts);
+        Rendition top = ladder.renditions.first();
+        top.name = QStringLiteral("180p");
+        top.height = 180;
+        top.videoKbps = 400;
+        ladder.renditions.prepend(top);
+        const QString tag = fmp4 ? QStringLiteral("fmp4") : QStringLiteral("ts");
+        const QString ladderPath = m_tmp.filePath(tag + QStringLiteral("-chunk-ladder.json"));
+        QVERIFY(ladder.save(ladderPath).isOk());
+        const QString single = m_tmp.filePath(tag + QStringLiteral("-single"));
+        const QString chunked = m_tmp.filePath(tag + QStringLiteral("-chunked"));
+        const QString cli = test::cliPath();
+        test::ProcessResult r = test::runProcess(
+            cli, {QStringLiteral("transcode"), source, QStringLiteral("--out"), single,
+                  QStringLiteral("--ladder"), ladderPath, QStringLiteral("--progress"),
+                  QStringLiteral("none"), QStringLiteral("--no-check")});
+        QVERIFY2(r.ok(), r.err.constData());
+        r = test::runProcess(cli, {QStringLiteral("plan"), source, QStringLiteral("--ladder"),
+                                   ladderPath, QStringLiteral("--out"), chunked,
+                                   QStringLiteral("--chunk-seconds"), QStringLiteral("4")});
+        QVERIFY2(r.ok(), r.err.constData());
+        const QString plan = chunked + QStringLiteral("/plan.json");
+        const auto encode = [&](int index) {
+            return test::runProcess(cli, {QStringLiteral("encode"), QStringLiteral("--plan"), plan,
+                                          QStringLiteral("--index"), QString::number(index),
+                                          QStringLiteral("--progress"), QStringLiteral("none")});
+        };
+        // 16 s in 2 s segments, 4 s chunks: indices 0-3, out of order; 2 twice.
+        for (int index : {3, 2, 0, 2}) {
+            r = encode(index);
+            QVERIFY2(r.ok(), r.err.constData());
+        }
+        // Assembling now names the one missing index and writes no master.
+        r = test::runProcess(cli, {QStringLiteral("assemble"), QStringLiteral("--plan"), plan});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("missing: 1"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(chunked + QStringLiteral("/master.m3u8")));
+        // Index 1 killed half-way (as a lost machine), then run again.
+        QProcess killed;
+        killed.start(cli, {QStringLiteral("encode"), QStringLiteral("--plan"), plan,
+                           QStringLiteral("--index"), QStringLiteral("1"),
+                           QStringLiteral("--progress"), QStringLiteral("json")});
+        QVERIFY(killed.waitForStarted());
+        // Killed once its engine has started writing (its staging folder exists).
+        const auto staging = [&] {
+            return QDir(chunked).entryList({QStringLiteral("..chunk-1.hlsforge-staging-*")},
+                                           QDir::Dirs | QDir::Hidden);
+        };
+        while (staging().isEmpty() && killed.state() == QProcess::Running)
+            killed.waitForFinished(5);
+        QVERIFY2(!staging().isEmpty(), "the worker finished before it could be killed");
+        ::kill(pid_t(killed.processId()), SIGKILL);
+        QVERIFY(killed.waitForFinished(10000));
+        QVERIFY(!QFileInfo::exists(chunked + QStringLiteral("/chunks/chunk-1.json")));
+        r = encode(1);
+        QVERIFY2(r.ok(), r.err.constData());
+        r = test::runProcess(cli, {QStringLiteral("assemble"), QStringLiteral("--plan"), plan});
+        QVERIFY2(r.ok(), r.err.constData());
+        // Nothing of the workers' own is left beside the ladder.
+        QCOMPARE(QDir(chunked).entryList({QStringLiteral(".*chunk*")},
+                                         QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList());
+
+        for (const QString& rung : {QStringLiteral("180p"), QStringLiteral("90p")}) {
+            const QVector<int64_t> one =
+                segmentStartFramesOf(single + QLatin1Char('/') + rung, 25, fmp4);
+            const QVector<int64_t> many =
+                segmentStartFramesOf(chunked + QLatin1Char('/') + rung, 25, fmp4);
+            QCOMPARE(many.size(), 8);
+            QCOMPARE(many, one);
+            if (fmp4) // one init segment for all chunks
+                QCOMPARE(QDir(chunked + QLatin1Char('/') + rung)
+                             .entryList({QStringLiteral("init*.mp4")}),
+                         QStringList{QStringLiteral("init.mp4")});
+            // Every frame once: ffmpeg decodes the assembled playlist to the source's 400
+            // frames.
+            const QJsonObject counted = test::ffprobeJson(
+                {QStringLiteral("-count_frames"), QStringLiteral("-select_streams"),
+                 QStringLiteral("v"), QStringLiteral("-show_entries"),
+                 QStringLiteral("stream=nb_read_frames")},
+                chunked + QLatin1Char('/') + rung + QStringLiteral("/index.m3u8"));
+            QCOMPARE(counted.value(QStringLiteral("streams"))
+                         .toArray()
+                         .first()
+                         .toObject()
+                         .value(QStringLiteral("nb_read_frames"))
+                         .toString(),
+                     QStringLiteral("400"));
+        }
+        // The independent checker finds nothing a player would trip on.
+        r = test::runProcess(cli, {QStringLiteral("check"), chunked, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+        // And ffmpeg plays the master to the end without an error.
+        r = test::runProcess(QStringLiteral("ffmpeg"),
+                             {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-i"),
+                              chunked + QStringLiteral("/master.m3u8"), QStringLiteral("-map"),
+                              QStringLiteral("0:v:0"), QStringLiteral("-f"), QStringLiteral("null"),
+                              QStringLiteral("-")});
+        QVERIFY2(r.ok() && r.err.isEmpty(), r.err.constData());
+    }
+
     void badInputs() {
         const QString text = m_tmp.filePath(QStringLiteral("notes.mp4"));
         QFile f(text);
@@ -228,5 +351,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(ClusterPlanTest)
-#include "tst_clusterplan.moc"
+QTEST_GUILESS_MAIN(ClusterTest)
+#include "tst_cluster.moc"

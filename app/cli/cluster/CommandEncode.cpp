@@ -1,0 +1,181 @@
+// hlsforge-cli encode --plan FILE [--index I | --all [--parallel N]] and
+// hlsforge-cli assemble --plan FILE: the chunked encode's workers and its last step
+// (docs/cluster.md). One index per process, as AWS Batch array jobs and Kubernetes Indexed
+// Jobs run them: the index comes from --index, else from AWS_BATCH_JOB_ARRAY_INDEX or
+// JOB_COMPLETION_INDEX. --all runs every index as a separate process of this program, N at a
+// time: exactly what the engines do, on one machine.
+
+#include "CliCommand.h"
+#include "CommandLine.h"
+#include "JobRunner.h"
+
+#include "cluster/ChunkJob.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QProcess>
+
+namespace hlsforge::cli {
+namespace {
+
+StatusOr<cluster::ClusterPlan> loadPlan(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Status::error(
+            Status::Code::InvalidArgument,
+            QStringLiteral("%1: cannot read the plan (%2)").arg(path, file.errorString()));
+    QJsonParseError error;
+    const QJsonDocument json = QJsonDocument::fromJson(file.readAll(), &error);
+    if (!json.isObject())
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("%1: not a plan (%2)").arg(path, error.errorString()));
+    StatusOr<cluster::ClusterPlan> plan = cluster::ClusterPlan::fromJson(json.object());
+    if (!plan.isOk())
+        return Status::error(plan.status().code(),
+                             QStringLiteral("%1: %2").arg(path, plan.status().message()));
+    return plan;
+}
+
+int indexFromEnvironment(bool* found) {
+    for (const char* name : {"AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX"}) {
+        bool ok = false;
+        const int index = qEnvironmentVariable(name).toInt(&ok);
+        if (ok) {
+            *found = true;
+            return index;
+        }
+    }
+    *found = false;
+    return -1;
+}
+
+// Every video index as its own process, `parallel` at a time; the first failure is reported
+// and the indices not yet started are not started.
+int runAll(const QString& planPath, const cluster::ClusterPlan& plan, int parallel) {
+    QList<int> pending;
+    for (int i = 0; i < plan.chunks.size(); ++i)
+        pending.append(i);
+    QList<QProcess*> running;
+    int failures = 0;
+    while (!pending.isEmpty() || !running.isEmpty()) {
+        while (running.size() < parallel && !pending.isEmpty() && failures == 0) {
+            const int index = pending.takeFirst();
+            auto* process = new QProcess;
+            process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            process->setProperty("index", index);
+            process->start(QCoreApplication::applicationFilePath(),
+                           {QStringLiteral("encode"), QStringLiteral("--plan"), planPath,
+                            QStringLiteral("--index"), QString::number(index),
+                            QStringLiteral("--progress"), QStringLiteral("none")});
+            running.append(process);
+        }
+        if (failures > 0)
+            pending.clear();
+        QProcess* done = running.first();
+        done->waitForFinished(-1);
+        running.removeFirst();
+        const bool ok = done->exitStatus() == QProcess::NormalExit && done->exitCode() == 0;
+        printErr(QStringLiteral("encode: index %1 %2\n")
+                     .arg(done->property("index").toInt())
+                     .arg(ok ? QStringLiteral("done") : QStringLiteral("FAILED")));
+        failures += ok ? 0 : 1;
+        delete done;
+    }
+    return failures == 0 ? kExitOk : kExitFailed;
+}
+
+int runEncode(const QStringList& args) {
+    CommandLine cl(
+        QStringLiteral("encode"),
+        {QStringLiteral("--plan FILE [--index I]"),
+         QStringLiteral("--plan FILE --all [--parallel N]")},
+        QStringLiteral(
+            "Encodes one index of a chunked encode planned by `hlsforge-cli plan`: every rung of\n"
+            "that chunk, its segments written under their final names beside the plan's other\n"
+            "chunks, then chunks/chunk-I.json (the index is done when it exists). Running an\n"
+            "index again replaces only its own files. Without --index the index comes from\n"
+            "AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX (Kubernetes Indexed Job)."));
+    const QCommandLineOption planOption = cl.addOption(
+        QStringLiteral("plan"), QStringLiteral("FILE"), QStringLiteral("the plan.json to follow"));
+    const QCommandLineOption indexOption = cl.addOption(
+        QStringLiteral("index"), QStringLiteral("I"), QStringLiteral("the index to encode"),
+        QStringLiteral("from the environment"), CommandLine::wholeNumber(0));
+    const QCommandLineOption allOption = cl.addFlag(
+        QStringLiteral("all"), QStringLiteral("every video index, each as its own process"));
+    const QCommandLineOption parallelOption =
+        cl.addOption(QStringLiteral("parallel"), QStringLiteral("N"),
+                     QStringLiteral("with --all: processes at once"), QStringLiteral("2"),
+                     CommandLine::wholeNumber(1, 256));
+    cl.addProgressOption(ProgressStyle::Bar, ProgressStyle::None);
+    cl.setEpilogue(QStringLiteral("Exit status: 0 done, 1 failed (named on stderr), 2 bad usage, "
+                                  "130 interrupted.\n"));
+    if (const std::optional<int> exitCode = cl.parse(args))
+        return *exitCode;
+    if (!cl.isSet(planOption))
+        return cl.usageError(QStringLiteral("--plan FILE is required"));
+    StatusOr<cluster::ClusterPlan> plan = loadPlan(cl.value(planOption));
+    if (!plan.isOk()) {
+        printErr(QStringLiteral("error: %1\n").arg(plan.status().message()));
+        return kExitFailed;
+    }
+    if (cl.isSet(allOption))
+        return runAll(cl.value(planOption), plan.value(), cl.intValue(parallelOption, 2));
+    bool fromEnvironment = false;
+    const int index = cl.isSet(indexOption) ? cl.intValue(indexOption, 0)
+                                            : indexFromEnvironment(&fromEnvironment);
+    if (!cl.isSet(indexOption) && !fromEnvironment)
+        return cl.usageError(QStringLiteral(
+            "give --index I (or set AWS_BATCH_JOB_ARRAY_INDEX / JOB_COMPLETION_INDEX), or --all"));
+
+    JobRunner runner(cl.progressStyle());
+    auto* job = new cluster::ChunkJob(plan.value(), index);
+    runner.add(job);
+    runner.onFinished = [](Job& j) {
+        if (j.outcome() == JobOutcome::Failed)
+            printErr(QStringLiteral("error: %1\n").arg(j.status().message()));
+    };
+    return runner.exec();
+}
+
+int runAssemble(const QStringList& args) {
+    CommandLine cl(
+        QStringLiteral("assemble"), {QStringLiteral("--plan FILE")},
+        QStringLiteral(
+            "Once every index is done: writes each rung's media playlist from the chunks, the\n"
+            "I-frame playlists, the master playlist (BANDWIDTH measured, CODECS from the\n"
+            "segments) and the web page, the master last. Idempotent."));
+    const QCommandLineOption planOption = cl.addOption(
+        QStringLiteral("plan"), QStringLiteral("FILE"), QStringLiteral("the plan.json followed"));
+    cl.setEpilogue(QStringLiteral("Exit status: 0 assembled, 1 an index is not done (named) or "
+                                  "writing failed, 2 bad usage.\n"));
+    if (const std::optional<int> exitCode = cl.parse(args))
+        return *exitCode;
+    if (!cl.isSet(planOption))
+        return cl.usageError(QStringLiteral("--plan FILE is required"));
+    StatusOr<cluster::ClusterPlan> plan = loadPlan(cl.value(planOption));
+    if (!plan.isOk()) {
+        printErr(QStringLiteral("error: %1\n").arg(plan.status().message()));
+        return kExitFailed;
+    }
+    QStringList warnings;
+    const Status s = cluster::assembleLadder(plan.value(), &warnings);
+    for (const QString& w : std::as_const(warnings))
+        printErr(QStringLiteral("warning: %1\n").arg(w));
+    if (!s.isOk()) {
+        printErr(QStringLiteral("error: %1\n").arg(s.message()));
+        return kExitFailed;
+    }
+    printErr(QStringLiteral("assembled: %1/master.m3u8\n").arg(plan->output));
+    return kExitOk;
+}
+
+CliRegistration encodeRegistration{
+    {QStringLiteral("encode"), QStringLiteral("encode --plan FILE [--index I | --all]"),
+     QStringLiteral("Encode one index of a chunked encode"), runEncode, 71}};
+CliRegistration assembleRegistration{
+    {QStringLiteral("assemble"), QStringLiteral("assemble --plan FILE"),
+     QStringLiteral("Join a chunked encode's indices into the ladder"), runAssemble, 72}};
+
+} // namespace
+} // namespace hlsforge::cli

@@ -1,0 +1,375 @@
+#include "cluster/ChunkJob.h"
+
+#include "check/SegmentScan.h"
+#include "job/TranscodeJob.h"
+#include "playlist/MediaPlaylist.h"
+#include "transcode/FinishingStage.h"
+#include "transcode/Transcoder.h"
+#include "web/PlayerPageStep.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+#include <cmath>
+
+namespace hlsforge::cluster {
+
+namespace {
+
+Status writeJsonFile(const QString& path, const QJsonObject& json) {
+    QSaveFile file(path);
+    if (!QDir().mkpath(QFileInfo(path).absolutePath()) || !file.open(QIODevice::WriteOnly) ||
+        file.write(QJsonDocument(json).toJson(QJsonDocument::Indented)) < 0 || !file.commit())
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot write (%2)")
+                                 .arg(QDir::toNativeSeparators(path), file.errorString()));
+    return Status::ok();
+}
+
+// Replaces `to` with `from` (same file system: a rename).
+Status moveFile(const QString& from, const QString& to) {
+    QFile::remove(to);
+    if (!QFile::rename(from, to))
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot move into place").arg(to));
+    return Status::ok();
+}
+
+// What an earlier, interrupted run of an index (or of any index, for `index` < 0) left in the
+// ladder's folder: its private folder and the engine's staging folders beside it.
+void removeLeftovers(const QString& output, int index) {
+    const QString name = index < 0 ? QStringLiteral("*") : QString::number(index);
+    QDir dir(output);
+    for (const QString& pattern : {QStringLiteral(".chunk-%1").arg(name),
+                                   QStringLiteral("..chunk-%1.hlsforge-staging-*").arg(name)}) {
+        for (const QString& left :
+             dir.entryList({pattern}, QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot))
+            QDir(dir.filePath(left)).removeRecursively();
+    }
+}
+
+QString initName(int index) {
+    return index == 0 ? QStringLiteral("init.mp4") : QStringLiteral("init-%1.mp4").arg(index);
+}
+
+} // namespace
+
+ChunkJob::ChunkJob(ClusterPlan plan, int index, QObject* parent)
+    : Job(parent), m_plan(std::move(plan)), m_index(index) {}
+
+ChunkJob::~ChunkJob() {
+    waitForWorker();
+}
+
+QString ChunkJob::title() const {
+    return QStringLiteral("%1 chunk %2/%3")
+        .arg(QFileInfo(m_plan.source).fileName())
+        .arg(m_index)
+        .arg(m_plan.chunks.size());
+}
+
+QJsonObject ChunkJob::resultJson() const {
+    QJsonObject o = Job::resultJson();
+    o[QStringLiteral("index")] = m_index;
+    o[QStringLiteral("record")] = recordPath(m_plan, m_index);
+    return o;
+}
+
+QString ChunkJob::recordPath(const ClusterPlan& plan, int index) {
+    return QDir(plan.output).filePath(QStringLiteral("chunks/chunk-%1.json").arg(index));
+}
+
+Status ChunkJob::run(const CancelToken& cancel, ProgressSink& progress) {
+    if (m_index == m_plan.audioIndex())
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("index %1 is the audio track's: the audio encoder of "
+                                            "a chunked ladder is not built yet")
+                                 .arg(m_index));
+    if (m_index < 0 || m_index >= m_plan.chunks.size())
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("index %1 is not in the plan (0 to %2)")
+                                 .arg(m_index)
+                                 .arg(m_plan.indexCount() - 1));
+    if (isByteRange(m_plan.ladder.segmentFormat))
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("ladder: segmentFormat: a chunked ladder needs "
+                                            "segment files, not byte ranges of one file"));
+    const Chunk& chunk = m_plan.chunks[m_index];
+    // A retried index (killed, or run again) starts clean; its record goes until it is done.
+    removeLeftovers(m_plan.output, m_index);
+    QFile::remove(recordPath(m_plan, m_index));
+    TranscodeRequest request;
+    request.inputPath = m_plan.source;
+    // A private folder per index: a killed run leaves nothing under the final names.
+    request.outputDir = QDir(m_plan.output).filePath(QStringLiteral(".chunk-%1").arg(m_index));
+    request.ladder = m_plan.ladder;
+    request.ladder.playerPage = false;
+    request.ladder.progressive = false;
+    request.ladder.measureQuality = false;
+    request.range.active = true;
+    request.range.firstFrame = chunk.firstFrame;
+    request.range.endFrame = chunk.endFrame;
+    request.range.firstSegment = chunk.firstSegment;
+
+    JobProgress p;
+    p.phase = JobPhase::Encoding;
+    const double chunkFrames =
+        double((chunk.endFrame >= 0 ? chunk.endFrame : m_plan.frameCount) - chunk.firstFrame);
+    Transcoder transcoder(request);
+    const TranscodeResult result = transcoder.run(
+        [&](const TranscodeProgress& t) {
+            JobProgress now = TranscodeJob::toJobProgress(t);
+            now.fraction =
+                chunkFrames > 0 ? std::min(0.99, double(t.framesDone) / chunkFrames) : now.fraction;
+            now.framesTotal = qint64(chunkFrames);
+            progress.report(now);
+        },
+        cancel.flag());
+    if (!result.status.isOk()) {
+        QDir(request.outputDir).removeRecursively();
+        return result.status;
+    }
+    const Status moved = moveIntoPlace(request.outputDir);
+    QDir(request.outputDir).removeRecursively();
+    if (!moved.isOk())
+        return moved;
+    p.phase = JobPhase::Done;
+    p.fraction = 1;
+    progress.report(p);
+    return Status::ok();
+}
+
+// The chunk's segments to their final names in the ladder's rung folders, then its record.
+Status ChunkJob::moveIntoPlace(const QString& staged) {
+    const Chunk& chunk = m_plan.chunks[m_index];
+    const bool fmp4 = isFmp4(m_plan.ladder.segmentFormat);
+    QJsonArray rungs;
+    for (const ResolvedRendition& rung : m_plan.rungs) {
+        const QString from = QDir(staged).filePath(rung.name);
+        StatusOr<MediaPlaylist> playlist =
+            MediaPlaylist::load(from + QStringLiteral("/index.m3u8"));
+        if (!playlist.isOk())
+            return playlist.status();
+        if (playlist->segments.size() != chunk.segmentCount)
+            return Status::error(Status::Code::Internal,
+                                 QStringLiteral("chunk %1, rung %2: %3 segments made, the plan "
+                                                "has %4")
+                                     .arg(m_index)
+                                     .arg(rung.name)
+                                     .arg(playlist->segments.size())
+                                     .arg(chunk.segmentCount));
+        const QString to = QDir(m_plan.output).filePath(rung.name);
+        if (!QDir().mkpath(to))
+            return Status::error(Status::Code::IoError,
+                                 QStringLiteral("%1: cannot create the folder").arg(to));
+        QJsonArray segments;
+        for (const MediaSegment& s : playlist->segments) {
+            const QString name = QFileInfo(s.uri).fileName();
+            const qint64 bytes = QFileInfo(QDir(from).filePath(name)).size();
+            Status m = moveFile(QDir(from).filePath(name), QDir(to).filePath(name));
+            if (!m.isOk())
+                return m;
+            segments.append(QJsonObject{{QStringLiteral("uri"), name},
+                                        {QStringLiteral("seconds"), s.durationSeconds},
+                                        {QStringLiteral("bytes"), bytes}});
+        }
+        QJsonObject record{{QStringLiteral("name"), rung.name},
+                           {QStringLiteral("segments"), segments}};
+        if (fmp4) {
+            Status m = moveFile(QDir(from).filePath(QStringLiteral("init.mp4")),
+                                QDir(to).filePath(initName(m_index)));
+            if (!m.isOk())
+                return m;
+            record[QStringLiteral("init")] = initName(m_index);
+        }
+        rungs.append(record);
+    }
+    return writeJsonFile(recordPath(m_plan, m_index),
+                         QJsonObject{{QStringLiteral("index"), m_index},
+                                     {QStringLiteral("firstSegment"), chunk.firstSegment},
+                                     {QStringLiteral("rungs"), rungs}});
+}
+
+QList<int> missingIndices(const ClusterPlan& plan) {
+    QList<int> missing;
+    for (int i = 0; i < plan.indexCount(); ++i) {
+        // The audio index has no encoder yet: a video-only assembly does not wait for it.
+        if (i == plan.audioIndex())
+            continue;
+        if (!QFileInfo::exists(ChunkJob::recordPath(plan, i)))
+            missing.append(i);
+    }
+    return missing;
+}
+
+namespace {
+
+// One rung's media playlist from the chunk records, in order.
+Status writeRungPlaylist(const ClusterPlan& plan, const ResolvedRendition& rung,
+                         const QVector<QJsonObject>& records, QString* firstSegmentPath) {
+    const bool fmp4 = isFmp4(plan.ladder.segmentFormat);
+    QByteArray body;
+    double longest = 0;
+    for (const QJsonObject& record : records) {
+        for (const QJsonValue& value : record.value(QStringLiteral("rungs")).toArray()) {
+            const QJsonObject r = value.toObject();
+            if (r.value(QStringLiteral("name")).toString() != rung.name)
+                continue;
+            for (const QJsonValue& s : r.value(QStringLiteral("segments")).toArray()) {
+                const QJsonObject segment = s.toObject();
+                const double seconds = segment.value(QStringLiteral("seconds")).toDouble();
+                longest = std::max(longest, seconds);
+                body += "#EXTINF:" + QByteArray::number(seconds, 'f', 6) + ",\n" +
+                        segment.value(QStringLiteral("uri")).toString().toUtf8() + '\n';
+                if (firstSegmentPath->isEmpty())
+                    *firstSegmentPath =
+                        QDir(plan.output)
+                            .filePath(rung.name + QLatin1Char('/') +
+                                      segment.value(QStringLiteral("uri")).toString());
+            }
+        }
+    }
+    // The header the HLS muxer writes for a one-machine ladder; chunk 0's init segment for
+    // all (every chunk's encoder has the same settings, so the same parameter sets).
+    QByteArray text = "#EXTM3U\n#EXT-X-VERSION:" + QByteArray(fmp4 ? "7" : "3") +
+                      "\n#EXT-X-TARGETDURATION:" + QByteArray::number(int(std::lround(longest))) +
+                      "\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n"
+                      "#EXT-X-INDEPENDENT-SEGMENTS\n";
+    if (fmp4)
+        text += "#EXT-X-MAP:URI=\"init.mp4\"\n";
+    text += body + "#EXT-X-ENDLIST\n";
+    QSaveFile file(QDir(plan.output).filePath(rung.name + QStringLiteral("/index.m3u8")));
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) < 0 || !file.commit())
+        return Status::error(
+            Status::Code::IoError,
+            QStringLiteral("%1: cannot write (%2)").arg(file.fileName(), file.errorString()));
+    return Status::ok();
+}
+
+// Every chunk wrote its own init segment; the playlist names chunk 0's for all, which holds
+// as every chunk's encoder has the same settings. Checked by the CODECS each chunk's init +
+// first segment give (profile, level, tier, bit depth), then the others are removed.
+Status dropLaterInitSegments(const ClusterPlan& plan, const ResolvedRendition& rung,
+                             const QVector<QJsonObject>& records, const QString& codecs) {
+    const QDir dir(QDir(plan.output).filePath(rung.name));
+    for (const QJsonObject& record : records) {
+        for (const QJsonValue& value : record.value(QStringLiteral("rungs")).toArray()) {
+            const QJsonObject r = value.toObject();
+            const QString init = r.value(QStringLiteral("init")).toString();
+            if (r.value(QStringLiteral("name")).toString() != rung.name || init.isEmpty() ||
+                init == QLatin1String("init.mp4"))
+                continue;
+            QFile a(dir.filePath(init));
+            const QString first = r.value(QStringLiteral("segments"))
+                                      .toArray()
+                                      .first()
+                                      .toObject()
+                                      .value(QStringLiteral("uri"))
+                                      .toString();
+            QFile b(dir.filePath(first));
+            if (!a.exists() && !QFileInfo::exists(dir.filePath(QStringLiteral("init.mp4"))))
+                return Status::error(Status::Code::IoError,
+                                     QStringLiteral("%1: missing").arg(a.fileName()));
+            if (!a.exists())
+                continue; // checked and removed by an earlier assembly
+            if (!a.open(QIODevice::ReadOnly) || !b.open(QIODevice::ReadOnly))
+                return Status::error(Status::Code::IoError,
+                                     QStringLiteral("%1: cannot read").arg(a.fileName()));
+            StatusOr<check::SegmentScan> scan =
+                check::scanSegment(a.readAll() + b.readAll(), b.fileName(), true);
+            if (!scan.isOk())
+                return scan.status();
+            if (scan->videoCodecString != codecs)
+                return Status::error(
+                    Status::Code::Internal,
+                    QStringLiteral("chunk %1, rung %2: its stream is %3, chunk 0's "
+                                   "is %4; the chunks cannot share one init "
+                                   "segment")
+                        .arg(record.value(QStringLiteral("index")).toInt())
+                        .arg(rung.name, scan->videoCodecString, codecs));
+            a.close();
+            QFile::remove(a.fileName());
+        }
+    }
+    return Status::ok();
+}
+
+} // namespace
+
+Status assembleLadder(const ClusterPlan& plan, QStringList* warnings) {
+    const QList<int> missing = missingIndices(plan);
+    if (!missing.isEmpty()) {
+        QStringList names;
+        for (int i : missing)
+            names << QString::number(i);
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("%1: not every index is done; missing: %2")
+                                 .arg(plan.output, names.join(QStringLiteral(", "))));
+    }
+    removeLeftovers(plan.output, -1);
+    QVector<QJsonObject> records;
+    for (int i = 0; i < plan.chunks.size(); ++i) {
+        QFile file(ChunkJob::recordPath(plan, i));
+        if (!file.open(QIODevice::ReadOnly))
+            return Status::error(Status::Code::IoError,
+                                 QStringLiteral("%1: cannot read").arg(file.fileName()));
+        records.append(QJsonDocument::fromJson(file.readAll()).object());
+    }
+    const bool fmp4 = isFmp4(plan.ladder.segmentFormat);
+    EncodedLadder ladder;
+    ladder.directory = plan.output;
+    ladder.rungs = plan.rungs;
+    ladder.frameRate = plan.keyframes.frameRate;
+    for (const ResolvedRendition& rung : plan.rungs) {
+        QString firstSegment;
+        Status s = writeRungPlaylist(plan, rung, records, &firstSegment);
+        if (!s.isOk())
+            return s;
+        // CODECS (and VIDEO-RANGE) from the stream itself, as the engine takes them from its
+        // encoders: the init segment and first segment read together.
+        QByteArray bytes;
+        for (const QString& path :
+             fmp4 ? QStringList{QDir(plan.output).filePath(rung.name + QStringLiteral("/init.mp4")),
+                                firstSegment}
+                  : QStringList{firstSegment}) {
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly))
+                return Status::error(Status::Code::IoError,
+                                     QStringLiteral("%1: cannot read").arg(path));
+            bytes += f.readAll();
+        }
+        StatusOr<check::SegmentScan> scan = check::scanSegment(bytes, firstSegment, true);
+        if (!scan.isOk())
+            return scan.status();
+        ladder.codecs[rung.name] = scan->videoCodecString;
+        if (fmp4) {
+            Status same = dropLaterInitSegments(plan, rung, records, scan->videoCodecString);
+            if (!same.isOk())
+                return same;
+        }
+        if (rung.hdr)
+            ladder.hdrRange = scan->videoRange;
+    }
+    TranscodeRequest request;
+    request.inputPath = plan.source;
+    request.outputDir = plan.output;
+    request.ladder = plan.ladder;
+    request.ladder.measureQuality = false;
+    std::vector<std::shared_ptr<FinishingStep>> steps;
+    if (plan.ladder.playerPage)
+        steps.push_back(std::make_shared<PlayerPageStep>());
+    TranscodeResult result;
+    const Status finished = finishLadder(ladder, request, steps, &result);
+    if (warnings)
+        *warnings << result.warnings;
+    if (plan.hasAudio && warnings)
+        *warnings << QStringLiteral("the ladder has no audio yet: the audio index of a chunked "
+                                    "encode is not built");
+    return finished;
+}
+
+} // namespace hlsforge::cluster

@@ -1,0 +1,49 @@
+#pragma once
+// ChunkJob: one video index of a chunked encode (docs/cluster.md) as a Job. Every rung of the
+// chunk is encoded by the one engine (Transcoder with a FrameRange: decode from the keyframe
+// before the chunk, its frames only, absolute timestamps, segments numbered from the chunk's
+// first), in a private folder; on success the segments move to their final names in the
+// ladder's rung folders and chunks/chunk-<i>.json is written last — the index is done when
+// that file exists. Running an index again replaces only its own files.
+//
+// assembleLadder(): once every index is done, the rungs' media playlists from the chunks,
+// then the I-frame playlists, the measured master and the page (the engine's finishing stage).
+
+#include "cluster/ClusterPlan.h"
+#include "job/Job.h"
+
+#include <QStringList>
+
+namespace hlsforge::cluster {
+
+class ChunkJob final : public Job {
+    Q_OBJECT
+public:
+    ChunkJob(ClusterPlan plan, int index, QObject* parent = nullptr);
+    ~ChunkJob() override;
+    QString title() const override;
+    QJsonObject resultJson() const override;
+
+    // plan.output/chunks/chunk-<index>.json
+    static QString recordPath(const ClusterPlan& plan, int index);
+
+protected:
+    Status run(const CancelToken& cancel, ProgressSink& progress) override;
+
+private:
+    Status moveIntoPlace(const QString& staged);
+
+    ClusterPlan m_plan;
+    int m_index;
+};
+
+// The indices whose record is missing (empty: all done).
+QList<int> missingIndices(const ClusterPlan& plan);
+
+// Writes the rungs' media playlists from the chunk records, then the I-frame playlists, the
+// master playlist (measured BANDWIDTH, CODECS from the segments) and the player page, master
+// last of the playlists. FailedPrecondition naming the missing indices when any is not done.
+// Idempotent. `warnings` gets what a user may want to know.
+Status assembleLadder(const ClusterPlan& plan, QStringList* warnings);
+
+} // namespace hlsforge::cluster
