@@ -91,6 +91,20 @@ QString statusText(QWidget& window) {
     return window.findChild<QLabel*>(QStringLiteral("status"))->text();
 }
 
+// A small ladder folder whose files say which video they belong to.
+bool writeLadder(const QString& dir, const QByteArray& tag) {
+    return writeFile(dir + QStringLiteral("/v0/seg_000.ts"), QByteArray(188 * 20, 'G') + tag) &&
+           writeFile(dir + QStringLiteral("/v0/index.m3u8"),
+                     "#EXTM3U\n#EXTINF:6.0,\nseg_000.ts\n#EXT-X-ENDLIST\n") &&
+           writeFile(dir + QStringLiteral("/master.m3u8"),
+                     "#EXTM3U\n# " + tag + "\n#EXT-X-STREAM-INF:BANDWIDTH=500000\nv0/index.m3u8\n");
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
 } // namespace
 
 class PublishWindowTest : public QObject {
@@ -104,6 +118,7 @@ private slots:
     void validationOrderAndMessages();
     void folderPublishSaysCopiedAndRemembersOnlyAcceptedFolders();
     void keychainUnavailableIsSaid();
+    void secondVideoDefaultsToItsOwnFolder();
 
 private:
     QTemporaryDir m_work;
@@ -176,12 +191,13 @@ void PublishWindowTest::credentialsGoToTheStoreOnly() {
     QFile file(settings.fileName());
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray saved = file.readAll();
-    QVERIFY(saved.contains("s3://bucket/show")); // the non-secret fields are remembered…
-    QVERIFY(!saved.contains(secret.toUtf8()));   // …the secret is not
+    QVERIFY(saved.contains("s3://bucket"));    // the non-secret fields are remembered…
+    QVERIFY(!saved.contains(secret.toUtf8())); // …the secret is not
 
     PublishWindow again(m_ladder, nullptr, store);
+    // Offered again as the same prefix plus this video's name (the ladder folder's).
     QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("s3Uri"))->text(),
-             QStringLiteral("s3://bucket/show"));
+             QStringLiteral("s3://bucket/ladder"));
     QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("accessKey"))->text(),
              QStringLiteral("AKTESTWINDOW"));
     QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("secretKey"))->text(), secret);
@@ -289,8 +305,8 @@ void PublishWindowTest::validationOrderAndMessages() {
 
 void PublishWindowTest::folderPublishSaysCopiedAndRemembersOnlyAcceptedFolders() {
     QSettings().remove(QStringLiteral("publish"));
-    const QString accepted = m_work.filePath(QStringLiteral("copied-here"));
-    const QString refused = m_work.filePath(QStringLiteral("a-file"));
+    const QString accepted = m_work.filePath(QStringLiteral("accepted-root/copied-here"));
+    const QString refused = m_work.filePath(QStringLiteral("refused-root/a-file"));
     QVERIFY(writeFile(refused, "not a folder"));
     {
         PublishWindow window(m_ladder, nullptr, std::make_shared<publish::MemoryCredentialStore>());
@@ -313,8 +329,10 @@ void PublishWindowTest::folderPublishSaysCopiedAndRemembersOnlyAcceptedFolders()
         QVERIFY2(statusText(window).startsWith(QStringLiteral("Failed")),
                  qPrintable(statusText(window)));
     }
+    // The accepted folder's root, with this video's own name.
     PublishWindow again(m_ladder, nullptr, std::make_shared<publish::MemoryCredentialStore>());
-    QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("folder"))->text(), accepted);
+    QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("folder"))->text(),
+             m_work.filePath(QStringLiteral("accepted-root/ladder")));
 }
 
 void PublishWindowTest::keychainUnavailableIsSaid() {
@@ -347,6 +365,74 @@ void PublishWindowTest::keychainUnavailableIsSaid() {
     // Still there after the publish ended: the keys were not remembered, and it says why.
     QVERIFY(note->isVisible());
     QVERIFY2(note->text().contains(QStringLiteral("not remembered")), qPrintable(note->text()));
+}
+
+void PublishWindowTest::secondVideoDefaultsToItsOwnFolder() {
+    // Two videos published one after the other into the same place: the second one's
+    // window offers the remembered root plus its own name, never the first one's folder.
+    QSettings().remove(QStringLiteral("publish"));
+    const QString first = m_work.filePath(QStringLiteral("videos-in/city-walk"));
+    const QString second = m_work.filePath(QStringLiteral("videos-in/interview"));
+    QVERIFY(writeLadder(first, "city-walk"));
+    QVERIFY(writeLadder(second, "interview"));
+    const QString root = m_work.filePath(QStringLiteral("site/videos"));
+    {
+        PublishWindow window(first, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+        window.findChild<QComboBox*>(QStringLiteral("destinationKind"))->setCurrentIndex(1);
+        window.findChild<QLineEdit*>(QStringLiteral("folder"))
+            ->setText(root + QStringLiteral("/city-walk"));
+        window.findChild<QLineEdit*>(QStringLiteral("publicBaseUrl"))
+            ->setText(QStringLiteral("https://cdn.example.com/videos/city-walk"));
+        QSignalSpy finished(&window, &PublishWindow::finished);
+        window.startPublish();
+        QVERIFY(finished.wait(20000));
+        QVERIFY2(window.lastResult().status.isOk(),
+                 qPrintable(window.lastResult().status.message()));
+    }
+    const QByteArray firstMaster = readAll(root + QStringLiteral("/city-walk/master.m3u8"));
+    QVERIFY(firstMaster.contains("city-walk"));
+    {
+        PublishWindow window(second, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+        QCOMPARE(window.findChild<QComboBox*>(QStringLiteral("destinationKind"))->currentIndex(),
+                 1);
+        QCOMPARE(window.findChild<QLineEdit*>(QStringLiteral("folder"))->text(),
+                 root + QStringLiteral("/interview"));
+        QCOMPARE(window.findChild<QLineEdit*>(QStringLiteral("publicBaseUrl"))->text(),
+                 QStringLiteral("https://cdn.example.com/videos/interview"));
+        QSignalSpy finished(&window, &PublishWindow::finished);
+        window.startPublish(); // the default, as a user who just clicks Publish
+        QVERIFY(finished.wait(20000));
+        QVERIFY2(window.lastResult().status.isOk(),
+                 qPrintable(window.lastResult().status.message()));
+        QVERIFY2(window.lastResult().playbackUrl.contains(QStringLiteral("/videos/interview/")),
+                 qPrintable(window.lastResult().playbackUrl));
+    }
+    // The first video is untouched; the second has its own folder.
+    QCOMPARE(readAll(root + QStringLiteral("/city-walk/master.m3u8")), firstMaster);
+    QVERIFY(readAll(root + QStringLiteral("/city-walk/v0/seg_000.ts")).endsWith("city-walk"));
+    QVERIFY(readAll(root + QStringLiteral("/interview/master.m3u8")).contains("interview"));
+
+    // S3: the bucket prefix is remembered as its root the same way.
+    {
+        PublishWindow window(first, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+        window.findChild<QComboBox*>(QStringLiteral("destinationKind"))->setCurrentIndex(0);
+        window.findChild<QComboBox*>(QStringLiteral("credentialSource"))->setCurrentIndex(0);
+        window.findChild<QLineEdit*>(QStringLiteral("s3Uri"))
+            ->setText(QStringLiteral("s3://bucket/shows/city-walk"));
+        window.findChild<QLineEdit*>(QStringLiteral("endpoint"))
+            ->setText(QStringLiteral("http://127.0.0.1:9"));
+        window.findChild<QLineEdit*>(QStringLiteral("accessKey"))->setText(QStringLiteral("AK"));
+        window.findChild<QLineEdit*>(QStringLiteral("secretKey"))->setText(QStringLiteral("s"));
+        window.findChild<QCheckBox*>(QStringLiteral("remember"))->setChecked(false);
+        QSignalSpy finished(&window, &PublishWindow::finished);
+        window.startPublish();
+        QVERIFY(window.isPublishing());
+        window.cancelPublish();
+        QVERIFY(finished.wait(10000));
+    }
+    PublishWindow again(second, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+    QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("s3Uri"))->text(),
+             QStringLiteral("s3://bucket/shows/interview"));
 }
 
 QTEST_MAIN(PublishWindowTest)

@@ -40,6 +40,39 @@ QString humanBytes(double bytes) {
         return QStringLiteral("%1 MB").arg(bytes / 1e6, 0, 'f', 1);
     return QStringLiteral("%1 kB").arg(bytes / 1e3, 0, 'f', 0);
 }
+
+// Destinations are remembered as their root (the folder, bucket prefix or URL that holds one
+// folder per video) and offered again as root + this video's name: remembering the whole
+// destination sent the next video into the previous one's folder, over its files.
+// "/srv/videos/show" -> "/srv/videos", "s3://bucket/videos/show" -> "s3://bucket/videos",
+// "s3://bucket" -> "s3://bucket" (a bucket or host is a root already).
+QString rootOf(QString location) {
+    location = location.trimmed();
+    while (location.size() > 1 && location.endsWith(QLatin1Char('/')))
+        location.chop(1);
+    const int slash = location.lastIndexOf(QLatin1Char('/'));
+    if (slash < 0)
+        return {};
+    if (slash >= 2 && location.mid(slash - 2, 3) == QLatin1String("://"))
+        return location;
+    if (slash == 0)
+        return QStringLiteral("/");
+    return location.left(slash);
+}
+
+QString destinationIn(const QString& root, const QString& videoName) {
+    if (root.isEmpty())
+        return {};
+    return root.endsWith(QLatin1Char('/')) ? root + videoName : root + QLatin1Char('/') + videoName;
+}
+
+// The root stored under `rootKey`, or (settings written before roots were kept) the root of
+// the whole destination stored under `oldKey`.
+QString rememberedRoot(const QSettings& settings, const QString& rootKey, const QString& oldKey) {
+    if (settings.contains(rootKey))
+        return settings.value(rootKey).toString();
+    return rootOf(settings.value(oldKey).toString());
+}
 } // namespace
 
 PublishWindow::PublishWindow(const QString& ladderDir, QWidget* parent,
@@ -98,7 +131,8 @@ void PublishWindow::buildUi() {
     auto* s3Form = new QFormLayout(s3Page);
     m_s3Uri = new QLineEdit;
     m_s3Uri->setObjectName(QStringLiteral("s3Uri"));
-    m_s3Uri->setPlaceholderText(QStringLiteral("s3://bucket/videos/show"));
+    const QString videoName = QDir(m_ladderDir).dirName();
+    m_s3Uri->setPlaceholderText(QStringLiteral("s3://bucket/videos/%1").arg(videoName));
     m_endpoint = new QLineEdit;
     m_endpoint->setObjectName(QStringLiteral("endpoint"));
     m_endpoint->setPlaceholderText(tr("AWS (leave empty), or e.g. https://minio.example.com"));
@@ -147,7 +181,8 @@ void PublishWindow::buildUi() {
     auto* folderForm = new QFormLayout(folderPage);
     m_folder = new QLineEdit;
     m_folder->setObjectName(QStringLiteral("folder"));
-    m_folder->setPlaceholderText(tr("e.g. /var/www/videos/show or a mounted share"));
+    m_folder->setPlaceholderText(
+        tr("e.g. /var/www/videos/%1 or a folder on a mounted share").arg(videoName));
     auto* browse = new QPushButton(tr("Browse…"));
     auto* folderRow = new QHBoxLayout;
     folderRow->addWidget(m_folder, 1);
@@ -166,7 +201,8 @@ void PublishWindow::buildUi() {
     auto* urlForm = new QFormLayout;
     m_publicBaseUrl = new QLineEdit;
     m_publicBaseUrl->setObjectName(QStringLiteral("publicBaseUrl"));
-    m_publicBaseUrl->setPlaceholderText(tr("Optional: https://cdn.example.com/videos/show"));
+    m_publicBaseUrl->setPlaceholderText(
+        tr("Optional: https://cdn.example.com/videos/%1").arg(videoName));
     urlForm->addRow(tr("Public URL of the folder:"), m_publicBaseUrl);
     layout->addLayout(urlForm);
 
@@ -245,11 +281,14 @@ void PublishWindow::buildUi() {
         m_secretKey->setEnabled(typed);
         m_remember->setEnabled(typed);
     });
+    // Browsing picks the folder that holds the videos; this one goes into a folder of its
+    // own name there, never straight among (or over) the others.
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir =
-            QFileDialog::getExistingDirectory(this, tr("Publish into folder"), m_folder->text());
+        const QString name = QDir(m_ladderDir).dirName();
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Publish into a folder named %1 in…").arg(name), rootOf(m_folder->text()));
         if (!dir.isEmpty())
-            m_folder->setText(dir);
+            m_folder->setText(QDir(dir).dirName() == name ? dir : destinationIn(dir, name));
     });
     // Stored keys are looked up a moment after the bucket or endpoint was typed. Not on
     // editingFinished: that fires while a click on Publish moves the focus, and the keychain
@@ -301,7 +340,9 @@ void PublishWindow::loadSettings() {
     settings.beginGroup(QStringLiteral("publish"));
     m_destinationKind->setCurrentIndex(
         settings.value(QStringLiteral("destination"), S3Page).toInt());
-    m_s3Uri->setText(settings.value(QStringLiteral("s3Uri")).toString());
+    const QString videoName = QDir(m_ladderDir).dirName();
+    m_s3Uri->setText(destinationIn(
+        rememberedRoot(settings, QStringLiteral("s3Root"), QStringLiteral("s3Uri")), videoName));
     m_endpoint->setText(settings.value(QStringLiteral("endpoint")).toString());
     m_region->setText(settings.value(QStringLiteral("region")).toString());
     m_pathStyle->setChecked(settings.value(QStringLiteral("pathStyle"), false).toBool());
@@ -310,8 +351,12 @@ void PublishWindow::loadSettings() {
     m_credentialSource->setCurrentIndex(
         settings.value(QStringLiteral("credentialSource"), TypedCredentials).toInt());
     m_remember->setChecked(settings.value(QStringLiteral("remember"), true).toBool());
-    m_folder->setText(settings.value(QStringLiteral("folder")).toString());
-    m_publicBaseUrl->setText(settings.value(QStringLiteral("publicBaseUrl")).toString());
+    m_folder->setText(destinationIn(
+        rememberedRoot(settings, QStringLiteral("folderRoot"), QStringLiteral("folder")),
+        videoName));
+    m_publicBaseUrl->setText(destinationIn(
+        rememberedRoot(settings, QStringLiteral("publicUrlRoot"), QStringLiteral("publicBaseUrl")),
+        videoName));
     settings.endGroup();
     showDestinationPage(m_destinationKind->currentIndex());
     loadStoredCredentials();
@@ -322,7 +367,8 @@ void PublishWindow::saveSettings() const {
     QSettings settings;
     settings.beginGroup(QStringLiteral("publish"));
     settings.setValue(QStringLiteral("destination"), m_destinationKind->currentIndex());
-    settings.setValue(QStringLiteral("s3Uri"), m_s3Uri->text());
+    settings.setValue(QStringLiteral("s3Root"), rootOf(m_s3Uri->text()));
+    settings.remove(QStringLiteral("s3Uri"));
     settings.setValue(QStringLiteral("endpoint"), m_endpoint->text());
     settings.setValue(QStringLiteral("region"), m_region->text());
     settings.setValue(QStringLiteral("pathStyle"), m_pathStyle->isChecked());
@@ -330,7 +376,8 @@ void PublishWindow::saveSettings() const {
     settings.setValue(QStringLiteral("parallel"), m_parallel->value());
     settings.setValue(QStringLiteral("credentialSource"), m_credentialSource->currentIndex());
     settings.setValue(QStringLiteral("remember"), m_remember->isChecked());
-    settings.setValue(QStringLiteral("publicBaseUrl"), m_publicBaseUrl->text());
+    settings.setValue(QStringLiteral("publicUrlRoot"), rootOf(m_publicBaseUrl->text()));
+    settings.remove(QStringLiteral("publicBaseUrl"));
     settings.endGroup();
 }
 
@@ -494,7 +541,9 @@ void PublishWindow::onFinished(const PublishResult& result) {
     // Only a folder the publish accepted is offered again next time.
     if (m_runningToFolder && (result.status.isOk() || result.status.isCancelled())) {
         QSettings settings;
-        settings.setValue(QStringLiteral("publish/folder"), m_folder->text().trimmed());
+        settings.setValue(QStringLiteral("publish/folderRoot"),
+                          rootOf(QDir::fromNativeSeparators(m_folder->text())));
+        settings.remove(QStringLiteral("publish/folder"));
     }
     if (result.status.isOk()) {
         m_progress->setValue(1000);
