@@ -3,6 +3,7 @@
 // new window, never into QSettings; Cancel during retries ends promptly as cancelled.
 
 #include "PublishWindow.h"
+#include "KeychainCredentialStore.h"
 #include "TestMedia.h"
 
 #include <QCheckBox>
@@ -16,8 +17,11 @@
 #include <QMouseEvent>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -119,6 +123,9 @@ private slots:
     void folderPublishSaysCopiedAndRemembersOnlyAcceptedFolders();
     void keychainUnavailableIsSaid();
     void secondVideoDefaultsToItsOwnFolder();
+    void keychainNoteNeverClipsTheForm();
+    void copyUrlFollowsTheDestination();
+    void keychainFailureSaysWhatToDo();
 
 private:
     QTemporaryDir m_work;
@@ -433,6 +440,83 @@ void PublishWindowTest::secondVideoDefaultsToItsOwnFolder() {
     PublishWindow again(second, nullptr, std::make_shared<publish::MemoryCredentialStore>());
     QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("s3Uri"))->text(),
              QStringLiteral("s3://bucket/shows/interview"));
+}
+
+void PublishWindowTest::keychainNoteNeverClipsTheForm() {
+    // The walk: with the keychain note shown, the form scrolled and the fields' right ends
+    // were under the scroll bar. Every field must end inside the scroll area's viewport.
+    QSettings().remove(QStringLiteral("publish"));
+    PublishWindow window(m_ladder, nullptr,
+                         std::make_shared<KeychainLikeStore>(Status::Code::IoError));
+    window.findChild<QComboBox*>(QStringLiteral("destinationKind"))->setCurrentIndex(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* note = window.findChild<QLabel*>(QStringLiteral("keychainNote"));
+    QTRY_VERIFY(note->isVisible());
+    // A short screen (1280x760 at 1.5x leaves ~460 logical pixels): the form scrolls.
+    window.resize(window.width(), 360);
+    QCoreApplication::processEvents();
+    auto* scroll = window.findChild<QScrollArea*>();
+    QVERIFY(scroll);
+    QVERIFY(scroll->verticalScrollBar()->isVisible());
+    const QWidget* viewport = scroll->viewport();
+    for (QWidget* field : scroll->widget()->findChildren<QWidget*>()) {
+        if (!field->isVisible() ||
+            !(qobject_cast<QLineEdit*>(field) || qobject_cast<QComboBox*>(field) ||
+              qobject_cast<QCheckBox*>(field) || qobject_cast<QLabel*>(field) ||
+              qobject_cast<QSpinBox*>(field)))
+            continue;
+        const int right = field->mapTo(viewport, QPoint(field->width(), 0)).x();
+        QVERIFY2(right <= viewport->width(),
+                 qPrintable(QStringLiteral("%1 %2 ends at %3, viewport %4 wide")
+                                .arg(QString::fromLatin1(field->metaObject()->className()),
+                                     field->objectName())
+                                .arg(right)
+                                .arg(viewport->width())));
+    }
+    // The note is shown whole: its height is what its text needs at its width.
+    QVERIFY2(note->height() >= note->heightForWidth(note->width()),
+             qPrintable(QStringLiteral("%1 < %2")
+                            .arg(note->height())
+                            .arg(note->heightForWidth(note->width()))));
+}
+
+void PublishWindowTest::copyUrlFollowsTheDestination() {
+    QSettings().remove(QStringLiteral("publish"));
+    PublishWindow window(m_ladder, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+    window.show();
+    auto* kind = window.findChild<QComboBox*>(QStringLiteral("destinationKind"));
+    auto* copy = window.findChild<QPushButton*>(QStringLiteral("copyUrl"));
+    QVERIFY(copy);
+    kind->setCurrentIndex(1);
+    window.findChild<QLineEdit*>(QStringLiteral("folder"))
+        ->setText(m_work.filePath(QStringLiteral("copy-url/ladder")));
+    QSignalSpy finished(&window, &PublishWindow::finished);
+    window.startPublish();
+    QVERIFY(finished.wait(20000));
+    QVERIFY(window.lastResult().status.isOk());
+    QVERIFY(copy->isEnabled()); // a playback URL to copy
+    kind->setCurrentIndex(0);   // another destination: nothing published there yet
+    QVERIFY(!copy->isEnabled());
+}
+
+void PublishWindowTest::keychainFailureSaysWhatToDo() {
+    // QtKeychain says only "Unknown error" when no secret service answers on D-Bus.
+    const QString noService = KeychainCredentialStore::describeFailure(
+        5 /* NoBackendAvailable */, QStringLiteral("Unknown error"));
+    QVERIFY2(!noService.contains(QStringLiteral("Unknown error")), qPrintable(noService));
+    QVERIFY2(noService.contains(QStringLiteral("no secret service")), qPrintable(noService));
+    const QString other = KeychainCredentialStore::describeFailure(
+        7 /* OtherError */, QStringLiteral("The name org.freedesktop.secrets was not provided"));
+    QVERIFY2(other.contains(QStringLiteral("org.freedesktop.secrets")), qPrintable(other));
+    // In the window: what happened, and what the user can do.
+    QSettings().remove(QStringLiteral("publish"));
+    PublishWindow window(m_ladder, nullptr,
+                         std::make_shared<KeychainLikeStore>(Status::Code::IoError));
+    auto* note = window.findChild<QLabel*>(QStringLiteral("keychainNote"));
+    QVERIFY2(note->text().contains(QStringLiteral("this session only")), qPrintable(note->text()));
+    QVERIFY2(note->text().contains(QStringLiteral("start a secret service")),
+             qPrintable(note->text()));
 }
 
 QTEST_MAIN(PublishWindowTest)

@@ -3,6 +3,8 @@
 #include "KeychainCredentialStore.h"
 #include "OpenOrCopy.h"
 
+#include "util/Format.h"
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -19,6 +21,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStackedWidget>
@@ -32,14 +35,6 @@ using namespace hlsforge::publish;
 namespace {
 enum DestinationIndex { S3Page = 0, FolderPage = 1 };
 enum CredentialIndex { TypedCredentials = 0, EnvironmentCredentials = 1 };
-
-QString humanBytes(double bytes) {
-    if (bytes >= 1e9)
-        return QStringLiteral("%1 GB").arg(bytes / 1e9, 0, 'f', 2);
-    if (bytes >= 1e6)
-        return QStringLiteral("%1 MB").arg(bytes / 1e6, 0, 'f', 1);
-    return QStringLiteral("%1 kB").arg(bytes / 1e3, 0, 'f', 0);
-}
 
 // Destinations are remembered as their root (the folder, bucket prefix or URL that holds one
 // folder per video) and offered again as root + this video's name: remembering the whole
@@ -83,7 +78,25 @@ PublishWindow::PublishWindow(const QString& ladderDir, QWidget* parent,
     buildUi();
     loadSettings();
     setRunning(false);
-    resize(std::max(560, m_content->sizeHint().width() + 24), preferredHeight());
+    resize(preferredWidth(), preferredHeight());
+}
+
+int PublishWindow::preferredWidth() const {
+    // The form plus the room a vertical scroll bar takes when it shows (a short screen, the
+    // keychain note): without it the fields' right ends went under the bar.
+    const QMargins margins = layout()->contentsMargins();
+    const int bar = m_scroll->verticalScrollBar()->sizeHint().width();
+    return std::max(560, m_content->sizeHint().width() + bar + margins.left() + margins.right());
+}
+
+void PublishWindow::fitContent() {
+    // Never narrower than the form needs beside a scroll bar, and as tall as the page shown.
+    const QMargins margins = layout()->contentsMargins();
+    setMinimumWidth(m_content->minimumSizeHint().width() +
+                    m_scroll->verticalScrollBar()->sizeHint().width() + margins.left() +
+                    margins.right());
+    if (isVisible())
+        resize(std::max(width(), preferredWidth()), preferredHeight());
 }
 
 int PublishWindow::preferredHeight() const {
@@ -238,6 +251,7 @@ void PublishWindow::buildUi() {
 
     auto* buttons = new QHBoxLayout;
     m_copyUrl = new QPushButton(tr("Copy URL"));
+    m_copyUrl->setObjectName(QStringLiteral("copyUrl"));
     m_start = new QPushButton(tr("Publish"));
     m_start->setObjectName(QStringLiteral("start"));
     m_start->setDefault(true);
@@ -259,6 +273,8 @@ void PublishWindow::buildUi() {
         if (!m_job) {
             m_status->clear();
             m_resultUrl->clear();
+            m_lastResult = PublishResult(); // nothing to copy for this destination yet
+            m_copyUrl->setEnabled(false);
             m_progress->hide();
             m_statusIsValidation = false;
         }
@@ -331,8 +347,7 @@ void PublishWindow::showDestinationPage(int index) {
     }
     if (layout())
         layout()->activate();
-    if (isVisible())
-        resize(width(), preferredHeight());
+    fitContent();
 }
 
 void PublishWindow::loadSettings() {
@@ -405,10 +420,18 @@ void PublishWindow::showKeychainNote(const QString& problem) {
     if (!text.isEmpty())
         text[0] = text[0].toUpper();
     m_keychainNote->setText(
-        tr("%1. Keys typed here are used for this publish but not remembered.").arg(text));
-    // Two lines whatever the layout's width: a wrapped label in a form is otherwise clipped.
-    m_keychainNote->setMinimumHeight(m_keychainNote->fontMetrics().lineSpacing() * 2 + 2);
+        tr("%1. The keys typed here are used for this session only and not remembered; to keep "
+           "them, start a secret service (GNOME Keyring or KWallet) or choose \"From the "
+           "environment or ~/.aws/credentials\".")
+            .arg(text));
     m_keychainNote->show();
+    // The note's wrapped height depends on the width it gets: lay out again at that width.
+    for (QWidget* w = m_keychainNote; w && w != this; w = w->parentWidget())
+        if (w->layout())
+            w->layout()->invalidate();
+    if (layout())
+        layout()->activate();
+    fitContent();
 }
 
 StatusOr<PublishOptions> PublishWindow::collectOptions() {
@@ -521,10 +544,10 @@ void PublishWindow::updateProgress() {
                        .arg(p.filesDone)
                        .arg(p.filesTotal)
                        .arg(p.filesSkipped)
-                       .arg(humanBytes(p.bytesDone), humanBytes(p.bytesTotal),
+                       .arg(formatBytes(p.bytesDone), formatBytes(p.bytesTotal),
                             tr(phases[std::clamp(p.phase, 0, 3)]));
     if (p.bytesPerSecond > 0)
-        text += tr(", %1/s").arg(humanBytes(p.bytesPerSecond));
+        text += QStringLiteral(", ") + formatBytesPerSecond(p.bytesPerSecond);
     if (p.etaSeconds >= 0)
         text += tr(", about %1 s left").arg(qRound(p.etaSeconds));
     if (p.retries > 0)
