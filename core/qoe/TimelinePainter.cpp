@@ -204,7 +204,7 @@ void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording&
         p.drawText(QRectF(X(t) - 40, plot.bottom() + 2, 80, line), Qt::AlignHCenter,
                    QString::number(t, 'g', 4));
     p.drawText(QRectF(plot.left(), plot.bottom() + line + 2, plot.width(), line), Qt::AlignHCenter,
-               QObject::tr("session time, s (wall clock: stalls and pauses included)"));
+               QObject::tr("session time, s (start-up and stalls count, pauses do not)"));
     p.save();
     p.translate(area.left() + line * 0.2, plot.center().y());
     p.rotate(-90);

@@ -1,12 +1,13 @@
 #pragma once
-// Draws a QoeRecording as the ABR timeline: x = session seconds (wall clock since
-// the play request: stalls and pauses take room), y = kb/s,
-// autoscaled to the ladder and the link. Link rate (orange steps), BANDWIDTH of the rung being
-// fetched (blue steps), measured throughput per segment (green dots; values above the scale,
-// e.g. an unlimited loopback, drawn as triangles at the top edge), switches (purple diamonds),
-// stalls (red bands), restart/seek/network markers (grey dashed lines), a faint line per rung.
-// The preview window paints it live, its PNG export and `hlsforge-cli qoe --chart` render the
-// same drawing into a QImage, so all three agree. QPainter only: works offscreen, no widgets.
+// Draws a QoeRecording as the ABR timeline: x = session seconds (the clock runs from the play
+// request while playing or trying to: start-up and stalls take room, pauses do not; not the
+// media position), y = kb/s, autoscaled to the ladder and the link. Link rate (orange steps),
+// BANDWIDTH of the rung being fetched (blue steps), measured throughput per segment (green dots;
+// values above the scale, e.g. an unlimited loopback, drawn as triangles at the top edge), switches
+// (purple diamonds), stalls (red bands), restart/seek/network markers (grey dashed lines), a faint
+// line per rung. The preview window paints it live, its PNG export and `hlsforge-cli qoe --chart`
+// render the same drawing into a QImage, so all three agree. QPainter only: works offscreen, no
+// widgets.
 
 #include "qoe/QoeRecording.h"
 
