@@ -526,18 +526,30 @@ void LadderEditor::fitTableWidth() {
     // Every rung column visible without scrolling sideways (a "Max kb/s" cut to "auto (55" hid
     // the value): as wide as the columns' contents, not a fixed guess — the Codec column and
     // longer names ("2160p-hevc") made the old 400 px too narrow.
+    // Each column as the header sizes it (ResizeToContents: contents, header text, grid line),
+    // and never less than its hints.
     int columns = 0;
-    for (int c = 0; c < m_model->columnCount(); ++c)
-        columns += std::max(static_cast<const QAbstractItemView*>(m_table)->sizeHintForColumn(c),
-                            m_table->horizontalHeader()->sectionSizeHint(c));
+    QHeaderView* header = m_table->horizontalHeader();
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        if (header->isSectionHidden(c))
+            continue;
+        const int hinted =
+            std::max(static_cast<const QAbstractItemView*>(m_table)->sizeHintForColumn(c),
+                     header->sectionSizeHint(c)) +
+            (m_table->showGrid() ? 1 : 0);
+        columns +=
+            c == m_model->columnCount() - 1 ? hinted : std::max(hinted, header->sectionSize(c));
+    }
     const int table =
         columns + 2 * m_table->frameWidth() + m_table->verticalScrollBar()->sizeHint().width();
     const QMargins margins = layout() ? layout()->contentsMargins() : QMargins();
     int width = table + margins.left() + margins.right();
     // On a small or scaled screen (1280x760 at 1.5x is 853 logical pixels wide) the window must
     // still fit: there the table scrolls sideways rather than push the window off the screen.
+    // Up to half the screen: at 2/5 the web ladder's "Max kb/s" ("auto (5500)") was cut at
+    // 1.5x; the queue beside it steps its least needed columns aside instead.
     if (const QScreen* screen = this->screen())
-        width = std::min(width, screen->availableGeometry().width() * 2 / 5);
+        width = std::min(width, screen->availableGeometry().width() / 2);
     if (width != minimumWidth()) {
         setMinimumWidth(width);
         emit minimumWidthChanged();

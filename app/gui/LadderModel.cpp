@@ -67,7 +67,7 @@ QVariant LadderModel::data(const QModelIndex& index, int role) const {
         case SizeColumn: {
             const QSize size = outputSize(index.row());
             return size.isEmpty() ? QString()
-                                  : QStringLiteral("%1 × %2").arg(size.width()).arg(size.height());
+                                  : QStringLiteral("%1×%2").arg(size.width()).arg(size.height());
         }
         case VideoKbpsColumn:
             return r.videoKbps;
@@ -75,7 +75,8 @@ QVariant LadderModel::data(const QModelIndex& index, int role) const {
             if (role == Qt::EditRole)
                 return r.maxKbps;
             return r.maxKbps > 0 ? QString::number(r.maxKbps)
-                                 : tr("auto (%1)").arg(r.effectiveMaxKbps());
+                                 // Short: the column must fit a half-screen dock at 1.5x.
+                                 : tr("auto %1").arg(r.effectiveMaxKbps());
         }
     }
     if (role == Qt::ForegroundRole && index.column() == SizeColumn && r.height > shortSide)

@@ -223,9 +223,27 @@ MainWindow::MainWindow(QWidget* parent)
     centralLayout->addWidget(m_scanNotification);
     centralLayout->addWidget(m_queueStack, 1);
     setCentralWidget(central);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_outputTextWidth = 0;
+        noteOutputWidths(0, m_model->rowCount() - 1);
+    });
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateEmptyState);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateEmptyState);
     connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateEmptyState);
+    // An output folder named later (or renamed to "clip (2)") may need more room. Only the
+    // changed rows are measured: progress updates every row several times a second.
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
+                if (topLeft.column() <= QueueModel::OutputColumn &&
+                    bottomRight.column() >= QueueModel::OutputColumn &&
+                    noteOutputWidths(topLeft.row(), bottomRight.row()))
+                    fitColumns();
+            });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex&, int first, int last) {
+                if (noteOutputWidths(first, last))
+                    fitColumns();
+            });
 
     createActions();
     createDocks();
@@ -912,6 +930,20 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
     return QMainWindow::eventFilter(watched, event);
 }
 
+bool MainWindow::noteOutputWidths(int first, int last) {
+    const QFontMetrics fm(m_queueView->font());
+    int widest = 0;
+    for (int row = std::max(0, first); row <= last && row < m_model->rowCount(); ++row)
+        widest = std::max(
+            widest,
+            fm.horizontalAdvance(
+                m_model->index(row, QueueModel::OutputColumn).data(Qt::DisplayRole).toString()));
+    if (widest <= m_outputTextWidth)
+        return false;
+    m_outputTextWidth = widest;
+    return true;
+}
+
 void MainWindow::fitColumns() {
     if (m_userSizedColumns)
         return;
@@ -926,21 +958,26 @@ void MainWindow::fitColumns() {
         int column;
         int width;
     };
+    const int available = m_queueView->viewport()->width();
+    // Output folders are named after the files ("city-walk/", "interview (2)/"): as wide as
+    // the longest one shown, up to a fifth of the queue, so a 1.5x scale does not squeeze
+    // them into "city-w…".
+    int outputWidth = std::max(textWidth(QStringLiteral("clip (2)/"), QueueModel::OutputColumn),
+                               m_outputTextWidth + 14);
+    outputWidth = std::min(outputWidth, std::max(available / 5, 40));
     const QList<Fixed> fixed = {
         {QueueModel::ThumbnailColumn, kThumbnailIconSize.width() + 8},
         {QueueModel::DurationColumn,
          textWidth(QStringLiteral("0:00:00"), QueueModel::DurationColumn)},
         {QueueModel::ResolutionColumn,
          textWidth(QStringLiteral("1920×1080"), QueueModel::ResolutionColumn)},
-        {QueueModel::OutputColumn,
-         textWidth(QStringLiteral("clip (2)/"), QueueModel::OutputColumn)},
+        {QueueModel::OutputColumn, outputWidth},
         // Status text wraps onto a second line; room for one word and the state icon.
         {QueueModel::StatusColumn,
          textWidth(QStringLiteral("Cancelling…"), QueueModel::StatusColumn) + 24},
         {QueueModel::ProgressColumn,
          textWidth(QStringLiteral("100 % · 1.0×"), QueueModel::ProgressColumn)},
         {QueueModel::EtaColumn, textWidth(QStringLiteral("took 0:00"), QueueModel::EtaColumn)}};
-    const int available = m_queueView->viewport()->width();
     const int ladderMin = fm.horizontalAdvance(QStringLiteral("web: 1080p…")) + 14;
     const int nameMin = fm.horizontalAdvance(QStringLiteral("interview.mov")) + 14;
     // On a narrow queue (a small or scaled screen) the least needed columns step aside rather

@@ -110,6 +110,8 @@ private:
     void onBatchFinished(int done, int failed, int cancelled);
     void updateEmptyState();
     void fitColumns();
+    // Widest Output text among rows first..last; true (and remembered) when it grew.
+    bool noteOutputWidths(int first, int last);
     QString selectedFinishedOutput() const;
 
     QueueModel* m_model;
@@ -129,6 +131,7 @@ private:
     QSystemTrayIcon* m_tray = nullptr;
     DesktopNotifier* m_desktopNotifier = nullptr;
     QString m_lastBatchFolder;
+    int m_outputTextWidth = 0;       // widest output folder name shown, in pixels
     bool m_userSizedColumns = false; // once the user drags a border, the widths are theirs
     bool m_fittingColumns = false;
     std::function<bool(const QStringList&)> m_confirmRerun;

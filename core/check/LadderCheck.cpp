@@ -152,7 +152,8 @@ QString dirOf(const QString& relative) {
     return slash < 0 ? QString() : relative.left(slash);
 }
 
-QString formatKbps(double bitsPerSecond) {
+// Whole kb/s, so a declared and a measured figure compare digit for digit.
+QString wholeKbpsText(double bitsPerSecond) {
     return QStringLiteral("%1 kb/s").arg(bitsPerSecond / 1000.0, 0, 'f', 0);
 }
 
@@ -569,28 +570,28 @@ void Checker::checkDeclared(const Variant& v, const VariantFacts& facts, const M
             add("bandwidth", "9.13", Severity::Must, where,
                 QStringLiteral("BANDWIDTH %1 is below the measured peak %2 (segment bytes × 8 / "
                                "EXTINF%3)")
-                    .arg(formatKbps(declared), formatKbps(peak),
+                    .arg(wholeKbpsText(declared), wholeKbpsText(peak),
                          audioPeak > 0 ? QStringLiteral(", plus the audio rendition") : QString()));
         else if (declared > peak * (1 + kBandwidthTolerance))
             add("bandwidth", "1.27", Severity::Must, where,
                 QStringLiteral("BANDWIDTH %1 is more than 10 % above the measured peak %2")
-                    .arg(formatKbps(declared), formatKbps(peak)));
+                    .arg(wholeKbpsText(declared), wholeKbpsText(peak)));
         if (!v.attrs.has("AVERAGE-BANDWIDTH"))
             add("average-bandwidth", "9.14", Severity::Must, where,
                 QStringLiteral("%1 has no AVERAGE-BANDWIDTH (measured %2)")
-                    .arg(name, formatKbps(average)));
+                    .arg(name, wholeKbpsText(average)));
         else {
             const double declaredAverage = v.attrs.get("AVERAGE-BANDWIDTH").toDouble();
             if (std::abs(declaredAverage - average) > average * kBandwidthTolerance)
                 add("average-bandwidth", "1.26", Severity::Must, where,
                     QStringLiteral("AVERAGE-BANDWIDTH %1 is not within 10 % of the measured "
                                    "average %2")
-                        .arg(formatKbps(declaredAverage), formatKbps(average)));
+                        .arg(wholeKbpsText(declaredAverage), wholeKbpsText(average)));
         }
         if (average > 0 && peak > 2 * average)
             add("peak-to-average", "1.30", Severity::Should, where,
                 QStringLiteral("the peak %1 is more than twice the average %2")
-                    .arg(formatKbps(peak), formatKbps(average)));
+                    .arg(wholeKbpsText(peak), wholeKbpsText(average)));
     }
     if (!facts.haveFirst)
         return;

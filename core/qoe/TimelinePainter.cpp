@@ -1,5 +1,7 @@
 #include "qoe/TimelinePainter.h"
 
+#include "util/Format.h"
+
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPath>
@@ -19,18 +21,6 @@ const QColor TimelinePainter::kSwitchColour{0x8e, 0x44, 0xad};
 const QColor TimelinePainter::kStallColour{0xd6, 0x27, 0x28, 70};
 const QColor TimelinePainter::kMarkerColour{0x70, 0x70, 0x70};
 
-namespace {
-
-QString kbpsLabel(double kbps) {
-    if (kbps >= 10000)
-        return QStringLiteral("%1 Mb/s").arg(kbps / 1000.0, 0, 'f', 0);
-    if (kbps >= 1000)
-        return QStringLiteral("%1 Mb/s").arg(kbps / 1000.0, 0, 'f', 1);
-    return QStringLiteral("%1 kb/s").arg(kbps, 0, 'f', 0);
-}
-
-} // namespace
-
 double TimelinePainter::niceCeiling(double value, double* tickStep, int ticks) {
     value = std::max(value, 1e-6);
     const double rawStep = value / ticks;
@@ -46,14 +36,23 @@ double TimelinePainter::niceCeiling(double value, double* tickStep, int ticks) {
     return std::ceil(value / step - 1e-9) * step;
 }
 
-void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording& r,
-                            double nowSeconds, const QString& title) {
-    p.save();
-    p.setRenderHint(QPainter::Antialiasing);
-    p.fillRect(area, Qt::white);
-    const QFontMetricsF fm(p.font());
-    const double line = fm.height();
+namespace {
 
+// Where everything goes in `area`: shared by paint() and rungLabelRects(), so a test measures
+// the labels that are drawn.
+struct ChartLayout {
+    bool fits = false;
+    QRectF plot;
+    double yMax = 0, yStep = 0, xMax = 0, xStep = 0;
+    double Y(double kbps) const {
+        return plot.bottom() - plot.height() * std::clamp(kbps / yMax, 0.0, 1.0);
+    }
+};
+
+ChartLayout chartLayout(const QRectF& area, const QoeRecording& r, double nowSeconds,
+                        const QFontMetricsF& fm) {
+    ChartLayout l;
+    const double line = fm.height();
     // Scales. y: the ladder and the limited link, plus measured values near them; a measured
     // value far above (an unlimited loopback runs at Gb/s) is clipped and drawn as a triangle.
     double ladderTop = 0;
@@ -67,10 +66,8 @@ void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording&
     for (const SegmentRecord& s : r.segments)
         if (s.measuredKbps() <= 2.5 * basis)
             measuredTop = std::max(measuredTop, s.measuredKbps());
-    double yStep = 0;
-    const double yMax = niceCeiling(std::max(basis, measuredTop) * 1.1, &yStep);
-    double xStep = 0;
-    const double xMax = niceCeiling(std::max({nowSeconds, r.lastT(), 10.0}), &xStep, 8);
+    l.yMax = TimelinePainter::niceCeiling(std::max(basis, measuredTop) * 1.1, &l.yStep);
+    l.xMax = TimelinePainter::niceCeiling(std::max({nowSeconds, r.lastT(), 10.0}), &l.xStep, 8);
 
     // Layout: title and legend on top, axis labels left and below.
     const double left = area.left() + fm.horizontalAdvance(QStringLiteral("00000 ")) + line;
@@ -83,15 +80,71 @@ void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording&
     const double right = area.right() - labelWidth - 4;
     const double top = area.top() + line * 2.8;
     const double bottom = area.bottom() - line * 2.4;
-    if (right - left < 50 || bottom - top < 30) {
+    l.fits = right - left >= 50 && bottom - top >= 30;
+    l.plot = QRectF(QPointF(left, top), QPointF(right, bottom));
+    return l;
+}
+
+// Each rung's label at the height of its BANDWIDTH line, pushed apart where rungs are close
+// in bitrate (1000 and 1100 kb/s on a 10 Mb/s scale are a few pixels apart): first down from
+// the top, then back up from the bottom of the chart, so neighbours never overlap.
+QVector<QRectF> placeRungLabels(const QRectF& area, const ChartLayout& l, const QoeRecording& r,
+                                const QFontMetricsF& fm) {
+    const int n = int(r.rungs.size());
+    const double h = fm.height();
+    const double gap = 1;
+    QVector<double> centre(n);
+    QVector<int> order(n);
+    for (int i = 0; i < n; ++i) {
+        centre[i] = l.Y(r.rungs[i].bandwidthKbps);
+        order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return centre[a] < centre[b]; });
+    for (int k = 1; k < n; ++k)
+        centre[order[k]] = std::max(centre[order[k]], centre[order[k - 1]] + h + gap);
+    if (n > 0)
+        centre[order[n - 1]] = std::min(centre[order[n - 1]], area.bottom() - h / 2);
+    for (int k = n - 2; k >= 0; --k)
+        centre[order[k]] = std::min(centre[order[k]], centre[order[k + 1]] - h - gap);
+    QVector<QRectF> rects(n);
+    for (int i = 0; i < n; ++i)
+        rects[i] = QRectF(l.plot.right() + 4, centre[i] - h / 2,
+                          std::min(double(fm.horizontalAdvance(r.rungLabel(i))),
+                                   area.right() - l.plot.right() - 4),
+                          h);
+    return rects;
+}
+
+} // namespace
+
+QVector<QRectF> TimelinePainter::rungLabelRects(const QRectF& area, const QoeRecording& recording,
+                                                double nowSeconds, const QFont& font) {
+    const QFontMetricsF fm(font);
+    const ChartLayout l = chartLayout(area, recording, nowSeconds, fm);
+    if (!l.fits)
+        return {};
+    return placeRungLabels(area, l, recording, fm);
+}
+
+void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording& r,
+                            double nowSeconds, const QString& title) {
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    p.fillRect(area, Qt::white);
+    const QFontMetricsF fm(p.font());
+    const double line = fm.height();
+    const ChartLayout layout = chartLayout(area, r, nowSeconds, fm);
+    if (!layout.fits) {
         p.restore();
         return;
     }
-    const QRectF plot(QPointF(left, top), QPointF(right, bottom));
+    const QRectF plot = layout.plot;
+    const double left = plot.left();
+    const double yMax = layout.yMax, yStep = layout.yStep;
+    const double xMax = layout.xMax, xStep = layout.xStep;
     auto X = [&](double t) { return plot.left() + plot.width() * std::clamp(t / xMax, 0.0, 1.0); };
-    auto Y = [&](double kbps) {
-        return plot.bottom() - plot.height() * std::clamp(kbps / yMax, 0.0, 1.0);
-    };
+    auto Y = [&](double kbps) { return layout.Y(kbps); };
 
     // Title and legend.
     const QFont normal = p.font();
@@ -151,23 +204,26 @@ void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording&
         p.drawText(QRectF(X(t) - 40, plot.bottom() + 2, 80, line), Qt::AlignHCenter,
                    QString::number(t, 'g', 4));
     p.drawText(QRectF(plot.left(), plot.bottom() + line + 2, plot.width(), line), Qt::AlignHCenter,
-               QObject::tr("seconds of playback"));
+               QObject::tr("session time, s (start-up and stalls count, pauses do not)"));
     p.save();
     p.translate(area.left() + line * 0.2, plot.center().y());
     p.rotate(-90);
     p.drawText(QRectF(-60, 0, 120, line), Qt::AlignHCenter, QObject::tr("kb/s"));
     p.restore();
 
-    // Each rung's BANDWIDTH as a faint line, named at the right.
+    // Each rung's BANDWIDTH as a faint line, named at the right (labels pushed apart where
+    // rungs are close; a short leader joins a moved label to its line).
+    const QVector<QRectF> labels = placeRungLabels(area, layout, r, fm);
     for (int i = 0; i < r.rungs.size(); ++i) {
         const RungInfo& rung = r.rungs[i];
+        const double y = Y(rung.bandwidthKbps);
         p.setPen(QPen(QColor(0x1f, 0x5f, 0xbf, 60), 1, Qt::DotLine));
-        p.drawLine(QPointF(plot.left(), Y(rung.bandwidthKbps)),
-                   QPointF(plot.right(), Y(rung.bandwidthKbps)));
+        p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
         p.setPen(kRungColour);
-        p.drawText(QRectF(plot.right() + 4, Y(rung.bandwidthKbps) - line / 2,
-                          area.right() - plot.right(), line),
-                   Qt::AlignLeft | Qt::AlignVCenter, r.rungLabel(i));
+        if (std::abs(labels[i].center().y() - y) > 1)
+            p.drawLine(QPointF(plot.right(), y),
+                       QPointF(labels[i].left() - 1, labels[i].center().y()));
+        p.drawText(labels[i], Qt::AlignLeft | Qt::AlignVCenter, r.rungLabel(i));
     }
 
     // Stalls as bands, under everything else.
@@ -251,8 +307,9 @@ void TimelinePainter::paint(QPainter& p, const QRectF& area, const QoeRecording&
             clippedMax = std::max(clippedMax, s.measuredKbps());
     if (clippedMax > 0) {
         p.setPen(kMeasuredColour.darker(130));
-        p.drawText(QRectF(area.left(), area.top() + 2, area.width() - 6, line), Qt::AlignRight,
-                   QObject::tr("▲ measured above the scale (up to %1)").arg(kbpsLabel(clippedMax)));
+        p.drawText(
+            QRectF(area.left(), area.top() + 2, area.width() - 6, line), Qt::AlignRight,
+            QObject::tr("▲ measured above the scale (up to %1)").arg(formatKbps(clippedMax)));
     }
     p.setPen(QPen(Qt::black, 1));
     p.setBrush(Qt::NoBrush);

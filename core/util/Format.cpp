@@ -38,11 +38,27 @@ QString formatBytes(qint64 bytes) {
 }
 
 QString formatBitsPerSecond(qint64 bits) {
-    if (bits <= 0)
+    return bits > 0 ? formatKbps(bits / 1e3) : QStringLiteral("?");
+}
+
+QString formatKbps(double kbps) {
+    if (!(kbps > 0) || !std::isfinite(kbps))
         return QStringLiteral("?");
-    if (bits >= 1000000)
-        return QStringLiteral("%1 Mb/s").arg(bits / 1e6, 0, 'f', 2);
-    return QStringLiteral("%1 kb/s").arg(bits / 1e3, 0, 'f', 0);
+    // A rate measured over a few segments is good to a percent at best: "2419.61 Mb/s" said
+    // five digits nobody can use.
+    const char* units[] = {"kb/s", "Mb/s", "Gb/s", "Tb/s"};
+    double value = kbps;
+    int unit = 0;
+    auto decimals = [&] { return unit == 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2; };
+    while (unit < 3) {
+        // Carry what would round to 1000 ("999.7 kb/s" is "1.00 Mb/s", not "1000 kb/s").
+        const double scale = std::pow(10.0, decimals());
+        if (std::round(value * scale) / scale < 1000)
+            break;
+        value /= 1000;
+        ++unit;
+    }
+    return QStringLiteral("%1 %2").arg(value, 0, 'f', decimals()).arg(QLatin1String(units[unit]));
 }
 
 QString formatBytesPerSecond(double bytesPerSecond) {

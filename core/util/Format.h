@@ -11,8 +11,10 @@ namespace hlsforge {
 QString formatDuration(double seconds, const QString& whenUnknown = {});
 // "812 B", "812 KB", "1.4 GB", "120 MB"; empty when negative.
 QString formatBytes(qint64 bytes);
-// "640 kb/s", "1.20 Mb/s"; "?" when not positive (an unknown bitrate).
+// "640 kb/s", "1.20 Mb/s", "24.2 Mb/s", "2.42 Gb/s": three significant digits (whole kb/s
+// below 1 Mb/s); "?" when not positive (an unknown bitrate).
 QString formatBitsPerSecond(qint64 bits);
+QString formatKbps(double kbps);
 // "3.4 MB/s" (formatBytes of one second's worth).
 QString formatBytesPerSecond(double bytesPerSecond);
 

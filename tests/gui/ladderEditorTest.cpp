@@ -57,7 +57,7 @@ private slots:
         QCOMPARE(editor.ladderName(), QStringLiteral("custom")); // edited presets are not presets
         QVERIFY2(editor.validationMessage().isEmpty(), qPrintable(editor.validationMessage()));
         QCOMPARE(model->data(model->index(1, LadderModel::SizeColumn), Qt::DisplayRole).toString(),
-                 QStringLiteral("960 × 540"));
+                 QStringLiteral("960×540"));
 
         const QString path = dir.filePath(QStringLiteral("ladder.json"));
         QVERIFY(editor.saveToFile(path).isOk());
@@ -157,10 +157,10 @@ private slots:
         LadderModel* model = editor.model();
         editor.setReferenceSize(QSize(1080, 1920), QStringLiteral("phone.mp4")); // portrait
         QCOMPARE(model->data(model->index(1, LadderModel::SizeColumn), Qt::DisplayRole).toString(),
-                 QStringLiteral("720 × 1280"));
+                 QStringLiteral("720×1280"));
         editor.setReferenceSize({}, {}); // back to 16:9
         QCOMPARE(model->data(model->index(1, LadderModel::SizeColumn), Qt::DisplayRole).toString(),
-                 QStringLiteral("1280 × 720"));
+                 QStringLiteral("1280×720"));
     }
 
     // Values that cannot be numbers are refused outright; representable but wrong values

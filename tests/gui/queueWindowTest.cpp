@@ -377,6 +377,33 @@ private slots:
     }
 
     // The first window fits 1280×760 with every column readable, and a 1.5× scaled screen.
+    // The walk at 1.5x: Output read "cit…lk/" beside a wide Status column. The column is as
+    // wide as the folder names it shows (up to a fifth of the queue).
+    void outputColumnShowsTheFolderName() {
+        QTemporaryDir dir;
+        const QString named = dir.filePath(QStringLiteral("city-walk-at-dusk.mp4"));
+        QVERIFY(QFile::copy(m_clip, named));
+        MainWindow window;
+        window.setConfirmClose(false);
+        window.setOutputRoot(dir.filePath(QStringLiteral("out")));
+        window.resize(1280, 760);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->addPaths({named});
+        QTRY_VERIFY_WITH_TIMEOUT(allProbed(window.queueModel()), 30000);
+        QTableView* view = window.queueView();
+        QHeaderView* header = view->horizontalHeader();
+        const QString shown =
+            window.queueModel()
+                ->data(window.queueModel()->index(0, QueueModel::OutputColumn), Qt::DisplayRole)
+                .toString();
+        QCOMPARE(shown, QStringLiteral("city-walk-at-dusk/"));
+        QTRY_VERIFY2(header->sectionSize(QueueModel::OutputColumn) >=
+                         view->fontMetrics().horizontalAdvance(shown) + 8,
+                     qPrintable(QString::number(header->sectionSize(QueueModel::OutputColumn))));
+        QVERIFY(header->length() <= view->viewport()->width());
+    }
+
     void windowFitsTheScreen() {
         QCOMPARE(MainWindow::defaultSize(QRect(0, 0, 1280, 800)), QSize(1264, 760));
         // 1280×760 at 1.5× is 853×506 logical pixels: the window must fit inside.

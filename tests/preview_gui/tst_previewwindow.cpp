@@ -7,6 +7,7 @@
 #include "TestMedia.h"
 #include "VideoView.h"
 
+#include "playlist/MediaPlaylist.h"
 #include "preview/RenditionMap.h"
 #include "preview/ShapedFileServer.h"
 #include "qoe/PlaybackSession.h"
@@ -20,6 +21,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPushButton>
@@ -29,6 +31,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace hlsforge;
 using hlsforge::gui::PreviewWindow;
@@ -43,6 +46,8 @@ private slots:
     void profileChangesWhilePlaying();
     void lockToOneRung();
     void openInBrowserServesThePage();
+    void positionNeverPassesDuration();
+    void viewerLineStaysOneLine();
     void exportsTimeline(); // last with the shared window: it closes it
     void folderWithoutMaster();
     void closesWithCtrlWAndEscape();
@@ -127,7 +132,7 @@ void TestPreviewWindow::profileChangesWhilePlaying() {
     // The combo box drives the same path, as a user would.
     combo->setCurrentIndex(combo->findData(QStringLiteral("Wi-Fi")));
     QCOMPARE(m_window->server().profile().name, QStringLiteral("Wi-Fi"));
-    QTRY_VERIFY(m_window->throughputReadout().contains(QStringLiteral("30.00 Mb/s")));
+    QTRY_VERIFY(m_window->throughputReadout().contains(QStringLiteral("30.0 Mb/s")));
     QVERIFY(m_window->session()->isPlaying());
 }
 
@@ -158,6 +163,39 @@ void TestPreviewWindow::lockToOneRung() {
     QTRY_VERIFY_WITH_TIMEOUT(m_window->timeline()->segments().last().rung == lowest, 5000);
     m_window->lockToRung(-1);
     QVERIFY(m_window->session()->source().toString().endsWith(QStringLiteral("/master.m3u8")));
+}
+
+void TestPreviewWindow::positionNeverPassesDuration() {
+    // The walk saw "0:20 / 0:19": a position a few ms past the player's duration, each
+    // truncated to whole seconds. Clamped and rounded alike, that cannot happen.
+    QCOMPARE(PreviewWindow::positionText(20000, 19970), QStringLiteral("0:20 / 0:20"));
+    QCOMPARE(PreviewWindow::positionText(19600, 19400), QStringLiteral("0:19 / 0:19"));
+    QCOMPARE(PreviewWindow::positionText(-40, 19970), QStringLiteral("0:00 / 0:20"));
+    QCOMPARE(PreviewWindow::positionText(7400, 19970), QStringLiteral("0:07 / 0:20"));
+    // The duration is the ladder's: its media playlist's EXTINF sum (a 20 s clip).
+    const preview::RenditionMap& map = m_window->server().renditions();
+    const StatusOr<MediaPlaylist> media =
+        MediaPlaylist::load(QDir(m_ladder).filePath(map.master().variants.first().uri));
+    QVERIFY(media.isOk());
+    QCOMPARE(m_window->durationMs(), qint64(std::llround(media->totalSeconds() * 1000)));
+    QVERIFY2(m_window->positionReadout().endsWith(QStringLiteral(" / 0:20")),
+             qPrintable(m_window->positionReadout()));
+}
+
+void TestPreviewWindow::viewerLineStaysOneLine() {
+    // Narrow, as a small screen at 1.5x gives it: the viewer line is elided, never wrapped.
+    const QSize before = m_window->size();
+    m_window->resize(640, 600);
+    auto* label = m_window->findChild<QLabel*>(QStringLiteral("viewerReadout"));
+    QVERIFY(label);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->viewerReadout().contains(QStringLiteral("switch")), 10000);
+    QTest::qWait(600); // a few ticks at the new width
+    const QFontMetrics fm(label->font());
+    QVERIFY2(label->height() < 2 * fm.lineSpacing(), qPrintable(QString::number(label->height())));
+    QVERIFY2(fm.horizontalAdvance(label->text()) <= label->width(),
+             qPrintable(label->text() + QStringLiteral(" in %1 px").arg(label->width())));
+    QVERIFY(m_window->viewerReadout().contains(QStringLiteral("switch"))); // the full text
+    m_window->resize(before);
 }
 
 void TestPreviewWindow::exportsTimeline() {

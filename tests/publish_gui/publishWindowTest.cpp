@@ -3,6 +3,7 @@
 // new window, never into QSettings; Cancel during retries ends promptly as cancelled.
 
 #include "PublishWindow.h"
+#include "KeychainCredentialStore.h"
 #include "TestMedia.h"
 
 #include <QCheckBox>
@@ -16,8 +17,11 @@
 #include <QMouseEvent>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -91,6 +95,20 @@ QString statusText(QWidget& window) {
     return window.findChild<QLabel*>(QStringLiteral("status"))->text();
 }
 
+// A small ladder folder whose files say which video they belong to.
+bool writeLadder(const QString& dir, const QByteArray& tag) {
+    return writeFile(dir + QStringLiteral("/v0/seg_000.ts"), QByteArray(188 * 20, 'G') + tag) &&
+           writeFile(dir + QStringLiteral("/v0/index.m3u8"),
+                     "#EXTM3U\n#EXTINF:6.0,\nseg_000.ts\n#EXT-X-ENDLIST\n") &&
+           writeFile(dir + QStringLiteral("/master.m3u8"),
+                     "#EXTM3U\n# " + tag + "\n#EXT-X-STREAM-INF:BANDWIDTH=500000\nv0/index.m3u8\n");
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
 } // namespace
 
 class PublishWindowTest : public QObject {
@@ -104,6 +122,10 @@ private slots:
     void validationOrderAndMessages();
     void folderPublishSaysCopiedAndRemembersOnlyAcceptedFolders();
     void keychainUnavailableIsSaid();
+    void secondVideoDefaultsToItsOwnFolder();
+    void keychainNoteNeverClipsTheForm();
+    void copyUrlFollowsTheDestination();
+    void keychainFailureSaysWhatToDo();
 
 private:
     QTemporaryDir m_work;
@@ -176,12 +198,13 @@ void PublishWindowTest::credentialsGoToTheStoreOnly() {
     QFile file(settings.fileName());
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray saved = file.readAll();
-    QVERIFY(saved.contains("s3://bucket/show")); // the non-secret fields are remembered…
-    QVERIFY(!saved.contains(secret.toUtf8()));   // …the secret is not
+    QVERIFY(saved.contains("s3://bucket"));    // the non-secret fields are remembered…
+    QVERIFY(!saved.contains(secret.toUtf8())); // …the secret is not
 
     PublishWindow again(m_ladder, nullptr, store);
+    // Offered again as the same prefix plus this video's name (the ladder folder's).
     QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("s3Uri"))->text(),
-             QStringLiteral("s3://bucket/show"));
+             QStringLiteral("s3://bucket/ladder"));
     QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("accessKey"))->text(),
              QStringLiteral("AKTESTWINDOW"));
     QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("secretKey"))->text(), secret);
@@ -289,8 +312,8 @@ void PublishWindowTest::validationOrderAndMessages() {
 
 void PublishWindowTest::folderPublishSaysCopiedAndRemembersOnlyAcceptedFolders() {
     QSettings().remove(QStringLiteral("publish"));
-    const QString accepted = m_work.filePath(QStringLiteral("copied-here"));
-    const QString refused = m_work.filePath(QStringLiteral("a-file"));
+    const QString accepted = m_work.filePath(QStringLiteral("accepted-root/copied-here"));
+    const QString refused = m_work.filePath(QStringLiteral("refused-root/a-file"));
     QVERIFY(writeFile(refused, "not a folder"));
     {
         PublishWindow window(m_ladder, nullptr, std::make_shared<publish::MemoryCredentialStore>());
@@ -313,8 +336,10 @@ void PublishWindowTest::folderPublishSaysCopiedAndRemembersOnlyAcceptedFolders()
         QVERIFY2(statusText(window).startsWith(QStringLiteral("Failed")),
                  qPrintable(statusText(window)));
     }
+    // The accepted folder's root, with this video's own name.
     PublishWindow again(m_ladder, nullptr, std::make_shared<publish::MemoryCredentialStore>());
-    QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("folder"))->text(), accepted);
+    QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("folder"))->text(),
+             m_work.filePath(QStringLiteral("accepted-root/ladder")));
 }
 
 void PublishWindowTest::keychainUnavailableIsSaid() {
@@ -347,6 +372,151 @@ void PublishWindowTest::keychainUnavailableIsSaid() {
     // Still there after the publish ended: the keys were not remembered, and it says why.
     QVERIFY(note->isVisible());
     QVERIFY2(note->text().contains(QStringLiteral("not remembered")), qPrintable(note->text()));
+}
+
+void PublishWindowTest::secondVideoDefaultsToItsOwnFolder() {
+    // Two videos published one after the other into the same place: the second one's
+    // window offers the remembered root plus its own name, never the first one's folder.
+    QSettings().remove(QStringLiteral("publish"));
+    const QString first = m_work.filePath(QStringLiteral("videos-in/city-walk"));
+    const QString second = m_work.filePath(QStringLiteral("videos-in/interview"));
+    QVERIFY(writeLadder(first, "city-walk"));
+    QVERIFY(writeLadder(second, "interview"));
+    const QString root = m_work.filePath(QStringLiteral("site/videos"));
+    {
+        PublishWindow window(first, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+        window.findChild<QComboBox*>(QStringLiteral("destinationKind"))->setCurrentIndex(1);
+        window.findChild<QLineEdit*>(QStringLiteral("folder"))
+            ->setText(root + QStringLiteral("/city-walk"));
+        window.findChild<QLineEdit*>(QStringLiteral("publicBaseUrl"))
+            ->setText(QStringLiteral("https://cdn.example.com/videos/city-walk"));
+        QSignalSpy finished(&window, &PublishWindow::finished);
+        window.startPublish();
+        QVERIFY(finished.wait(20000));
+        QVERIFY2(window.lastResult().status.isOk(),
+                 qPrintable(window.lastResult().status.message()));
+    }
+    const QByteArray firstMaster = readAll(root + QStringLiteral("/city-walk/master.m3u8"));
+    QVERIFY(firstMaster.contains("city-walk"));
+    {
+        PublishWindow window(second, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+        QCOMPARE(window.findChild<QComboBox*>(QStringLiteral("destinationKind"))->currentIndex(),
+                 1);
+        QCOMPARE(window.findChild<QLineEdit*>(QStringLiteral("folder"))->text(),
+                 root + QStringLiteral("/interview"));
+        QCOMPARE(window.findChild<QLineEdit*>(QStringLiteral("publicBaseUrl"))->text(),
+                 QStringLiteral("https://cdn.example.com/videos/interview"));
+        QSignalSpy finished(&window, &PublishWindow::finished);
+        window.startPublish(); // the default, as a user who just clicks Publish
+        QVERIFY(finished.wait(20000));
+        QVERIFY2(window.lastResult().status.isOk(),
+                 qPrintable(window.lastResult().status.message()));
+        QVERIFY2(window.lastResult().playbackUrl.contains(QStringLiteral("/videos/interview/")),
+                 qPrintable(window.lastResult().playbackUrl));
+    }
+    // The first video is untouched; the second has its own folder.
+    QCOMPARE(readAll(root + QStringLiteral("/city-walk/master.m3u8")), firstMaster);
+    QVERIFY(readAll(root + QStringLiteral("/city-walk/v0/seg_000.ts")).endsWith("city-walk"));
+    QVERIFY(readAll(root + QStringLiteral("/interview/master.m3u8")).contains("interview"));
+
+    // S3: the bucket prefix is remembered as its root the same way.
+    {
+        PublishWindow window(first, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+        window.findChild<QComboBox*>(QStringLiteral("destinationKind"))->setCurrentIndex(0);
+        window.findChild<QComboBox*>(QStringLiteral("credentialSource"))->setCurrentIndex(0);
+        window.findChild<QLineEdit*>(QStringLiteral("s3Uri"))
+            ->setText(QStringLiteral("s3://bucket/shows/city-walk"));
+        window.findChild<QLineEdit*>(QStringLiteral("endpoint"))
+            ->setText(QStringLiteral("http://127.0.0.1:9"));
+        window.findChild<QLineEdit*>(QStringLiteral("accessKey"))->setText(QStringLiteral("AK"));
+        window.findChild<QLineEdit*>(QStringLiteral("secretKey"))->setText(QStringLiteral("s"));
+        window.findChild<QCheckBox*>(QStringLiteral("remember"))->setChecked(false);
+        QSignalSpy finished(&window, &PublishWindow::finished);
+        window.startPublish();
+        QVERIFY(window.isPublishing());
+        window.cancelPublish();
+        QVERIFY(finished.wait(10000));
+    }
+    PublishWindow again(second, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+    QCOMPARE(again.findChild<QLineEdit*>(QStringLiteral("s3Uri"))->text(),
+             QStringLiteral("s3://bucket/shows/interview"));
+}
+
+void PublishWindowTest::keychainNoteNeverClipsTheForm() {
+    // The walk: with the keychain note shown, the form scrolled and the fields' right ends
+    // were under the scroll bar. Every field must end inside the scroll area's viewport.
+    QSettings().remove(QStringLiteral("publish"));
+    PublishWindow window(m_ladder, nullptr,
+                         std::make_shared<KeychainLikeStore>(Status::Code::IoError));
+    window.findChild<QComboBox*>(QStringLiteral("destinationKind"))->setCurrentIndex(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* note = window.findChild<QLabel*>(QStringLiteral("keychainNote"));
+    QTRY_VERIFY(note->isVisible());
+    // A short screen (1280x760 at 1.5x leaves ~460 logical pixels): the form scrolls.
+    window.resize(window.width(), 360);
+    QCoreApplication::processEvents();
+    auto* scroll = window.findChild<QScrollArea*>();
+    QVERIFY(scroll);
+    QVERIFY(scroll->verticalScrollBar()->isVisible());
+    const QWidget* viewport = scroll->viewport();
+    for (QWidget* field : scroll->widget()->findChildren<QWidget*>()) {
+        if (!field->isVisible() ||
+            !(qobject_cast<QLineEdit*>(field) || qobject_cast<QComboBox*>(field) ||
+              qobject_cast<QCheckBox*>(field) || qobject_cast<QLabel*>(field) ||
+              qobject_cast<QSpinBox*>(field)))
+            continue;
+        const int right = field->mapTo(viewport, QPoint(field->width(), 0)).x();
+        QVERIFY2(right <= viewport->width(),
+                 qPrintable(QStringLiteral("%1 %2 ends at %3, viewport %4 wide")
+                                .arg(QString::fromLatin1(field->metaObject()->className()),
+                                     field->objectName())
+                                .arg(right)
+                                .arg(viewport->width())));
+    }
+    // The note is shown whole: its height is what its text needs at its width.
+    QVERIFY2(note->height() >= note->heightForWidth(note->width()),
+             qPrintable(QStringLiteral("%1 < %2")
+                            .arg(note->height())
+                            .arg(note->heightForWidth(note->width()))));
+}
+
+void PublishWindowTest::copyUrlFollowsTheDestination() {
+    QSettings().remove(QStringLiteral("publish"));
+    PublishWindow window(m_ladder, nullptr, std::make_shared<publish::MemoryCredentialStore>());
+    window.show();
+    auto* kind = window.findChild<QComboBox*>(QStringLiteral("destinationKind"));
+    auto* copy = window.findChild<QPushButton*>(QStringLiteral("copyUrl"));
+    QVERIFY(copy);
+    kind->setCurrentIndex(1);
+    window.findChild<QLineEdit*>(QStringLiteral("folder"))
+        ->setText(m_work.filePath(QStringLiteral("copy-url/ladder")));
+    QSignalSpy finished(&window, &PublishWindow::finished);
+    window.startPublish();
+    QVERIFY(finished.wait(20000));
+    QVERIFY(window.lastResult().status.isOk());
+    QVERIFY(copy->isEnabled()); // a playback URL to copy
+    kind->setCurrentIndex(0);   // another destination: nothing published there yet
+    QVERIFY(!copy->isEnabled());
+}
+
+void PublishWindowTest::keychainFailureSaysWhatToDo() {
+    // QtKeychain says only "Unknown error" when no secret service answers on D-Bus.
+    const QString noService = KeychainCredentialStore::describeFailure(
+        5 /* NoBackendAvailable */, QStringLiteral("Unknown error"));
+    QVERIFY2(!noService.contains(QStringLiteral("Unknown error")), qPrintable(noService));
+    QVERIFY2(noService.contains(QStringLiteral("no secret service")), qPrintable(noService));
+    const QString other = KeychainCredentialStore::describeFailure(
+        7 /* OtherError */, QStringLiteral("The name org.freedesktop.secrets was not provided"));
+    QVERIFY2(other.contains(QStringLiteral("org.freedesktop.secrets")), qPrintable(other));
+    // In the window: what happened, and what the user can do.
+    QSettings().remove(QStringLiteral("publish"));
+    PublishWindow window(m_ladder, nullptr,
+                         std::make_shared<KeychainLikeStore>(Status::Code::IoError));
+    auto* note = window.findChild<QLabel*>(QStringLiteral("keychainNote"));
+    QVERIFY2(note->text().contains(QStringLiteral("this session only")), qPrintable(note->text()));
+    QVERIFY2(note->text().contains(QStringLiteral("start a secret service")),
+             qPrintable(note->text()));
 }
 
 QTEST_MAIN(PublishWindowTest)

@@ -5,6 +5,7 @@
 #include "qoe/QoeRecording.h"
 #include "qoe/TimelinePainter.h"
 
+#include <QFont>
 #include <QGuiApplication>
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -23,6 +24,8 @@ private slots:
     void csvHasOneLinePerFetch();
     void niceScale();
     void chartIsReadable();
+    void rungLabelsNeverOverlap_data();
+    void rungLabelsNeverOverlap();
 
 private:
     static QoeRecording sample();
@@ -217,6 +220,45 @@ void TestQoeRecording::chartIsReadable() {
     QVERIFY(!TimelinePainter::savePng(sample(), 10, QStringLiteral("/nonexistent/x.png"), QString(),
                                       &error));
     QVERIFY(error.contains(QStringLiteral("/nonexistent/x.png")));
+}
+
+void TestQoeRecording::rungLabelsNeverOverlap_data() {
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<QVector<double>>("kbps");
+    // Rungs 50 kb/s apart on a 7 Mb/s scale sit within a pixel or two of each other.
+    QTest::newRow("close rungs, PNG size")
+        << QSize(1200, 480) << QVector<double>{1000, 1050, 1100, 1200, 6500};
+    QTest::newRow("close rungs, small window")
+        << QSize(640, 260) << QVector<double>{145, 365, 730, 1100, 2000, 3000, 4500, 6000, 7800};
+    QTest::newRow("close at the bottom")
+        << QSize(900, 360) << QVector<double>{10, 20, 30, 40, 5000};
+    QTest::newRow("close at the top") << QSize(900, 360) << QVector<double>{500, 4900, 4950, 5000};
+}
+
+void TestQoeRecording::rungLabelsNeverOverlap() {
+    QFETCH(QSize, size);
+    QFETCH(QVector<double>, kbps);
+    QoeRecording r;
+    for (int i = 0; i < kbps.size(); ++i)
+        r.rungs.append({QStringLiteral("rung%1").arg(i), kbps[i], 1280, 720});
+    QFont font;
+    font.setPixelSize(std::max(12, size.height() / 32)); // as render() sets it
+    const QRectF area(QPointF(0, 0), QSizeF(size));
+    const QVector<QRectF> labels = TimelinePainter::rungLabelRects(area, r, 30, font);
+    QCOMPARE(labels.size(), kbps.size());
+    for (int i = 0; i < labels.size(); ++i) {
+        QVERIFY2(area.contains(labels[i]), qPrintable(QStringLiteral("label %1").arg(i)));
+        for (int j = i + 1; j < labels.size(); ++j)
+            QVERIFY2(!labels[i].intersects(labels[j]),
+                     qPrintable(QStringLiteral("labels %1 (%2 kb/s) and %3 (%4 kb/s) overlap")
+                                    .arg(i)
+                                    .arg(kbps[i])
+                                    .arg(j)
+                                    .arg(kbps[j])));
+    }
+    // Still in the rungs' order: a higher BANDWIDTH is never labelled below a lower one.
+    for (int i = 0; i + 1 < labels.size(); ++i)
+        QVERIFY(labels[i].center().y() > labels[i + 1].center().y());
 }
 
 int main(int argc, char** argv) {

@@ -55,6 +55,16 @@ private slots:
         QCOMPARE(formatBitsPerSecond(640000), QStringLiteral("640 kb/s"));
         QCOMPARE(formatBitsPerSecond(1200000), QStringLiteral("1.20 Mb/s"));
         QCOMPARE(formatBitsPerSecond(0), QStringLiteral("?"));
+        // Three significant digits, whatever the size (the walk saw "2419.61 Mb/s").
+        QCOMPARE(formatKbps(2419610), QStringLiteral("2.42 Gb/s"));
+        QCOMPARE(formatKbps(24196.1), QStringLiteral("24.2 Mb/s"));
+        QCOMPARE(formatKbps(241961), QStringLiteral("242 Mb/s"));
+        QCOMPARE(formatKbps(30000), QStringLiteral("30.0 Mb/s"));
+        QCOMPARE(formatKbps(1600), QStringLiteral("1.60 Mb/s"));
+        QCOMPARE(formatKbps(145.4), QStringLiteral("145 kb/s"));
+        QCOMPARE(formatKbps(999.7), QStringLiteral("1.00 Mb/s"));
+        QCOMPARE(formatKbps(999996), QStringLiteral("1.00 Gb/s"));
+        QCOMPARE(formatKbps(-1), QStringLiteral("?"));
         QCOMPARE(formatBytesPerSecond(3.4e6), QStringLiteral("3.4 MB/s"));
         QCOMPARE(formatBytesPerSecond(-1), QStringLiteral("?"));
     }

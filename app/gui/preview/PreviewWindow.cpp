@@ -5,12 +5,16 @@
 #include "AbrTimeline.h"
 #include "VideoView.h"
 
+#include "playlist/MediaPlaylist.h"
 #include "preview/RenditionMap.h"
 #include "preview/ShapedFileServer.h"
 #include "preview/ShapingProfile.h"
 #include "qoe/PlaybackSession.h"
+#include "util/Format.h"
 
 #include <QComboBox>
+#include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -29,20 +33,15 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
+
 namespace hlsforge::gui {
 namespace {
 
-QString formatTime(qint64 ms) {
-    const qint64 s = ms / 1000;
-    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-
-QString formatKbps(double kbps) {
-    if (kbps <= 0)
-        return QObject::tr("unlimited");
-    if (kbps >= 1000)
-        return QObject::tr("%1 Mb/s").arg(kbps / 1000.0, 0, 'f', 2);
-    return QObject::tr("%1 kb/s").arg(kbps, 0, 'f', 0);
+// A link rate of 0 is the unshaped loopback.
+QString formatRate(double kbps) {
+    return kbps <= 0 ? QObject::tr("unlimited") : formatKbps(kbps);
 }
 
 // Segments behind the throughput readout: few enough to follow a network change within a
@@ -85,9 +84,19 @@ PreviewWindow::PreviewWindow(const QString& folder, QWidget* parent)
                              .arg(m_session->recording().rungName(i))
                              .arg(v.width)
                              .arg(v.height)
-                             .arg(formatKbps(v.bandwidth / 1000.0)),
+                             .arg(formatRate(v.bandwidth / 1000.0)),
                          i);
     }
+    // What the playlists say, not the player's estimate (which may fall short of the end
+    // it then plays to).
+    if (!variants.isEmpty()) {
+        const StatusOr<MediaPlaylist> media =
+            MediaPlaylist::load(QDir(folder).filePath(variants.first().uri));
+        if (media.isOk())
+            m_playlistDurationMs = qint64(std::llround(media->totalSeconds() * 1000));
+    }
+    m_seek->setRange(0, int(durationMs() / 100));
+    updatePosition();
     m_timeline->setTitle(tr("ABR timeline — %1").arg(QFileInfo(folder).fileName()));
     // Room for the picture and a chart that reads, within the screen (also at 1.5x scale).
     if (const QScreen* screen = this->screen())
@@ -160,11 +169,18 @@ void PreviewWindow::buildUi() {
            "transfer time of the last %1 segments, as the server timed them (the CSV's "
            "recent_kbps column).")
             .arg(kReadoutSegments));
-    m_viewerLabel = new QLabel(tr("—"), this);
+    m_viewerText = tr("—");
+    m_viewerLabel = new QLabel(m_viewerText, this);
     m_viewerLabel->setObjectName(QStringLiteral("viewerReadout"));
     // Readouts change several times a second: wrap rather than widen the window.
-    for (QLabel* label : {m_rungLabel, m_throughputLabel, m_viewerLabel})
+    for (QLabel* label : {m_rungLabel, m_throughputLabel})
         label->setWordWrap(true);
+    // The viewer line is one line whatever it says: wrapping when "stalled, waiting for
+    // data —" was prepended made the controls jump. It takes the width it is given and is
+    // elided there; the whole text is its tooltip.
+    m_viewerLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    m_viewerLabel->setMinimumWidth(0);
+    m_viewerLabel->installEventFilter(this);
     m_errorLabel = new QLabel(this);
     m_errorLabel->setStyleSheet(QStringLiteral("color: #b00020"));
     m_errorLabel->setWordWrap(true);
@@ -243,8 +259,8 @@ void PreviewWindow::buildUi() {
     });
     connect(m_session, &qoe::PlaybackSession::playingChanged, this,
             [this](bool playing) { m_playPause->setText(playing ? tr("Pause") : tr("Play")); });
-    connect(m_session, &qoe::PlaybackSession::durationChanged, this, [this](qint64 ms) {
-        m_seek->setRange(0, int(ms / 100));
+    connect(m_session, &qoe::PlaybackSession::durationChanged, this, [this] {
+        m_seek->setRange(0, int(durationMs() / 100));
         updatePosition();
     });
     connect(m_session, &qoe::PlaybackSession::positionChanged, this, [this] { updatePosition(); });
@@ -365,7 +381,7 @@ void PreviewWindow::onSegment(int index, bool isSwitch) {
     m_rungLabel->setText(
         tr("%1 (%2%3), BANDWIDTH %4")
             .arg(r.rungName(s.rung), resolution, format)
-            .arg(formatKbps(s.rung >= 0 && s.rung < r.rungs.size() ? r.rungs[s.rung].bandwidthKbps
+            .arg(formatRate(s.rung >= 0 && s.rung < r.rungs.size() ? r.rungs[s.rung].bandwidthKbps
                                                                    : 0)));
     emit segmentFetched(s.rung, isSwitch);
     onTick();
@@ -378,8 +394,8 @@ void PreviewWindow::onTick() {
         m_session->profileAppliedAt(), kReadoutSegments);
     m_throughputLabel->setText(
         tr("link %1, measured %2")
-            .arg(formatKbps(m_server->currentRateKbps()))
-            .arg(recent > 0 ? formatKbps(recent) : tr("— (no segment on this network yet)")));
+            .arg(formatRate(m_server->currentRateKbps()))
+            .arg(recent > 0 ? formatRate(recent) : tr("— (no segment on this network yet)")));
     updateViewer();
 }
 
@@ -398,14 +414,38 @@ void PreviewWindow::updateViewer() {
         text = tr("stalled, waiting for data — ") + text;
     else if (m_session->hasEnded())
         text += r.reachedEnd ? tr(" · reached the end") : tr(" · stopped early");
-    m_viewerLabel->setText(text);
+    m_viewerText = text;
+    showViewerText();
+}
+
+void PreviewWindow::showViewerText() {
+    const QString shown = m_viewerLabel->fontMetrics().elidedText(m_viewerText, Qt::ElideRight,
+                                                                  m_viewerLabel->width());
+    m_viewerLabel->setText(shown);
+    m_viewerLabel->setToolTip(shown == m_viewerText ? QString() : m_viewerText);
+}
+
+bool PreviewWindow::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_viewerLabel && event->type() == QEvent::Resize)
+        showViewerText();
+    return QWidget::eventFilter(watched, event);
+}
+
+qint64 PreviewWindow::durationMs() const {
+    return m_playlistDurationMs > 0 ? m_playlistDurationMs : m_session->durationMs();
+}
+
+QString PreviewWindow::positionText(qint64 positionMs, qint64 durationMs) {
+    const qint64 duration = std::max<qint64>(durationMs, 0);
+    const qint64 position = std::clamp<qint64>(positionMs, 0, duration);
+    return QStringLiteral("%1 / %2").arg(formatDuration(position / 1000.0),
+                                         formatDuration(duration / 1000.0));
 }
 
 void PreviewWindow::updatePosition() {
     if (!m_seeking)
-        m_seek->setValue(int(m_session->positionMs() / 100));
-    m_positionLabel->setText(QStringLiteral("%1 / %2").arg(formatTime(m_session->positionMs()),
-                                                           formatTime(m_session->durationMs())));
+        m_seek->setValue(int(std::min(m_session->positionMs(), durationMs()) / 100));
+    m_positionLabel->setText(positionText(m_session->positionMs(), durationMs()));
 }
 
 QString PreviewWindow::rungReadout() const {
@@ -418,7 +458,7 @@ QString PreviewWindow::positionReadout() const {
     return m_positionLabel->text();
 }
 QString PreviewWindow::viewerReadout() const {
-    return m_viewerLabel->text();
+    return m_viewerText;
 }
 
 bool PreviewWindow::exportPng(const QString& path, QString* error) {

@@ -74,12 +74,21 @@ public:
     QString throughputReadout() const;
     QString positionReadout() const;
     QString viewerReadout() const;
+    // "0:07 / 0:20": the position clamped to the duration, both rounded alike, so the
+    // position never reads past the end ("0:20 / 0:19" when the player ran 30 ms over).
+    static QString positionText(qint64 positionMs, qint64 durationMs);
+    // The ladder's length: its first media playlist's EXTINF sum, else what the player says.
+    qint64 durationMs() const;
 
 signals:
     void segmentFetched(int rung, bool isSwitch);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void buildUi();
+    void showViewerText(); // m_viewerText, elided to the label's width
     void onSegment(int index, bool isSwitch);
     void onTick();
     void updatePosition();
@@ -107,6 +116,8 @@ private:
     AbrTimeline* m_timeline = nullptr;
     QTimer* m_tick = nullptr;
     int m_lockedRung = -1;
+    QString m_viewerText;            // the viewer line in full (the label may show it elided)
+    qint64 m_playlistDurationMs = 0; // EXTINF sum of the first variant; 0: unknown
     bool m_seeking = false;
 };
 

@@ -18,6 +18,30 @@ void waitFor(QKeychain::Job& job) {
 
 } // namespace
 
+QString KeychainCredentialStore::describeFailure(int keychainError, const QString& detail) {
+    QString what;
+    switch (keychainError) {
+    case QKeychain::AccessDeniedByUser:
+        what = QStringLiteral("access to the system keychain was refused");
+        break;
+    case QKeychain::AccessDenied:
+        what = QStringLiteral("the system keychain refused access (it may be locked)");
+        break;
+    case QKeychain::NotImplemented:
+        what = QStringLiteral("this system has no keychain HLS Forge can use");
+        break;
+    default: // NoBackendAvailable, and OtherError when no keyring answers on D-Bus
+        what = QStringLiteral("the system keychain is not available: no secret service "
+                              "(GNOME Keyring, KWallet) is running");
+        break;
+    }
+    // QtKeychain's "Unknown error" says nothing; anything else (a D-Bus message) helps.
+    const QString d = detail.trimmed();
+    if (!d.isEmpty() && d.compare(QLatin1String("Unknown error"), Qt::CaseInsensitive) != 0)
+        what += QStringLiteral(" (%1)").arg(d);
+    return what;
+}
+
 StatusOr<publish::AwsCredentials> KeychainCredentialStore::load(const QString& account) {
     QKeychain::ReadPasswordJob job(serviceName());
     job.setAutoDelete(false);
@@ -30,9 +54,8 @@ StatusOr<publish::AwsCredentials> KeychainCredentialStore::load(const QString& a
     // Anything else means there is no working keychain (no keyring service, access denied):
     // an IoError, so the window can say so instead of looking as if nothing was stored.
     if (job.error() != QKeychain::NoError)
-        return Status::error(
-            Status::Code::IoError,
-            QStringLiteral("the system keychain is not available (%1)").arg(job.errorString()));
+        return Status::error(Status::Code::IoError,
+                             describeFailure(job.error(), job.errorString()));
     return publish::decodeCredentialsSecret(job.binaryData().isEmpty() ? job.textData().toUtf8()
                                                                        : job.binaryData());
 }
@@ -46,9 +69,8 @@ Status KeychainCredentialStore::save(const QString& account,
     job.setBinaryData(publish::encodeCredentialsSecret(credentials));
     waitFor(job);
     if (job.error() != QKeychain::NoError)
-        return Status::error(
-            Status::Code::IoError,
-            QStringLiteral("the system keychain is not available (%1)").arg(job.errorString()));
+        return Status::error(Status::Code::IoError,
+                             describeFailure(job.error(), job.errorString()));
     return Status::ok();
 }
 
@@ -59,7 +81,7 @@ Status KeychainCredentialStore::remove(const QString& account) {
     waitFor(job);
     if (job.error() != QKeychain::NoError && job.error() != QKeychain::EntryNotFound)
         return Status::error(Status::Code::IoError,
-                             QStringLiteral("keychain: %1").arg(job.errorString()));
+                             describeFailure(job.error(), job.errorString()));
     return Status::ok();
 }
 

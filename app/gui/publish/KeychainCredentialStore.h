@@ -14,6 +14,11 @@ public:
     Status remove(const QString& account) override;
 
     static QString serviceName() { return QStringLiteral("HLS Forge S3 credentials"); }
+
+    // What went wrong, in words, from a QtKeychain error code (QKeychain::Error) and its
+    // errorString(): "no secret service is running (…)" rather than "(Unknown error)", which
+    // is all QtKeychain says when no keyring answers on D-Bus.
+    static QString describeFailure(int keychainError, const QString& detail);
 };
 
 } // namespace hlsforge::gui

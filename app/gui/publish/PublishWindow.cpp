@@ -3,6 +3,8 @@
 #include "KeychainCredentialStore.h"
 #include "OpenOrCopy.h"
 
+#include "util/Format.h"
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -19,6 +21,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStackedWidget>
@@ -33,12 +36,37 @@ namespace {
 enum DestinationIndex { S3Page = 0, FolderPage = 1 };
 enum CredentialIndex { TypedCredentials = 0, EnvironmentCredentials = 1 };
 
-QString humanBytes(double bytes) {
-    if (bytes >= 1e9)
-        return QStringLiteral("%1 GB").arg(bytes / 1e9, 0, 'f', 2);
-    if (bytes >= 1e6)
-        return QStringLiteral("%1 MB").arg(bytes / 1e6, 0, 'f', 1);
-    return QStringLiteral("%1 kB").arg(bytes / 1e3, 0, 'f', 0);
+// Destinations are remembered as their root (the folder, bucket prefix or URL that holds one
+// folder per video) and offered again as root + this video's name: remembering the whole
+// destination sent the next video into the previous one's folder, over its files.
+// "/srv/videos/show" -> "/srv/videos", "s3://bucket/videos/show" -> "s3://bucket/videos",
+// "s3://bucket" -> "s3://bucket" (a bucket or host is a root already).
+QString rootOf(QString location) {
+    location = location.trimmed();
+    while (location.size() > 1 && location.endsWith(QLatin1Char('/')))
+        location.chop(1);
+    const int slash = location.lastIndexOf(QLatin1Char('/'));
+    if (slash < 0)
+        return {};
+    if (slash >= 2 && location.mid(slash - 2, 3) == QLatin1String("://"))
+        return location;
+    if (slash == 0)
+        return QStringLiteral("/");
+    return location.left(slash);
+}
+
+QString destinationIn(const QString& root, const QString& videoName) {
+    if (root.isEmpty())
+        return {};
+    return root.endsWith(QLatin1Char('/')) ? root + videoName : root + QLatin1Char('/') + videoName;
+}
+
+// The root stored under `rootKey`, or (settings written before roots were kept) the root of
+// the whole destination stored under `oldKey`.
+QString rememberedRoot(const QSettings& settings, const QString& rootKey, const QString& oldKey) {
+    if (settings.contains(rootKey))
+        return settings.value(rootKey).toString();
+    return rootOf(settings.value(oldKey).toString());
 }
 } // namespace
 
@@ -50,7 +78,25 @@ PublishWindow::PublishWindow(const QString& ladderDir, QWidget* parent,
     buildUi();
     loadSettings();
     setRunning(false);
-    resize(std::max(560, m_content->sizeHint().width() + 24), preferredHeight());
+    resize(preferredWidth(), preferredHeight());
+}
+
+int PublishWindow::preferredWidth() const {
+    // The form plus the room a vertical scroll bar takes when it shows (a short screen, the
+    // keychain note): without it the fields' right ends went under the bar.
+    const QMargins margins = layout()->contentsMargins();
+    const int bar = m_scroll->verticalScrollBar()->sizeHint().width();
+    return std::max(560, m_content->sizeHint().width() + bar + margins.left() + margins.right());
+}
+
+void PublishWindow::fitContent() {
+    // Never narrower than the form needs beside a scroll bar, and as tall as the page shown.
+    const QMargins margins = layout()->contentsMargins();
+    setMinimumWidth(m_content->minimumSizeHint().width() +
+                    m_scroll->verticalScrollBar()->sizeHint().width() + margins.left() +
+                    margins.right());
+    if (isVisible())
+        resize(std::max(width(), preferredWidth()), preferredHeight());
 }
 
 int PublishWindow::preferredHeight() const {
@@ -98,7 +144,8 @@ void PublishWindow::buildUi() {
     auto* s3Form = new QFormLayout(s3Page);
     m_s3Uri = new QLineEdit;
     m_s3Uri->setObjectName(QStringLiteral("s3Uri"));
-    m_s3Uri->setPlaceholderText(QStringLiteral("s3://bucket/videos/show"));
+    const QString videoName = QDir(m_ladderDir).dirName();
+    m_s3Uri->setPlaceholderText(QStringLiteral("s3://bucket/videos/%1").arg(videoName));
     m_endpoint = new QLineEdit;
     m_endpoint->setObjectName(QStringLiteral("endpoint"));
     m_endpoint->setPlaceholderText(tr("AWS (leave empty), or e.g. https://minio.example.com"));
@@ -147,7 +194,8 @@ void PublishWindow::buildUi() {
     auto* folderForm = new QFormLayout(folderPage);
     m_folder = new QLineEdit;
     m_folder->setObjectName(QStringLiteral("folder"));
-    m_folder->setPlaceholderText(tr("e.g. /var/www/videos/show or a mounted share"));
+    m_folder->setPlaceholderText(
+        tr("e.g. /var/www/videos/%1 or a folder on a mounted share").arg(videoName));
     auto* browse = new QPushButton(tr("Browse…"));
     auto* folderRow = new QHBoxLayout;
     folderRow->addWidget(m_folder, 1);
@@ -166,7 +214,8 @@ void PublishWindow::buildUi() {
     auto* urlForm = new QFormLayout;
     m_publicBaseUrl = new QLineEdit;
     m_publicBaseUrl->setObjectName(QStringLiteral("publicBaseUrl"));
-    m_publicBaseUrl->setPlaceholderText(tr("Optional: https://cdn.example.com/videos/show"));
+    m_publicBaseUrl->setPlaceholderText(
+        tr("Optional: https://cdn.example.com/videos/%1").arg(videoName));
     urlForm->addRow(tr("Public URL of the folder:"), m_publicBaseUrl);
     layout->addLayout(urlForm);
 
@@ -202,6 +251,7 @@ void PublishWindow::buildUi() {
 
     auto* buttons = new QHBoxLayout;
     m_copyUrl = new QPushButton(tr("Copy URL"));
+    m_copyUrl->setObjectName(QStringLiteral("copyUrl"));
     m_start = new QPushButton(tr("Publish"));
     m_start->setObjectName(QStringLiteral("start"));
     m_start->setDefault(true);
@@ -223,6 +273,8 @@ void PublishWindow::buildUi() {
         if (!m_job) {
             m_status->clear();
             m_resultUrl->clear();
+            m_lastResult = PublishResult(); // nothing to copy for this destination yet
+            m_copyUrl->setEnabled(false);
             m_progress->hide();
             m_statusIsValidation = false;
         }
@@ -245,11 +297,14 @@ void PublishWindow::buildUi() {
         m_secretKey->setEnabled(typed);
         m_remember->setEnabled(typed);
     });
+    // Browsing picks the folder that holds the videos; this one goes into a folder of its
+    // own name there, never straight among (or over) the others.
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir =
-            QFileDialog::getExistingDirectory(this, tr("Publish into folder"), m_folder->text());
+        const QString name = QDir(m_ladderDir).dirName();
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Publish into a folder named %1 in…").arg(name), rootOf(m_folder->text()));
         if (!dir.isEmpty())
-            m_folder->setText(dir);
+            m_folder->setText(QDir(dir).dirName() == name ? dir : destinationIn(dir, name));
     });
     // Stored keys are looked up a moment after the bucket or endpoint was typed. Not on
     // editingFinished: that fires while a click on Publish moves the focus, and the keychain
@@ -292,8 +347,7 @@ void PublishWindow::showDestinationPage(int index) {
     }
     if (layout())
         layout()->activate();
-    if (isVisible())
-        resize(width(), preferredHeight());
+    fitContent();
 }
 
 void PublishWindow::loadSettings() {
@@ -301,7 +355,9 @@ void PublishWindow::loadSettings() {
     settings.beginGroup(QStringLiteral("publish"));
     m_destinationKind->setCurrentIndex(
         settings.value(QStringLiteral("destination"), S3Page).toInt());
-    m_s3Uri->setText(settings.value(QStringLiteral("s3Uri")).toString());
+    const QString videoName = QDir(m_ladderDir).dirName();
+    m_s3Uri->setText(destinationIn(
+        rememberedRoot(settings, QStringLiteral("s3Root"), QStringLiteral("s3Uri")), videoName));
     m_endpoint->setText(settings.value(QStringLiteral("endpoint")).toString());
     m_region->setText(settings.value(QStringLiteral("region")).toString());
     m_pathStyle->setChecked(settings.value(QStringLiteral("pathStyle"), false).toBool());
@@ -310,8 +366,12 @@ void PublishWindow::loadSettings() {
     m_credentialSource->setCurrentIndex(
         settings.value(QStringLiteral("credentialSource"), TypedCredentials).toInt());
     m_remember->setChecked(settings.value(QStringLiteral("remember"), true).toBool());
-    m_folder->setText(settings.value(QStringLiteral("folder")).toString());
-    m_publicBaseUrl->setText(settings.value(QStringLiteral("publicBaseUrl")).toString());
+    m_folder->setText(destinationIn(
+        rememberedRoot(settings, QStringLiteral("folderRoot"), QStringLiteral("folder")),
+        videoName));
+    m_publicBaseUrl->setText(destinationIn(
+        rememberedRoot(settings, QStringLiteral("publicUrlRoot"), QStringLiteral("publicBaseUrl")),
+        videoName));
     settings.endGroup();
     showDestinationPage(m_destinationKind->currentIndex());
     loadStoredCredentials();
@@ -322,7 +382,8 @@ void PublishWindow::saveSettings() const {
     QSettings settings;
     settings.beginGroup(QStringLiteral("publish"));
     settings.setValue(QStringLiteral("destination"), m_destinationKind->currentIndex());
-    settings.setValue(QStringLiteral("s3Uri"), m_s3Uri->text());
+    settings.setValue(QStringLiteral("s3Root"), rootOf(m_s3Uri->text()));
+    settings.remove(QStringLiteral("s3Uri"));
     settings.setValue(QStringLiteral("endpoint"), m_endpoint->text());
     settings.setValue(QStringLiteral("region"), m_region->text());
     settings.setValue(QStringLiteral("pathStyle"), m_pathStyle->isChecked());
@@ -330,7 +391,8 @@ void PublishWindow::saveSettings() const {
     settings.setValue(QStringLiteral("parallel"), m_parallel->value());
     settings.setValue(QStringLiteral("credentialSource"), m_credentialSource->currentIndex());
     settings.setValue(QStringLiteral("remember"), m_remember->isChecked());
-    settings.setValue(QStringLiteral("publicBaseUrl"), m_publicBaseUrl->text());
+    settings.setValue(QStringLiteral("publicUrlRoot"), rootOf(m_publicBaseUrl->text()));
+    settings.remove(QStringLiteral("publicBaseUrl"));
     settings.endGroup();
 }
 
@@ -358,10 +420,18 @@ void PublishWindow::showKeychainNote(const QString& problem) {
     if (!text.isEmpty())
         text[0] = text[0].toUpper();
     m_keychainNote->setText(
-        tr("%1. Keys typed here are used for this publish but not remembered.").arg(text));
-    // Two lines whatever the layout's width: a wrapped label in a form is otherwise clipped.
-    m_keychainNote->setMinimumHeight(m_keychainNote->fontMetrics().lineSpacing() * 2 + 2);
+        tr("%1. The keys typed here are used for this session only and not remembered; to keep "
+           "them, start a secret service (GNOME Keyring or KWallet) or choose \"From the "
+           "environment or ~/.aws/credentials\".")
+            .arg(text));
     m_keychainNote->show();
+    // The note's wrapped height depends on the width it gets: lay out again at that width.
+    for (QWidget* w = m_keychainNote; w && w != this; w = w->parentWidget())
+        if (w->layout())
+            w->layout()->invalidate();
+    if (layout())
+        layout()->activate();
+    fitContent();
 }
 
 StatusOr<PublishOptions> PublishWindow::collectOptions() {
@@ -474,10 +544,10 @@ void PublishWindow::updateProgress() {
                        .arg(p.filesDone)
                        .arg(p.filesTotal)
                        .arg(p.filesSkipped)
-                       .arg(humanBytes(p.bytesDone), humanBytes(p.bytesTotal),
+                       .arg(formatBytes(p.bytesDone), formatBytes(p.bytesTotal),
                             tr(phases[std::clamp(p.phase, 0, 3)]));
     if (p.bytesPerSecond > 0)
-        text += tr(", %1/s").arg(humanBytes(p.bytesPerSecond));
+        text += QStringLiteral(", ") + formatBytesPerSecond(p.bytesPerSecond);
     if (p.etaSeconds >= 0)
         text += tr(", about %1 s left").arg(qRound(p.etaSeconds));
     if (p.retries > 0)
@@ -494,7 +564,9 @@ void PublishWindow::onFinished(const PublishResult& result) {
     // Only a folder the publish accepted is offered again next time.
     if (m_runningToFolder && (result.status.isOk() || result.status.isCancelled())) {
         QSettings settings;
-        settings.setValue(QStringLiteral("publish/folder"), m_folder->text().trimmed());
+        settings.setValue(QStringLiteral("publish/folderRoot"),
+                          rootOf(QDir::fromNativeSeparators(m_folder->text())));
+        settings.remove(QStringLiteral("publish/folder"));
     }
     if (result.status.isOk()) {
         m_progress->setValue(1000);

@@ -57,6 +57,8 @@ private:
     void showKeychainNote(const QString& problem);
     void showDestinationPage(int index);
     int preferredHeight() const; // the whole form, or the screen's height when that is less
+    int preferredWidth() const;  // the form beside a vertical scroll bar
+    void fitContent();           // after the form changed: minimum width, then the size
     void updateProgress();
     void onFinished(const publish::PublishResult& result);
     void setRunning(bool running);
