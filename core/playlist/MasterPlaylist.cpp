@@ -39,6 +39,21 @@ QByteArray MasterPlaylist::toText() const {
     out += "#EXT-X-VERSION:" + QByteArray::number(version) + "\n";
     if (independentSegments)
         out += "#EXT-X-INDEPENDENT-SEGMENTS\n";
+    if (!media.isEmpty())
+        out += "\n";
+    for (const MediaRendition& m : media) {
+        out += "#EXT-X-MEDIA:TYPE=" + m.type.toUtf8() + ",GROUP-ID=\"" + m.groupId.toUtf8() +
+               "\",NAME=\"" + m.name.toUtf8() + "\"";
+        if (!m.language.isEmpty())
+            out += ",LANGUAGE=\"" + m.language.toUtf8() + "\"";
+        out += QByteArray(",DEFAULT=") + (m.isDefault ? "YES" : "NO");
+        out += QByteArray(",AUTOSELECT=") + (m.autoselect || m.isDefault ? "YES" : "NO");
+        if (m.type == QLatin1String("SUBTITLES"))
+            out += QByteArray(",FORCED=") + (m.forced ? "YES" : "NO");
+        if (!m.uri.isEmpty())
+            out += ",URI=\"" + m.uri.toUtf8() + "\"";
+        out += "\n";
+    }
     for (const VariantStream& v : variants) {
         out += "\n#EXT-X-STREAM-INF:BANDWIDTH=" + QByteArray::number(v.bandwidth);
         if (v.averageBandwidth > 0)
@@ -54,6 +69,8 @@ QByteArray MasterPlaylist::toText() const {
             out += ",VIDEO-RANGE=" + v.videoRange.toUtf8();
         if (v.score > 0)
             out += ",SCORE=" + QByteArray::number(v.score, 'f', 2);
+        if (!v.subtitlesGroup.isEmpty())
+            out += ",SUBTITLES=\"" + v.subtitlesGroup.toUtf8() + "\"";
         out += "\n" + v.uri.toUtf8() + "\n";
     }
     if (!iframeStreams.isEmpty())
@@ -114,6 +131,8 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
                     variant.videoRange = value;
                 else if (key == QLatin1String("SCORE"))
                     variant.score = value.toDouble();
+                else if (key == QLatin1String("SUBTITLES"))
+                    variant.subtitlesGroup = value;
             }
             pendingVariant = true;
         } else if (line.startsWith(QLatin1String("#EXT-X-I-FRAME-STREAM-INF:"))) {
@@ -129,6 +148,28 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
                     s.uri = value;
             }
             master.iframeStreams.append(s);
+        } else if (line.startsWith(QLatin1String("#EXT-X-MEDIA:"))) {
+            MediaRendition m;
+            m.autoselect = false;
+            for (const auto& [key, value] : parseAttributeList(line.mid(13))) {
+                if (key == QLatin1String("TYPE"))
+                    m.type = value;
+                else if (key == QLatin1String("GROUP-ID"))
+                    m.groupId = value;
+                else if (key == QLatin1String("NAME"))
+                    m.name = value;
+                else if (key == QLatin1String("LANGUAGE"))
+                    m.language = value;
+                else if (key == QLatin1String("DEFAULT"))
+                    m.isDefault = value == QLatin1String("YES");
+                else if (key == QLatin1String("AUTOSELECT"))
+                    m.autoselect = value == QLatin1String("YES");
+                else if (key == QLatin1String("FORCED"))
+                    m.forced = value == QLatin1String("YES");
+                else if (key == QLatin1String("URI"))
+                    m.uri = value;
+            }
+            master.media.append(m);
         } else if (!line.startsWith(QLatin1Char('#')) && pendingVariant) {
             variant.uri = line;
             master.variants.append(variant);

@@ -17,8 +17,21 @@ struct VariantStream {
     int width = 0;
     int height = 0;
     double frameRate = 0;
-    QString videoRange; // "SDR", "PQ" or "HLG"; empty: not written
-    double score = 0;   // SCORE; 0: not written
+    QString videoRange;          // "SDR", "PQ" or "HLG"; empty: not written
+    double score = 0;            // SCORE; 0: not written
+    QString subtitlesGroup = {}; // SUBTITLES="subs"; empty: not written
+};
+
+// An EXT-X-MEDIA rendition (subtitles here; the same tag carries alternate audio).
+struct MediaRendition {
+    QString type = QStringLiteral("SUBTITLES"); // TYPE
+    QString groupId;                            // GROUP-ID
+    QString name;                               // NAME, unique in its group
+    QString language;                           // LANGUAGE (BCP 47); empty: not written
+    bool isDefault = false;                     // DEFAULT
+    bool autoselect = true;                     // AUTOSELECT
+    bool forced = false;                        // FORCED (SUBTITLES only)
+    QString uri;                                // URI of its media playlist
 };
 
 // The SCORE we give a variant, so that players that read it (hls.js, AVPlayer) prefer, among
@@ -40,6 +53,7 @@ struct MasterPlaylist {
     bool independentSegments = true;
     QVector<VariantStream> variants; // highest first
     QVector<IFrameStream> iframeStreams;
+    QVector<MediaRendition> media; // written before the variants that name their groups
 
     QByteArray toText() const;
     Status write(const QString& path) const;

@@ -4,9 +4,14 @@
 #include "playlist/MasterPlaylist.h"
 #include "playlist/MediaPlaylist.h"
 #include "probe/Thumbnail.h"
+#include "subtitles/SubtitleRendition.h"
+#include "util/FfmpegPtr.h"
 
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QSet>
+
+#include <cmath>
 
 namespace hlsforge {
 
@@ -138,6 +143,81 @@ void writePoster(EncodedLadder& ladder, TranscodeResult* result) {
         result->poster = QStringLiteral("poster.jpg");
 }
 
+// The first presentation timestamp of the video in a TS segment (90 kHz): what cue time 0 of
+// the subtitles maps to (X-TIMESTAMP-MAP). Read rather than assumed: the ffmpeg program's TS
+// starts at its 1.4 s mux delay (126000), our rungs (library API, no mux delay) at the shift
+// libavformat gives them for the AAC priming (1920 = 1024 samples at 48 kHz).
+qint64 firstVideoPtsTicks(const QString& segmentPath) {
+    constexpr qint64 kTsDefaultStartTicks = 126000;
+    AVFormatContext* raw = nullptr;
+    if (avformat_open_input(&raw, segmentPath.toUtf8().constData(), nullptr, nullptr) < 0)
+        return kTsDefaultStartTicks;
+    av::InputFormatPtr ctx(raw);
+    if (avformat_find_stream_info(ctx.get(), nullptr) < 0)
+        return kTsDefaultStartTicks;
+    for (unsigned i = 0; i < ctx->nb_streams; ++i) {
+        const AVStream* st = ctx->streams[i];
+        if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && st->start_time != AV_NOPTS_VALUE)
+            return av_rescale_q(st->start_time, st->time_base, AVRational{1, 90000});
+    }
+    return kTsDefaultStartTicks;
+}
+
+// Every subtitle track as segmented WebVTT in subs/<language>[-n]/, and its EXT-X-MEDIA.
+Status writeSubtitles(const EncodedLadder& ladder, const TranscodeRequest& request,
+                      const QVector<MediaSegment>& videoSegments, MasterPlaylist* master,
+                      TranscodeResult* result) {
+    if (ladder.subtitles.isEmpty() || videoSegments.isEmpty())
+        return Status::ok();
+    subtitles::RenditionLayout layout;
+    layout.videoSegments = videoSegments;
+    layout.targetDurationSeconds = 0;
+    for (const MediaSegment& seg : videoSegments)
+        layout.targetDurationSeconds =
+            std::max(layout.targetDurationSeconds, std::round(seg.durationSeconds));
+    if (!isFmp4(request.ladder.segmentFormat))
+        layout.mpegtsStartTicks =
+            firstVideoPtsTicks(ladder.directory + QLatin1Char('/') + ladder.rungs.first().name +
+                               QLatin1Char('/') + videoSegments.first().uri);
+    QSet<QString> folders;
+    for (const subtitles::Track& track : ladder.subtitles) {
+        QString folder = track.language;
+        for (int n = 2; folders.contains(folder); ++n)
+            folder = QStringLiteral("%1-%2").arg(track.language).arg(n);
+        folders.insert(folder);
+        const QString relative = QStringLiteral("subs/%1/index.m3u8").arg(folder);
+        Status s = subtitles::writeSubtitleRendition(
+            track, layout, ladder.directory + QStringLiteral("/subs/") + folder);
+        if (!s.isOk())
+            return s;
+        MediaRendition m;
+        m.type = QStringLiteral("SUBTITLES");
+        m.groupId = QStringLiteral("subs");
+        m.name = track.name;
+        m.language = track.language;
+        m.isDefault = track.isDefault;
+        m.autoselect = true;
+        m.forced = track.forced;
+        m.uri = relative;
+        master->media.append(m);
+        SubtitleResult r;
+        r.language = track.language;
+        r.name = track.name;
+        r.isDefault = track.isDefault;
+        r.forced = track.forced;
+        r.origin = track.origin;
+        r.playlist = relative;
+        r.cueCount = track.cues.size();
+        result->subtitles.append(r);
+        if (track.cues.isEmpty())
+            result->warnings
+                << QStringLiteral("%1: no cues; its subtitle rendition is empty").arg(track.origin);
+    }
+    for (VariantStream& v : master->variants)
+        v.subtitlesGroup = QStringLiteral("subs");
+    return Status::ok();
+}
+
 } // namespace
 
 Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
@@ -146,6 +226,7 @@ Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
     MasterPlaylist master;
     master.version = 4;
     const double target = request.ladder.segmentSeconds;
+    QVector<MediaSegment> firstRungSegments; // the boundaries subtitles are cut on
     for (const ResolvedRendition& rung : ladder.rungs) {
         int version = 0;
         QVector<MediaSegment> segments;
@@ -162,6 +243,8 @@ Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
                                     .arg(r->maxSegmentSeconds, 0, 'f', 3)
                                     .arg(target);
         result->renditions.append(r.value());
+        if (firstRungSegments.isEmpty())
+            firstRungSegments = segments;
         master.version = std::max(master.version, version);
         addToMaster(r.value(), &master);
     }
@@ -171,6 +254,9 @@ Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
             return s;
     }
     writePoster(ladder, result);
+    Status s = writeSubtitles(ladder, request, firstRungSegments, &master, result);
+    if (!s.isOk())
+        return s;
     // The master playlist is the last playlist written: it names only what exists.
     Status written = master.write(ladder.directory + QStringLiteral("/master.m3u8"));
     if (!written.isOk())

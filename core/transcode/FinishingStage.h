@@ -2,11 +2,13 @@
 // FinishingStage: the last stage of a transcode, after every rung has closed its files. It
 // reads the rungs back and measures them (BANDWIDTH = peak segment bitrate, AVERAGE-BANDWIDTH),
 // writes each rung's I-frame playlist, the poster (the most detailed candidate frame), the
-// master playlist last of the playlists, and then runs the registered finishing steps.
-// Everything goes into the staging folder; the Transcoder moves it into place.
+// subtitle renditions (subs/<lang>/), the master playlist last of the
+// playlists, and then runs the registered finishing steps. Everything goes into the staging folder;
+// the Transcoder moves it into place.
 
 #include "ladder/Ladder.h"
 #include "quality/QualityMeter.h"
+#include "subtitles/Cue.h"
 #include "transcode/FinishingStep.h"
 #include "util/FfmpegPtr.h"
 
@@ -29,6 +31,9 @@ struct EncodedLadder {
     AVRational posterTimeBase{1, 30};
     // With measureQuality: rung name -> its per-frame figures, seconds from its first frame.
     QHash<QString, std::vector<quality::FrameQuality>> qualityFrames;
+    // Subtitle tracks (SubtitleStage), written as segmented WebVTT on the first rung's segment
+    // boundaries.
+    QVector<subtitles::Track> subtitles;
 };
 
 // Fills result->renditions, poster, quality and warnings; the steps may add more. With

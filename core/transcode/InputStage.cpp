@@ -8,6 +8,7 @@ extern "C" {
 #include <libavutil/channel_layout.h>
 }
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -67,7 +68,10 @@ Status InputStage::open() {
     }
     for (unsigned i = 0; i < m_input.format()->nb_streams; ++i) {
         AVStream* st = m_input.stream(int(i));
-        const bool used = st == m_video.stream() || (m_audio.stream() && st == m_audio.stream());
+        const bool tapped = std::any_of(m_packetTaps.begin(), m_packetTaps.end(),
+                                        [&](const auto& t) { return t.first == int(i); });
+        const bool used =
+            st == m_video.stream() || (m_audio.stream() && st == m_audio.stream()) || tapped;
         st->discard = used ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
     }
     return openAudioEncoder();
@@ -201,6 +205,10 @@ Status InputStage::decodeAll() {
             s = decodeVideoPacket(m_packet.get());
         else if (m_audio.stream() && m_packet->stream_index == m_audio.stream()->index)
             s = decodeAudioPacket(m_packet.get());
+        else
+            for (const auto& [index, tap] : m_packetTaps)
+                if (index == m_packet->stream_index)
+                    tap(m_packet.get());
         av_packet_unref(m_packet.get());
         if (!s.isOk())
             return s;

@@ -38,6 +38,12 @@ public:
     // The probe's scanned frames and their decoder (av::DecodedPrefix): the stage goes on from
     // them instead of decoding the first frames again. Before open(); optional.
     void continueFrom(av::DecodedPrefix prefix) { m_prefix = std::move(prefix); }
+    // Packets of another stream of the input (a subtitle track) handed to `tap` as the one
+    // demux reads them: that stream is read, not discarded. Before open().
+    using PacketTap = std::function<void(const AVPacket*)>;
+    void addPacketTap(int streamIndex, PacketTap tap) {
+        m_packetTaps.push_back({streamIndex, std::move(tap)});
+    }
     // Opens the decoders and the AAC encoder and decides the output frame rate; before the
     // rungs are opened, which need both.
     Status open();
@@ -84,6 +90,7 @@ private:
     std::vector<RenditionEncoder*> m_sdrRungs; // the SDR stream's rungs
     std::vector<RenditionEncoder*> m_hdrRungs; // the HDR stream's rungs (hdr: true)
 
+    std::vector<std::pair<int, PacketTap>> m_packetTaps;
     av::Decoder m_video;
     av::DecodedPrefix m_prefix;       // frames to hand on before the first packet is read
     int64_t m_videoPacketsToSkip = 0; // read again after the rewind, decoded already

@@ -49,6 +49,16 @@ QJsonObject TranscodeResult::toJson() const {
         rungs.append(o);
     }
     root[QStringLiteral("renditions")] = rungs;
+    QJsonArray subs;
+    for (const SubtitleResult& t : subtitles)
+        subs.append(QJsonObject{{QStringLiteral("language"), t.language},
+                                {QStringLiteral("name"), t.name},
+                                {QStringLiteral("default"), t.isDefault},
+                                {QStringLiteral("forced"), t.forced},
+                                {QStringLiteral("origin"), t.origin},
+                                {QStringLiteral("playlist"), t.playlist},
+                                {QStringLiteral("cueCount"), t.cueCount}});
+    root[QStringLiteral("subtitles")] = subs;
     QJsonArray w;
     for (const QString& s : warnings)
         w.append(s);

@@ -4,6 +4,7 @@
 #include "ladder/Ladder.h"
 #include "probe/MediaProbe.h"
 #include "quality/QualityMeter.h"
+#include "subtitles/SubtitleSources.h"
 #include "util/Status.h"
 
 #include <QMetaType>
@@ -30,6 +31,9 @@ struct TranscodeRequest {
     // Replace an existing output folder that holds an earlier ladder (never anything else).
     bool replaceExisting = true;
     FrameRange range; // inactive: the whole source
+    // Subtitle files named by the user (CLI --subtitles); sidecars beside the input
+    // (`<stem>.<lang>.srt|.vtt`) and the input's own text tracks are found without asking.
+    QVector<subtitles::SubtitleInput> subtitleFiles;
 };
 
 struct TranscodeProgress {
@@ -63,6 +67,17 @@ struct RenditionResult {
     qint64 iframeBandwidth = 0;
 };
 
+// One subtitle rendition written beside the ladder (segmented WebVTT).
+struct SubtitleResult {
+    QString language; // BCP 47
+    QString name;
+    bool isDefault = false;
+    bool forced = false;
+    QString origin;   // "talk.fr.srt", "track 2 (mov_text)"
+    QString playlist; // relative, e.g. "subs/fr/index.m3u8"
+    int cueCount = 0;
+};
+
 struct TranscodeResult {
     Status status;
     QString inputPath;
@@ -86,6 +101,7 @@ struct TranscodeResult {
     // `qualityReport` ("quality.json") beside the master playlist.
     QVector<quality::RenditionQuality> quality;
     QString qualityReport;
+    QVector<SubtitleResult> subtitles;
 
     QJsonObject toJson() const;
 };

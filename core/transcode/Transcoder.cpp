@@ -3,6 +3,7 @@
 #include "transcode/FinishingStage.h"
 #include "transcode/InputStage.h"
 #include "transcode/RenditionEncoder.h"
+#include "transcode/SubtitleStage.h"
 #include "util/FfmpegLog.h"
 #include "util/FileUtil.h"
 
@@ -58,6 +59,7 @@ private:
     av::DecodedPrefix m_decodedPrefix; // the probe's first frames, for the input stage
     ColourPlan m_colour;               // decided once per source; applied once, in the input stage
     std::unique_ptr<InputStage> m_inputStage;
+    std::unique_ptr<SubtitleStage> m_subtitleStage; // taps the input stage's demux
     std::vector<std::unique_ptr<RenditionEncoder>> m_encoders;
     QHash<QString, QString> m_codecStrings; // rung name -> CODECS, with ",mp4a.40.2" when audio
     QHash<QString, std::vector<quality::FrameQuality>> m_qualityFrames; // rung name -> frames
@@ -286,6 +288,8 @@ Status Pipeline::prepare() {
     m_inputStage = std::make_unique<InputStage>(
         m_input, m_request, m_colour, m_cancel, [this] { tick(); }, &m_result);
     m_inputStage->continueFrom(std::move(m_decodedPrefix));
+    m_subtitleStage = std::make_unique<SubtitleStage>(m_request, &m_result);
+    m_subtitleStage->open(m_input, m_inputStage.get());
     s = m_inputStage->open();
     if (!s.isOk())
         return s;
@@ -415,6 +419,7 @@ Status Pipeline::finish() {
     ladder.posterCandidates = m_inputStage->takePosterCandidates();
     ladder.posterTimeBase = m_inputStage->videoTimeBase();
     ladder.qualityFrames = std::move(m_qualityFrames);
+    ladder.subtitles = m_subtitleStage->takeTracks();
     return finishLadder(ladder, m_request, m_steps, &m_result);
 }
 

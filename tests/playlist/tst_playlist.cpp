@@ -47,6 +47,46 @@ private slots:
         QCOMPARE(parsed->iframeStreams[0].uri, QStringLiteral("720p/iframes.m3u8"));
     }
 
+    // Subtitle renditions: EXT-X-MEDIA before the variants that name the group.
+    void masterWithSubtitles() {
+        MasterPlaylist m;
+        VariantStream v;
+        v.uri = QStringLiteral("360p/index.m3u8");
+        v.bandwidth = 800000;
+        v.subtitlesGroup = QStringLiteral("subs");
+        m.variants.append(v);
+        MediaRendition en;
+        en.groupId = QStringLiteral("subs");
+        en.name = QStringLiteral("English");
+        en.language = QStringLiteral("en");
+        en.isDefault = true;
+        en.uri = QStringLiteral("subs/en/index.m3u8");
+        MediaRendition fr = en;
+        fr.name = QStringLiteral("Français (forced)");
+        fr.language = QStringLiteral("fr");
+        fr.isDefault = false;
+        fr.forced = true;
+        fr.uri = QStringLiteral("subs/fr/index.m3u8");
+        m.media = {en, fr};
+        const QByteArray expected =
+            "#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-INDEPENDENT-SEGMENTS\n"
+            "\n#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"English\",LANGUAGE=\"en\","
+            "DEFAULT=YES,AUTOSELECT=YES,FORCED=NO,URI=\"subs/en/index.m3u8\"\n"
+            "#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"Français (forced)\","
+            "LANGUAGE=\"fr\",DEFAULT=NO,AUTOSELECT=YES,FORCED=YES,URI=\"subs/fr/index.m3u8\"\n"
+            "\n#EXT-X-STREAM-INF:BANDWIDTH=800000,SUBTITLES=\"subs\"\n360p/index.m3u8\n";
+        QCOMPARE(QString::fromUtf8(m.toText()), QString::fromUtf8(expected));
+
+        StatusOr<MasterPlaylist> parsed = MasterPlaylist::parse(expected, QStringLiteral("m"));
+        QVERIFY(parsed.isOk());
+        QCOMPARE(parsed->media.size(), 2);
+        QCOMPARE(parsed->media[1].name, QStringLiteral("Français (forced)"));
+        QCOMPARE(parsed->media[1].language, QStringLiteral("fr"));
+        QVERIFY(parsed->media[0].isDefault && !parsed->media[1].isDefault);
+        QVERIFY(parsed->media[1].forced && parsed->media[1].autoselect);
+        QCOMPARE(parsed->variants[0].subtitlesGroup, QStringLiteral("subs"));
+    }
+
     void mediaPlaylistWithByteRanges() {
         const QByteArray text =
             "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:6\n#EXT-X-PLAYLIST-TYPE:VOD\n"

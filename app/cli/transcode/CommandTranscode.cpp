@@ -7,6 +7,7 @@
 #include "check/LadderCheck.h"
 #include "job/TranscodeJob.h"
 #include "ladder/Presets.h"
+#include "subtitles/SubtitleSources.h"
 #include "util/Format.h"
 #include "util/OutputNaming.h"
 
@@ -32,7 +33,8 @@ struct Options {
     ProgressStyle progress = ProgressStyle::None;
     bool json = false;
     bool overwrite = false;
-    bool check = true; // the automatic check of each finished ladder
+    bool check = true;                               // the automatic check of each finished ladder
+    QVector<subtitles::SubtitleInput> subtitleFiles; // --subtitles, for every input
 };
 
 // The automatic check after a transcode (core/check): one line on stderr, the must-fix findings
@@ -104,6 +106,7 @@ int runBatch(const Options& options, const Ladder& ladder) {
         // The app's naming rule (core/util/OutputNaming): an earlier ladder is replaced
         // only when asked for.
         request.replaceExisting = options.overwrite;
+        request.subtitleFiles = options.subtitleFiles;
         if (options.inputs.size() == 1) {
             request.outputDir = options.outDir;
         } else {
@@ -213,6 +216,12 @@ int runTranscode(const QStringList& args) {
         QStringLiteral("measure PSNR and SSIM of every rung against the source scaled to its "
                        "size, overall and per segment (DIR/quality.json, a summary here); the "
                        "ladder's \"measureQuality\""));
+    const QCommandLineOption subtitlesOption = cl.addOption(
+        QStringLiteral("subtitles"), QStringLiteral("FILE[:LANG[:NAME]]"),
+        QStringLiteral("a .srt or .vtt file as a subtitle rendition (repeatable); LANG an ISO 639 "
+                       "code (en, fre, deu), else from the name (talk.fr.srt); sidecars "
+                       "<input name>.<lang>.srt|.vtt and the input's own text tracks are added "
+                       "without asking"));
     const QCommandLineOption noPlayerOption =
         cl.addFlag(QStringLiteral("no-player"), QStringLiteral("no index.html web player page"));
     const QCommandLineOption playerScriptsOption = cl.addOption(
@@ -246,6 +255,12 @@ int runTranscode(const QStringList& args) {
     o.json = cl.json();
     o.overwrite = cl.isSet(overwriteOption);
     o.check = !cl.isSet(noCheckOption);
+    for (const QString& spec : cl.values(subtitlesOption)) {
+        const subtitles::SubtitleInput in = subtitles::parseSubtitleSpec(spec);
+        if (!QFileInfo(in.path).isFile())
+            return cl.usageError(QStringLiteral("--subtitles %1: no such file").arg(in.path));
+        o.subtitleFiles.append(in);
+    }
     if (o.inputs.isEmpty())
         return cl.usageError(QStringLiteral("no input files"));
     if (o.outDir.isEmpty())
@@ -324,7 +339,8 @@ CliRegistration registration{
     {QStringLiteral("transcode"),
      QStringLiteral(
          "transcode FILE... --out DIR [--ladder PRESET|FILE.json] [--segments FORMAT] [--jobs N] "
-         "[--progressive] [--progressive-rung NAME] [--quality] ..."),
+         "[--progressive] [--progressive-rung NAME] [--quality] [--subtitles FILE[:LANG[:NAME]]] "
+         "..."),
      QStringLiteral("Make an adaptive HLS ladder from each input"), runTranscode, 10}};
 
 } // namespace
