@@ -84,12 +84,7 @@ QString ChunkJob::recordPath(const ClusterPlan& plan, int index) {
 }
 
 Status ChunkJob::run(const CancelToken& cancel, ProgressSink& progress) {
-    if (m_index == m_plan.audioIndex())
-        return Status::error(Status::Code::InvalidArgument,
-                             QStringLiteral("index %1 is the audio track's: the audio encoder of "
-                                            "a chunked ladder is not built yet")
-                                 .arg(m_index));
-    if (m_index < 0 || m_index >= m_plan.chunks.size())
+    if (m_index < 0 || m_index >= m_plan.indexCount())
         return Status::error(Status::Code::InvalidArgument,
                              QStringLiteral("index %1 is not in the plan (0 to %2)")
                                  .arg(m_index)
@@ -98,10 +93,12 @@ Status ChunkJob::run(const CancelToken& cancel, ProgressSink& progress) {
         return Status::error(Status::Code::InvalidArgument,
                              QStringLiteral("ladder: segmentFormat: a chunked ladder needs "
                                             "segment files, not byte ranges of one file"));
-    const Chunk& chunk = m_plan.chunks[m_index];
     // A retried index (killed, or run again) starts clean; its record goes until it is done.
     removeLeftovers(m_plan.output, m_index);
     QFile::remove(recordPath(m_plan, m_index));
+    if (m_index == m_plan.audioIndex())
+        return runAudio(cancel, progress);
+    const Chunk& chunk = m_plan.chunks[m_index];
     TranscodeRequest request;
     request.inputPath = m_plan.source;
     // A private folder per index: a killed run leaves nothing under the final names.
@@ -141,6 +138,47 @@ Status ChunkJob::run(const CancelToken& cancel, ProgressSink& progress) {
     p.fraction = 1;
     progress.report(p);
     return Status::ok();
+}
+
+// The audio index: the whole track once, as the ladder's audio rendition (audio/).
+Status ChunkJob::runAudio(const CancelToken& cancel, ProgressSink& progress) {
+    TranscodeRequest request;
+    request.inputPath = m_plan.source;
+    request.outputDir = QDir(m_plan.output).filePath(QStringLiteral(".chunk-%1").arg(m_index));
+    request.ladder = m_plan.ladder;
+    request.ladder.playerPage = false;
+    request.ladder.progressive = false;
+    request.ladder.measureQuality = false;
+    request.audioOnly = true;
+    JobProgress p;
+    p.phase = JobPhase::Encoding;
+    progress.report(p);
+    Transcoder transcoder(request);
+    const TranscodeResult result = transcoder.run({}, cancel.flag());
+    if (!result.status.isOk()) {
+        QDir(request.outputDir).removeRecursively();
+        return result.status;
+    }
+    const QString from = QDir(request.outputDir).filePath(QStringLiteral("audio"));
+    const QString to = QDir(m_plan.output).filePath(QStringLiteral("audio"));
+    if (!QDir().mkpath(to))
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot create the folder").arg(to));
+    QJsonArray files;
+    for (const QString& name : QDir(from).entryList(QDir::Files, QDir::Name)) {
+        Status m = moveFile(QDir(from).filePath(name), QDir(to).filePath(name));
+        if (!m.isOk())
+            return m;
+        files.append(name);
+    }
+    QDir(request.outputDir).removeRecursively();
+    Status s =
+        writeJsonFile(recordPath(m_plan, m_index), QJsonObject{{QStringLiteral("index"), m_index},
+                                                               {QStringLiteral("audio"), files}});
+    p.phase = JobPhase::Done;
+    p.fraction = 1;
+    progress.report(p);
+    return s;
 }
 
 // The chunk's segments to their final names in the ladder's rung folders, then its record.
@@ -197,9 +235,6 @@ Status ChunkJob::moveIntoPlace(const QString& staged) {
 QList<int> missingIndices(const ClusterPlan& plan) {
     QList<int> missing;
     for (int i = 0; i < plan.indexCount(); ++i) {
-        // The audio index has no encoder yet: a video-only assembly does not wait for it.
-        if (i == plan.audioIndex())
-            continue;
         if (!QFileInfo::exists(ChunkJob::recordPath(plan, i)))
             missing.append(i);
     }
@@ -359,6 +394,10 @@ Status assembleLadder(const ClusterPlan& plan, QStringList* warnings) {
     request.outputDir = plan.output;
     request.ladder = plan.ladder;
     request.ladder.measureQuality = false;
+    if (plan.hasAudio) {
+        ladder.audioPlaylist = QStringLiteral("audio/index.m3u8");
+        ladder.audioLanguage = plan.audioLanguage;
+    }
     std::vector<std::shared_ptr<FinishingStep>> steps;
     if (plan.ladder.playerPage)
         steps.push_back(std::make_shared<PlayerPageStep>());
@@ -366,9 +405,6 @@ Status assembleLadder(const ClusterPlan& plan, QStringList* warnings) {
     const Status finished = finishLadder(ladder, request, steps, &result);
     if (warnings)
         *warnings << result.warnings;
-    if (plan.hasAudio && warnings)
-        *warnings << QStringLiteral("the ladder has no audio yet: the audio index of a chunked "
-                                    "encode is not built");
     return finished;
 }
 

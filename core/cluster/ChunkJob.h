@@ -1,10 +1,11 @@
 #pragma once
-// ChunkJob: one video index of a chunked encode (docs/cluster.md) as a Job. Every rung of the
+// ChunkJob: one index of a chunked encode (docs/cluster.md) as a Job. Every rung of the
 // chunk is encoded by the one engine (Transcoder with a FrameRange: decode from the keyframe
 // before the chunk, its frames only, absolute timestamps, segments numbered from the chunk's
 // first), in a private folder; on success the segments move to their final names in the
 // ladder's rung folders and chunks/chunk-<i>.json is written last — the index is done when
-// that file exists. Running an index again replaces only its own files.
+// that file exists. Running an index again replaces only its own files. The last index is the
+// audio track's: encoded whole, once (AudioRendition), into audio/.
 //
 // assembleLadder(): once every index is done, the rungs' media playlists from the chunks,
 // then the I-frame playlists, the measured master and the page (the engine's finishing stage).
@@ -32,6 +33,7 @@ protected:
 
 private:
     Status moveIntoPlace(const QString& staged);
+    Status runAudio(const CancelToken& cancel, ProgressSink& progress);
 
     ClusterPlan m_plan;
     int m_index;

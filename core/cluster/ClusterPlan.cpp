@@ -1,5 +1,6 @@
 #include "cluster/ClusterPlan.h"
 
+#include "subtitles/Language.h"
 #include "transcode/FrameTiming.h"
 
 #include <QJsonArray>
@@ -87,6 +88,11 @@ StatusOr<ClusterPlan> planChunks(const MediaInfo& source, const QString& output,
     plan.frameCount = std::max<int64_t>(
         1, std::llround(source.durationSeconds * av_q2d(plan.keyframes.frameRate)));
     plan.hasAudio = source.hasAudio;
+    if (source.hasAudio && !source.audio.language.isEmpty()) {
+        const subtitles::LanguageTag tag = subtitles::toBcp47(source.audio.language, source.path);
+        if (tag.warning.isEmpty())
+            plan.audioLanguage = tag.bcp47;
+    }
 
     const QVector<int64_t> starts = plan.keyframes.segmentStarts(plan.frameCount);
     plan.segmentCount = int(starts.size());
@@ -160,6 +166,7 @@ QJsonObject ClusterPlan::toJson() const {
                        {QStringLiteral("segmentCount"), segmentCount},
                        {QStringLiteral("chunks"), chunkArray},
                        {QStringLiteral("hasAudio"), hasAudio},
+                       {QStringLiteral("audioLanguage"), audioLanguage},
                        {QStringLiteral("audioIndex"), audioIndex()},
                        {QStringLiteral("indices"), indexCount()}};
 }
@@ -195,6 +202,7 @@ StatusOr<ClusterPlan> ClusterPlan::fromJson(const QJsonObject& json) {
     plan.frameCount = json.value(QStringLiteral("frameCount")).toInteger();
     plan.segmentCount = json.value(QStringLiteral("segmentCount")).toInt();
     plan.hasAudio = json.value(QStringLiteral("hasAudio")).toBool();
+    plan.audioLanguage = json.value(QStringLiteral("audioLanguage")).toString();
     int expectedSegment = 0;
     for (const QJsonValue& value : json.value(QStringLiteral("chunks")).toArray()) {
         const QJsonObject o = value.toObject();

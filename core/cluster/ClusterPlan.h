@@ -54,6 +54,7 @@ struct ClusterPlan {
     int segmentCount = 0;
     QVector<Chunk> chunks;
     bool hasAudio = false;
+    QString audioLanguage; // BCP 47 from the source's main audio track, empty when untagged
 
     // Indices run 0..indexCount()-1: one per chunk, then one for the whole audio track.
     int indexCount() const { return int(chunks.size()) + (hasAudio ? 1 : 0); }

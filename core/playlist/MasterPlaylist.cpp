@@ -50,6 +50,8 @@ QByteArray MasterPlaylist::toText() const {
         out += QByteArray(",AUTOSELECT=") + (m.autoselect || m.isDefault ? "YES" : "NO");
         if (m.type == QLatin1String("SUBTITLES"))
             out += QByteArray(",FORCED=") + (m.forced ? "YES" : "NO");
+        if (!m.channels.isEmpty())
+            out += ",CHANNELS=\"" + m.channels.toUtf8() + "\"";
         if (!m.uri.isEmpty())
             out += ",URI=\"" + m.uri.toUtf8() + "\"";
         out += "\n";
@@ -69,6 +71,8 @@ QByteArray MasterPlaylist::toText() const {
             out += ",VIDEO-RANGE=" + v.videoRange.toUtf8();
         if (v.score > 0)
             out += ",SCORE=" + QByteArray::number(v.score, 'f', 2);
+        if (!v.audioGroup.isEmpty())
+            out += ",AUDIO=\"" + v.audioGroup.toUtf8() + "\"";
         if (!v.subtitlesGroup.isEmpty())
             out += ",SUBTITLES=\"" + v.subtitlesGroup.toUtf8() + "\"";
         out += "\n" + v.uri.toUtf8() + "\n";
@@ -133,6 +137,8 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
                     variant.score = value.toDouble();
                 else if (key == QLatin1String("SUBTITLES"))
                     variant.subtitlesGroup = value;
+                else if (key == QLatin1String("AUDIO"))
+                    variant.audioGroup = value;
             }
             pendingVariant = true;
         } else if (line.startsWith(QLatin1String("#EXT-X-I-FRAME-STREAM-INF:"))) {
@@ -166,6 +172,8 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
                     m.autoselect = value == QLatin1String("YES");
                 else if (key == QLatin1String("FORCED"))
                     m.forced = value == QLatin1String("YES");
+                else if (key == QLatin1String("CHANNELS"))
+                    m.channels = value;
                 else if (key == QLatin1String("URI"))
                     m.uri = value;
             }

@@ -20,6 +20,7 @@ struct VariantStream {
     QString videoRange;          // "SDR", "PQ" or "HLG"; empty: not written
     double score = 0;            // SCORE; 0: not written
     QString subtitlesGroup = {}; // SUBTITLES="subs"; empty: not written
+    QString audioGroup = {};     // AUDIO="audio": its audio is that group's; empty: muxed in
 };
 
 // An EXT-X-MEDIA rendition (subtitles here; the same tag carries alternate audio).
@@ -31,6 +32,7 @@ struct MediaRendition {
     bool isDefault = false;                     // DEFAULT
     bool autoselect = true;                     // AUTOSELECT
     bool forced = false;                        // FORCED (SUBTITLES only)
+    QString channels;                           // CHANNELS (AUDIO only), e.g. "2"
     QString uri;                                // URI of its media playlist
 };
 

@@ -7,6 +7,7 @@
 #include "subtitles/SubtitleRendition.h"
 #include "util/FfmpegPtr.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QSet>
@@ -163,6 +164,40 @@ qint64 firstVideoPtsTicks(const QString& segmentPath) {
     return kTsDefaultStartTicks;
 }
 
+// The ladder's one audio rendition, unmuxed: a variant plays it beside its video, so its peak
+// and average are added to the variant's measured ones (Apple 8.2: BANDWIDTH covers every
+// rendition the variant may play) and its codec to CODECS.
+Status addAudioRendition(const EncodedLadder& ladder, MasterPlaylist* master) {
+    const QString dir =
+        QFileInfo(ladder.directory + QLatin1Char('/') + ladder.audioPlaylist).absolutePath();
+    StatusOr<MediaPlaylist> playlist =
+        MediaPlaylist::load(ladder.directory + QLatin1Char('/') + ladder.audioPlaylist);
+    if (!playlist.isOk())
+        return playlist.status();
+    StatusOr<BandwidthMeasurement> measured = measureBandwidth(playlist.value(), dir);
+    if (!measured.isOk())
+        return measured.status();
+    MediaRendition audio;
+    audio.type = QStringLiteral("AUDIO");
+    audio.groupId = QStringLiteral("audio");
+    audio.name = QStringLiteral("Main");
+    audio.language = ladder.audioLanguage;
+    audio.isDefault = true;
+    audio.autoselect = true;
+    audio.channels = QStringLiteral("2"); // the engine's AAC is always stereo
+    audio.uri = ladder.audioPlaylist;
+    master->media.append(audio);
+    for (VariantStream& v : master->variants) {
+        v.audioGroup = audio.groupId;
+        v.bandwidth += measured->peakBitsPerSecond;
+        if (v.averageBandwidth > 0)
+            v.averageBandwidth += measured->averageBitsPerSecond;
+        if (!v.codecs.contains(QLatin1String("mp4a")))
+            v.codecs += QStringLiteral(",mp4a.40.2");
+    }
+    return Status::ok();
+}
+
 // Every subtitle track as segmented WebVTT in subs/<language>[-n]/, and its EXT-X-MEDIA.
 Status writeSubtitles(const EncodedLadder& ladder, const TranscodeRequest& request,
                       const QVector<MediaSegment>& videoSegments, MasterPlaylist* master,
@@ -254,6 +289,11 @@ Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
             return s;
     }
     writePoster(ladder, result);
+    if (!ladder.audioPlaylist.isEmpty()) {
+        Status added = addAudioRendition(ladder, &master);
+        if (!added.isOk())
+            return added;
+    }
     Status s = writeSubtitles(ladder, request, firstRungSegments, &master, result);
     if (!s.isOk())
         return s;

@@ -34,6 +34,11 @@ struct EncodedLadder {
     // Subtitle tracks (SubtitleStage), written as segmented WebVTT on the first rung's segment
     // boundaries.
     QVector<subtitles::Track> subtitles;
+    // An audio rendition of its own (relative media playlist, e.g. "audio/index.m3u8"; a
+    // chunked encode's audio index) instead of audio muxed into the rungs: its EXT-X-MEDIA,
+    // AUDIO= on every variant, its CODECS and its measured rates added to each variant's.
+    QString audioPlaylist;
+    QString audioLanguage; // BCP 47 or empty
 };
 
 // Fills result->renditions, poster, quality and warnings; the steps may add more. With

@@ -32,8 +32,8 @@ Status InputStage::open() {
 
     AVStream* videoStream = m_input.stream(m_result.source.video.streamIndex);
     const FrameRange& range = m_request.range;
-    if (range.active && range.firstFrame > 0)
-        m_prefix = av::DecodedPrefix(); // the chunk starts elsewhere: seek below
+    if ((range.active && range.firstFrame > 0) || m_request.audioOnly)
+        m_prefix = av::DecodedPrefix(); // the chunk starts elsewhere (seek below), or no video
     Status s;
     if (m_prefix.isValid() && m_prefix.streamIndex == videoStream->index) {
         // The probe decoded the first frames already: go on with its decoder (on the stream of
@@ -70,8 +70,8 @@ Status InputStage::open() {
         AVStream* st = m_input.stream(int(i));
         const bool tapped = std::any_of(m_packetTaps.begin(), m_packetTaps.end(),
                                         [&](const auto& t) { return t.first == int(i); });
-        const bool used =
-            st == m_video.stream() || (m_audio.stream() && st == m_audio.stream()) || tapped;
+        const bool used = (st == m_video.stream() && !m_request.audioOnly) ||
+                          (m_audio.stream() && st == m_audio.stream()) || tapped;
         st->discard = used ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
     }
     return openAudioEncoder();
@@ -145,9 +145,8 @@ Status InputStage::seekBefore(AVStream* videoStream, int64_t firstFrame) {
     constexpr double kLeadSeconds = 1.0;
     const double seconds =
         std::max(0.0, double(firstFrame) * av_q2d(av_inv_q(m_frameRate)) - kLeadSeconds);
-    const int64_t target =
-        av_rescale_q(int64_t(seconds * AV_TIME_BASE) + m_startTimeUs, AV_TIME_BASE_Q,
-                     videoStream->time_base);
+    const int64_t target = av_rescale_q(int64_t(seconds * AV_TIME_BASE) + m_startTimeUs,
+                                        AV_TIME_BASE_Q, videoStream->time_base);
     const int rc = m_input.seek(videoStream->index, target, AVSEEK_FLAG_BACKWARD);
     if (rc < 0)
         return Status::error(Status::Code::InvalidInput,
@@ -199,7 +198,9 @@ Status InputStage::decodeAll() {
             break;
         }
         Status s;
-        if (m_packet->stream_index == m_video.stream()->index && m_videoPacketsToSkip > 0)
+        if (m_packet->stream_index == m_video.stream()->index && m_request.audioOnly)
+            ; // the probe's kept packets come back even from a discarded stream
+        else if (m_packet->stream_index == m_video.stream()->index && m_videoPacketsToSkip > 0)
             --m_videoPacketsToSkip; // the prefix's decoder had it
         else if (m_packet->stream_index == m_video.stream()->index)
             s = decodeVideoPacket(m_packet.get());
@@ -213,7 +214,8 @@ Status InputStage::decodeAll() {
         if (!s.isOk())
             return s;
     }
-    Status s = decodeVideoPacket(nullptr);
+    // Audio only: the video stream was never read (discarded), so there is nothing to flush.
+    Status s = m_request.audioOnly ? Status::ok() : decodeVideoPacket(nullptr);
     if (!s.isOk())
         return s;
     if (m_audio.isOpen())
@@ -414,7 +416,7 @@ Status InputStage::encodeAudio(AVFrame* frame) {
             return Status::error(
                 Status::Code::Internal,
                 QStringLiteral("AAC encoding failed (%1)").arg(av::errorString(rc)));
-        Status s = deliver(item, m_allRungs);
+        Status s = m_audioSink ? m_audioSink(item.audio.get()) : deliver(item, m_allRungs);
         if (!s.isOk())
             return s;
     }

@@ -50,6 +50,9 @@ public:
     AVRational frameRate() const { return m_frameRate; } // of the ladder, after deinterlacing
     const AVCodecContext* audioEncoder() const { return m_audioEncoder.get(); } // null: none
 
+    // With the request's audioOnly: every AAC packet goes here instead of to the rungs.
+    void setAudioSink(std::function<Status(AVPacket*)> sink) { m_audioSink = std::move(sink); }
+    bool hasAudio() const { return m_audio.isOpen(); }
     // Decodes to the end, feeds every rung and ends their streams; returns once every rung
     // has drained its encoder, or on the first error or cancel.
     Status run(std::vector<std::unique_ptr<RenditionEncoder>>* rungs);
@@ -107,6 +110,7 @@ private:
     int64_t m_lastAudioPts = AV_NOPTS_VALUE;
     int m_corruptPackets = 0;
     bool m_rangeDone = false; // a chunk's frames are all delivered
+    std::function<Status(AVPacket*)> m_audioSink;
     // References to frames decoded anyway (a second decode of the source just for the poster
     // cost seconds at 1080p).
     std::vector<av::FramePtr> m_posterCandidates;

@@ -31,6 +31,9 @@ struct TranscodeRequest {
     // Replace an existing output folder that holds an earlier ladder (never anything else).
     bool replaceExisting = true;
     FrameRange range; // inactive: the whole source
+    // The whole audio track alone, as one rendition in outputDir/audio/ (AudioRendition): a
+    // chunked encode's audio index. No video is decoded, no master playlist written.
+    bool audioOnly = false;
     // Subtitle files named by the user (CLI --subtitles); sidecars beside the input
     // (`<stem>.<lang>.srt|.vtt`) and the input's own text tracks are found without asking.
     QVector<subtitles::SubtitleInput> subtitleFiles;

@@ -1,5 +1,7 @@
 #include "transcode/Transcoder.h"
 
+#include "transcode/AudioRendition.h"
+
 #include "transcode/FinishingStage.h"
 #include "transcode/InputStage.h"
 #include "transcode/RenditionEncoder.h"
@@ -37,6 +39,7 @@ public:
 private:
     Status prepare();
     Status openRungs();
+    Status openAudioRendition();
     Status finish();
     static int encoderThreads(const ResolvedRendition& rung,
                               const QVector<ResolvedRendition>& ladder);
@@ -61,6 +64,7 @@ private:
     std::unique_ptr<InputStage> m_inputStage;
     std::unique_ptr<SubtitleStage> m_subtitleStage; // taps the input stage's demux
     std::vector<std::unique_ptr<RenditionEncoder>> m_encoders;
+    std::unique_ptr<AudioRendition> m_audioRendition; // with the request's audioOnly
     QHash<QString, QString> m_codecStrings; // rung name -> CODECS, with ",mp4a.40.2" when audio
     QHash<QString, std::vector<quality::FrameQuality>> m_qualityFrames; // rung name -> frames
     QElapsedTimer m_clock;
@@ -289,11 +293,32 @@ Status Pipeline::prepare() {
         m_input, m_request, m_colour, m_cancel, [this] { tick(); }, &m_result);
     m_inputStage->continueFrom(std::move(m_decodedPrefix));
     m_subtitleStage = std::make_unique<SubtitleStage>(m_request, &m_result);
-    m_subtitleStage->open(m_input, m_inputStage.get());
+    // A chunk or the audio alone writes no master, so no subtitles (the assembly's part).
+    if (!m_request.range.active && !m_request.audioOnly)
+        m_subtitleStage->open(m_input, m_inputStage.get());
     s = m_inputStage->open();
     if (!s.isOk())
         return s;
+    if (m_request.audioOnly)
+        return openAudioRendition();
     return openRungs();
+}
+
+// The audio track alone, as one rendition (a chunked encode's audio index): every AAC packet
+// the input stage encodes goes straight to its muxer, on the input stage's thread.
+Status Pipeline::openAudioRendition() {
+    if (!m_inputStage->hasAudio())
+        return Status::error(Status::Code::InvalidInput,
+                             QStringLiteral("%1: no audio track").arg(m_request.inputPath));
+    m_audioRendition = std::make_unique<AudioRendition>(m_staging.path() + QStringLiteral("/audio"),
+                                                        m_request.ladder.segmentFormat,
+                                                        m_request.ladder.segmentSeconds);
+    Status s = m_audioRendition->open(m_inputStage->audioEncoder());
+    if (!s.isOk())
+        return s;
+    m_inputStage->setAudioSink(
+        [this](AVPacket* packet) { return m_audioRendition->write(packet); });
+    return Status::ok();
 }
 
 // One RenditionEncoder per rung, opened (encoder, muxer, playlist header) before any decoding,
@@ -408,6 +433,8 @@ void Pipeline::takeQualityFrames() {
 Status Pipeline::finish() {
     // A chunk's segments and its rungs' own playlists are all it leaves: the master, poster
     // and steps are written once, by the assembly of every chunk (core/cluster).
+    if (m_audioRendition)
+        return m_audioRendition->finish();
     if (m_request.range.active)
         return Status::ok();
     EncodedLadder ladder;

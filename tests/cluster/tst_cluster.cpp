@@ -220,12 +220,27 @@ private slots:
         QFETCH(bool, fmp4);
         const QString source = m_tmp.filePath(QStringLiteral("talk.mp4"));
         if (!QFileInfo::exists(source))
-            QVERIFY(test::ffmpeg(
-                {QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
-                 QStringLiteral("testsrc2=s=320x180:r=25,noise=alls=8:allf=t"),
-                 QStringLiteral("-t"), QStringLiteral("16"), QStringLiteral("-c:v"),
-                 QStringLiteral("libx264"), QStringLiteral("-preset"), QStringLiteral("ultrafast"),
-                 QStringLiteral("-g"), QStringLiteral("250"), source}));
+            QVERIFY(test::ffmpeg({QStringLiteral("-f"),
+                                  QStringLiteral("lavfi"),
+                                  QStringLiteral("-i"),
+                                  QStringLiteral("testsrc2=s=320x180:r=25,noise=alls=8:allf=t"),
+                                  QStringLiteral("-f"),
+                                  QStringLiteral("lavfi"),
+                                  QStringLiteral("-i"),
+                                  QStringLiteral("sine=f=440:r=44100"),
+                                  QStringLiteral("-metadata:s:a:0"),
+                                  QStringLiteral("language=deu"),
+                                  QStringLiteral("-t"),
+                                  QStringLiteral("16"),
+                                  QStringLiteral("-c:v"),
+                                  QStringLiteral("libx264"),
+                                  QStringLiteral("-preset"),
+                                  QStringLiteral("ultrafast"),
+                                  QStringLiteral("-g"),
+                                  QStringLiteral("250"),
+                                  QStringLiteral("-c:a"),
+                                  QStringLiteral("aac"),
+                                  source}));
         Ladder ladder =
             tinyLadder(2, VideoCodec::H264, fmp4 ? SegmentFormat::Fmp4 : SegmentFormat::Ts);
         Rendition top = ladder.renditions.first();
@@ -254,8 +269,9 @@ private slots:
                                           QStringLiteral("--index"), QString::number(index),
                                           QStringLiteral("--progress"), QStringLiteral("none")});
         };
-        // 16 s in 2 s segments, 4 s chunks: indices 0-3, out of order; 2 twice.
-        for (int index : {3, 2, 0, 2}) {
+        // 16 s in 2 s segments, 4 s chunks: indices 0-3, then 4 the audio; out of order, 2
+        // twice.
+        for (int index : {4, 3, 2, 0, 2}) {
             r = encode(index);
             QVERIFY2(r.ok(), r.err.constData());
         }
@@ -316,14 +332,43 @@ private slots:
                          .toString(),
                      QStringLiteral("400"));
         }
+        // The audio: one rendition, encoded once for the whole source (no joins), named by
+        // every variant, as long as the video; its rate is in each variant's BANDWIDTH.
+        QFile masterFile(chunked + QStringLiteral("/master.m3u8"));
+        QVERIFY(masterFile.open(QIODevice::ReadOnly));
+        const QByteArray master = masterFile.readAll();
+        QVERIFY2(master.contains("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"Main\","
+                                 "LANGUAGE=\"de\",DEFAULT=YES,AUTOSELECT=YES,CHANNELS=\"2\","
+                                 "URI=\"audio/index.m3u8\""),
+                 master.constData());
+        QCOMPARE(master.count("AUDIO=\"audio\""), 2);
+        QCOMPARE(master.count("mp4a.40.2"), 2);
+        // Decoded by ffmpeg: as long as the one-machine ladder's audio (within one AAC frame).
+        const auto decodedSeconds = [](const QString& playlist) {
+            const test::ProcessResult pcm = test::runProcess(
+                QStringLiteral("ffmpeg"),
+                {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-i"), playlist,
+                 QStringLiteral("-map"), QStringLiteral("0:a:0"), QStringLiteral("-f"),
+                 QStringLiteral("s16le"), QStringLiteral("-ac"), QStringLiteral("1"),
+                 QStringLiteral("-ar"), QStringLiteral("48000"), QStringLiteral("-")});
+            return pcm.ok() ? pcm.out.size() / 2.0 / 48000 : -1.0;
+        };
+        const double chunkedAudio = decodedSeconds(chunked + QStringLiteral("/audio/index.m3u8"));
+        const double singleAudio = decodedSeconds(single + QStringLiteral("/90p/index.m3u8"));
+        QVERIFY2(std::abs(chunkedAudio - singleAudio) < 0.022 && std::abs(chunkedAudio - 16) < 0.1,
+                 qPrintable(QStringLiteral("%1 s chunked, %2 s one machine")
+                                .arg(chunkedAudio)
+                                .arg(singleAudio)));
+
         // The independent checker finds nothing a player would trip on.
         r = test::runProcess(cli, {QStringLiteral("check"), chunked, QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.out.constData());
-        // And ffmpeg plays the master to the end without an error.
+        // And ffmpeg plays the master to the end without an error, picture and sound.
         r = test::runProcess(QStringLiteral("ffmpeg"),
                              {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-i"),
                               chunked + QStringLiteral("/master.m3u8"), QStringLiteral("-map"),
-                              QStringLiteral("0:v:0"), QStringLiteral("-f"), QStringLiteral("null"),
+                              QStringLiteral("0:v:0"), QStringLiteral("-map"),
+                              QStringLiteral("0:a:0"), QStringLiteral("-f"), QStringLiteral("null"),
                               QStringLiteral("-")});
         QVERIFY2(r.ok() && r.err.isEmpty(), r.err.constData());
     }
