@@ -210,6 +210,12 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
            "from frames the encode already has; writes quality.json beside master.m3u8 and "
            "shows a chart in the details"));
     form->addRow(tr("&Quality:"), m_measureQuality);
+    m_thumbnails = new QCheckBox(tr("Seek thumbnails"), this);
+    m_thumbnails->setObjectName(QStringLiteral("thumbnails"));
+    m_thumbnails->setToolTip(
+        tr("A small picture every 2-10 s in JPEG sprite sheets (thumbs/), for the seek bar: a "
+           "WebVTT thumbnails track and an image playlist in master.m3u8"));
+    form->addRow(tr("&Trick play:"), m_thumbnails);
     layout->addLayout(form);
 
     m_referenceLabel = new QLabel(this);
@@ -276,6 +282,10 @@ LadderEditor::LadderEditor(QWidget* parent) : QWidget(parent), m_model(new Ladde
     connect(m_measureQuality, &QCheckBox::toggled, this, [this](bool enabled) {
         if (!m_syncing)
             m_model->setMeasureQuality(enabled);
+    });
+    connect(m_thumbnails, &QCheckBox::toggled, this, [this](bool enabled) {
+        if (!m_syncing)
+            m_model->setThumbnails(enabled);
     });
     connect(m_playerScripts, &QComboBox::activated, this, [this](int index) {
         if (!m_syncing)
@@ -398,6 +408,7 @@ void LadderEditor::syncFieldsFromModel() {
     m_playerScripts->setCurrentIndex(std::max(0, m_playerScripts->findData(l.playerScripts)));
     m_playerScripts->setEnabled(l.playerPage);
     m_measureQuality->setChecked(l.measureQuality);
+    m_thumbnails->setChecked(l.thumbnails);
     m_syncing = wasSyncing;
 }
 

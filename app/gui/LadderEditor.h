@@ -84,6 +84,7 @@ private:
     QComboBox* m_progressiveRung;
     QCheckBox* m_playerPage;
     QCheckBox* m_measureQuality;
+    QCheckBox* m_thumbnails;
     QComboBox* m_playerScripts;
     QLabel* m_referenceLabel;
     QLabel* m_validationLabel;

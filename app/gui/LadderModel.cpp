@@ -259,6 +259,13 @@ void LadderModel::setMeasureQuality(bool enabled) {
     changed();
 }
 
+void LadderModel::setThumbnails(bool enabled) {
+    if (m_ladder.thumbnails == enabled)
+        return;
+    m_ladder.thumbnails = enabled;
+    changed();
+}
+
 void LadderModel::setPlayerScripts(const QString& scripts) {
     if (m_ladder.playerScripts == scripts)
         return;

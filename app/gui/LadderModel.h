@@ -46,6 +46,7 @@ public:
     void setProgressive(bool enabled, const QString& rungName); // empty rung: core picks ≤720p
     void setPlayerPage(bool enabled);
     void setMeasureQuality(bool enabled);
+    void setThumbnails(bool enabled);
     void setPlayerScripts(const QString& scripts); // "cdn" or "self-contained"
 
     // A rung between two neighbours (after `selectedRow`, or in the widest gap when -1),

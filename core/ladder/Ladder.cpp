@@ -264,6 +264,8 @@ QJsonObject Ladder::toJson() const {
         root[QStringLiteral("toneMap")] = toneMap;
     if (measureQuality)
         root[QStringLiteral("measureQuality")] = true;
+    if (!thumbnails)
+        root[QStringLiteral("thumbnails")] = false;
     return root;
 }
 
@@ -275,7 +277,8 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
         QStringLiteral("description"),    QStringLiteral("progressive"),
         QStringLiteral("playerPage"),     QStringLiteral("playerScripts"),
         QStringLiteral("toneMap"),        QStringLiteral("x265Preset"),
-        QStringLiteral("svtAv1Preset"),   QStringLiteral("measureQuality")};
+        QStringLiteral("svtAv1Preset"),   QStringLiteral("measureQuality"),
+        QStringLiteral("thumbnails")};
     static const QSet<QString> knownRung = {QStringLiteral("name"),      QStringLiteral("height"),
                                             QStringLiteral("videoKbps"), QStringLiteral("maxKbps"),
                                             QStringLiteral("codec"),     QStringLiteral("hdr")};
@@ -348,6 +351,12 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
             return fieldError(QStringLiteral("measureQuality"),
                               QStringLiteral("must be true or false"));
         ladder.measureQuality = json.value(QStringLiteral("measureQuality")).toBool();
+    }
+    if (json.contains(QStringLiteral("thumbnails"))) {
+        if (!json.value(QStringLiteral("thumbnails")).isBool())
+            return fieldError(QStringLiteral("thumbnails"),
+                              QStringLiteral("must be true or false"));
+        ladder.thumbnails = json.value(QStringLiteral("thumbnails")).toBool();
     }
 
     const QJsonValue rungsValue = json.value(QStringLiteral("renditions"));

@@ -73,6 +73,9 @@ struct Ladder {
     // PSNR and SSIM of every rung against the source scaled to its size, overall and per
     // segment (core/quality), written to quality.json beside the master playlist.
     bool measureQuality = false;
+    // Seek thumbnails (core/trickplay): 160 px tiles in JPEG sprite sheets under thumbs/, a
+    // WebVTT thumbnails track and an image media playlist named in the master.
+    bool thumbnails = true;
 
     bool hasCodec(VideoCodec codec) const;
     bool hasHdrRungs() const;

@@ -88,6 +88,15 @@ QByteArray MasterPlaylist::toText() const {
                 ",RESOLUTION=" + QByteArray::number(s.width) + "x" + QByteArray::number(s.height);
         out += ",URI=\"" + s.uri.toUtf8() + "\"\n";
     }
+    if (!imageStreams.isEmpty())
+        out += "\n";
+    for (const ImageStream& s : imageStreams) {
+        out += "#EXT-X-IMAGE-STREAM-INF:BANDWIDTH=" + QByteArray::number(s.bandwidth);
+        if (s.width > 0 && s.height > 0)
+            out +=
+                ",RESOLUTION=" + QByteArray::number(s.width) + "x" + QByteArray::number(s.height);
+        out += ",CODECS=\"" + s.codecs.toUtf8() + "\",URI=\"" + s.uri.toUtf8() + "\"\n";
+    }
     return out;
 }
 
@@ -178,6 +187,19 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
                     m.uri = value;
             }
             master.media.append(m);
+        } else if (line.startsWith(QLatin1String("#EXT-X-IMAGE-STREAM-INF:"))) {
+            ImageStream s;
+            for (const auto& [key, value] : parseAttributeList(line.mid(24))) {
+                if (key == QLatin1String("BANDWIDTH"))
+                    s.bandwidth = value.toLongLong();
+                else if (key == QLatin1String("CODECS"))
+                    s.codecs = value;
+                else if (key == QLatin1String("RESOLUTION"))
+                    parseResolution(value, &s.width, &s.height);
+                else if (key == QLatin1String("URI"))
+                    s.uri = value;
+            }
+            master.imageStreams.append(s);
         } else if (!line.startsWith(QLatin1Char('#')) && pendingVariant) {
             variant.uri = line;
             master.variants.append(variant);

@@ -36,6 +36,15 @@ struct MediaRendition {
     QString uri;                                // URI of its media playlist
 };
 
+// An image media playlist (Roku's HLS image spec: seek thumbnails as tiled JPEG sheets).
+struct ImageStream {
+    qint64 bandwidth = 0;
+    int width = 0; // of one tile
+    int height = 0;
+    QString codecs = QStringLiteral("jpeg");
+    QString uri;
+};
+
 // The SCORE we give a variant, so that players that read it (hls.js, AVPlayer) prefer, among
 // the variants a device can play and its bandwidth allows, the better picture: the short side
 // in pixels first (1080p > 720p), then at the same size AV1 (+0.2) > HEVC (+0.1) > H.264, and
@@ -55,7 +64,8 @@ struct MasterPlaylist {
     bool independentSegments = true;
     QVector<VariantStream> variants; // highest first
     QVector<IFrameStream> iframeStreams;
-    QVector<MediaRendition> media; // written before the variants that name their groups
+    QVector<MediaRendition> media;     // written before the variants that name their groups
+    QVector<ImageStream> imageStreams; // EXT-X-IMAGE-STREAM-INF, after the I-frame streams
 
     QByteArray toText() const;
     Status write(const QString& path) const;

@@ -172,10 +172,7 @@ StatusOr<RgbImage> extractThumbnail(av::InputFile& input, const MediaInfo& info,
     return toRgbImage(frame.value().get());
 }
 
-namespace {
-
-// JPEG of an already upright frame (yuvj420p at most maxHeight tall).
-StatusOr<QByteArray> encodeJpegFrame(AVFrame* f) {
+StatusOr<QByteArray> encodeJpeg(AVFrame* f) {
     const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
     if (!codec)
         return Status::error(Status::Code::Internal,
@@ -200,13 +197,11 @@ StatusOr<QByteArray> encodeJpegFrame(AVFrame* f) {
     return QByteArray(reinterpret_cast<const char*>(packet->data), packet->size);
 }
 
-} // namespace
-
 StatusOr<QByteArray> extractJpeg(const QString& path, int maxHeight, double atFraction) {
     StatusOr<av::FramePtr> frame = bestFrame(path, maxHeight, atFraction, "yuvj420p");
     if (!frame.isOk())
         return frame.status();
-    StatusOr<QByteArray> jpeg = encodeJpegFrame(frame.value().get());
+    StatusOr<QByteArray> jpeg = encodeJpeg(frame.value().get());
     if (!jpeg.isOk())
         return Status::error(jpeg.status().code(),
                              QStringLiteral("%1: %2").arg(path, jpeg.status().message()));
@@ -232,7 +227,7 @@ StatusOr<QByteArray> bestFrameAsJpeg(const std::vector<const AVFrame*>& candidat
     if (!still)
         return Status::error(Status::Code::Internal,
                              QStringLiteral("cannot scale the still image"));
-    return encodeJpegFrame(still.get());
+    return encodeJpeg(still.get());
 }
 
 } // namespace hlsforge

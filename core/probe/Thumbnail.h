@@ -35,6 +35,11 @@ StatusOr<RgbImage> extractThumbnail(av::InputFile& input, const MediaInfo& info,
 // The same frame encoded as JPEG (quality 2..31 in FFmpeg's scale: lower is better).
 StatusOr<QByteArray> extractJpeg(const QString& path, int maxHeight, double atFraction = 0.25);
 
+// JPEG of an upright yuvj420p frame, at the quality the poster uses (FFmpeg's q 5: visually
+// clean, a third of q 2's size). The seek thumbnails' sprite sheets use it too. Sets the
+// frame's pts and quality.
+StatusOr<QByteArray> encodeJpeg(AVFrame* frame);
+
 // For the transcoder, which already decodes the source: the most detailed of `candidates`
 // (upright frames of one stream), scaled to at most maxHeight and encoded as JPEG.
 StatusOr<QByteArray> bestFrameAsJpeg(const std::vector<const AVFrame*>& candidates,

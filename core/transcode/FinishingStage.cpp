@@ -253,6 +253,34 @@ Status writeSubtitles(const EncodedLadder& ladder, const TranscodeRequest& reque
     return Status::ok();
 }
 
+// The seek thumbnails (thumbs/) and their EXT-X-IMAGE-STREAM-INF. Thumbnails that cannot be
+// made are a warning, not a failed ladder.
+void writeThumbnails(const EncodedLadder& ladder, double videoSeconds, MasterPlaylist* master,
+                     TranscodeResult* result) {
+    if (!ladder.thumbnails)
+        return;
+    StatusOr<trickplay::SheetIndex> index =
+        ladder.thumbnails->write(ladder.directory, videoSeconds);
+    if (!index.isOk()) {
+        result->warnings << QStringLiteral("no seek thumbnails: %1").arg(index.status().message());
+        return;
+    }
+    ImageStream image;
+    image.bandwidth = index->peakBitsPerSecond;
+    image.width = index->tileWidth;
+    image.height = index->tileHeight;
+    image.uri = index->imagePlaylist;
+    master->imageStreams.append(image);
+    ThumbnailsResult& t = result->thumbnails;
+    t.vtt = index->vtt;
+    t.imagePlaylist = index->imagePlaylist;
+    t.tileWidth = index->tileWidth;
+    t.tileHeight = index->tileHeight;
+    t.tileCount = index->tileCount;
+    t.sheetCount = index->sheetCount;
+    t.intervalSeconds = index->intervalSeconds;
+}
+
 } // namespace
 
 Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
@@ -297,6 +325,8 @@ Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
     Status s = writeSubtitles(ladder, request, firstRungSegments, &master, result);
     if (!s.isOk())
         return s;
+    if (!result->renditions.isEmpty())
+        writeThumbnails(ladder, result->renditions.first().totalSeconds, &master, result);
     // The master playlist is the last playlist written: it names only what exists.
     Status written = master.write(ladder.directory + QStringLiteral("/master.m3u8"));
     if (!written.isOk())

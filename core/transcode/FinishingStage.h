@@ -2,7 +2,7 @@
 // FinishingStage: the last stage of a transcode, after every rung has closed its files. It
 // reads the rungs back and measures them (BANDWIDTH = peak segment bitrate, AVERAGE-BANDWIDTH),
 // writes each rung's I-frame playlist, the poster (the most detailed candidate frame), the
-// subtitle renditions (subs/<lang>/), the master playlist last of the
+// subtitle renditions (subs/<lang>/) and seek thumbnails (thumbs/), the master playlist last of the
 // playlists, and then runs the registered finishing steps. Everything goes into the staging folder;
 // the Transcoder moves it into place.
 
@@ -10,6 +10,7 @@
 #include "quality/QualityMeter.h"
 #include "subtitles/Cue.h"
 #include "transcode/FinishingStep.h"
+#include "trickplay/ThumbnailSheets.h"
 #include "util/FfmpegPtr.h"
 
 #include <QHash>
@@ -32,13 +33,14 @@ struct EncodedLadder {
     // With measureQuality: rung name -> its per-frame figures, seconds from its first frame.
     QHash<QString, std::vector<quality::FrameQuality>> qualityFrames;
     // Subtitle tracks (SubtitleStage), written as segmented WebVTT on the first rung's segment
-    // boundaries.
+    // boundaries, and the seek thumbnails' tiles (null: off).
     QVector<subtitles::Track> subtitles;
     // An audio rendition of its own (relative media playlist, e.g. "audio/index.m3u8"; a
     // chunked encode's audio index) instead of audio muxed into the rungs: its EXT-X-MEDIA,
     // AUDIO= on every variant, its CODECS and its measured rates added to each variant's.
     QString audioPlaylist;
     QString audioLanguage; // BCP 47 or empty
+    trickplay::ThumbnailSheets* thumbnails = nullptr;
 };
 
 // Fills result->renditions, poster, quality and warnings; the steps may add more. With

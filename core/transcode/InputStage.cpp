@@ -329,6 +329,8 @@ Status InputStage::deliverVideoFrames() {
         item.frame.reset(av_frame_alloc());
         av_frame_move_ref(item.frame.get(), frame);
         keepPosterCandidate(item.frame.get());
+        if (m_frameTap)
+            m_frameTap(item.frame.get());
         return deliver(item, m_sdrRungs);
     });
     if (!s.isOk() || !hasHdrStream())

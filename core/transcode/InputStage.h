@@ -44,6 +44,11 @@ public:
     void addPacketTap(int streamIndex, PacketTap tap) {
         m_packetTaps.push_back({streamIndex, std::move(tap)});
     }
+    // Every normalised SDR frame (upright, constant rate; pts in videoTimeBase()) shown to
+    // `tap` before it goes to the rungs: the seek thumbnails are made from these, not from a
+    // second decode. The tap must not keep the frame without its own reference.
+    using FrameTap = std::function<void(const AVFrame*)>;
+    void setFrameTap(FrameTap tap) { m_frameTap = std::move(tap); }
     // Opens the decoders and the AAC encoder and decides the output frame rate; before the
     // rungs are opened, which need both.
     Status open();
@@ -94,6 +99,7 @@ private:
     std::vector<RenditionEncoder*> m_hdrRungs; // the HDR stream's rungs (hdr: true)
 
     std::vector<std::pair<int, PacketTap>> m_packetTaps;
+    FrameTap m_frameTap;
     av::Decoder m_video;
     av::DecodedPrefix m_prefix;       // frames to hand on before the first packet is read
     int64_t m_videoPacketsToSkip = 0; // read again after the rewind, decoded already

@@ -59,6 +59,15 @@ QJsonObject TranscodeResult::toJson() const {
                                 {QStringLiteral("playlist"), t.playlist},
                                 {QStringLiteral("cueCount"), t.cueCount}});
     root[QStringLiteral("subtitles")] = subs;
+    if (!thumbnails.vtt.isEmpty())
+        root[QStringLiteral("thumbnails")] =
+            QJsonObject{{QStringLiteral("vtt"), thumbnails.vtt},
+                        {QStringLiteral("imagePlaylist"), thumbnails.imagePlaylist},
+                        {QStringLiteral("tileWidth"), thumbnails.tileWidth},
+                        {QStringLiteral("tileHeight"), thumbnails.tileHeight},
+                        {QStringLiteral("tileCount"), thumbnails.tileCount},
+                        {QStringLiteral("sheetCount"), thumbnails.sheetCount},
+                        {QStringLiteral("intervalSeconds"), thumbnails.intervalSeconds}};
     QJsonArray w;
     for (const QString& s : warnings)
         w.append(s);

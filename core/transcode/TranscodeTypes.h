@@ -81,6 +81,17 @@ struct SubtitleResult {
     int cueCount = 0;
 };
 
+// The seek thumbnails (trick play) written in thumbs/.
+struct ThumbnailsResult {
+    QString vtt;           // "thumbs/thumbnails.vtt"
+    QString imagePlaylist; // "thumbs/images.m3u8"
+    int tileWidth = 0;
+    int tileHeight = 0;
+    int tileCount = 0;
+    int sheetCount = 0;
+    double intervalSeconds = 0;
+};
+
 struct TranscodeResult {
     Status status;
     QString inputPath;
@@ -105,6 +116,7 @@ struct TranscodeResult {
     QVector<quality::RenditionQuality> quality;
     QString qualityReport;
     QVector<SubtitleResult> subtitles;
+    ThumbnailsResult thumbnails; // vtt empty: none written
 
     QJsonObject toJson() const;
 };

@@ -6,6 +6,7 @@
 #include "transcode/InputStage.h"
 #include "transcode/RenditionEncoder.h"
 #include "transcode/SubtitleStage.h"
+#include "trickplay/ThumbnailSheets.h"
 #include "util/FfmpegLog.h"
 #include "util/FileUtil.h"
 
@@ -62,7 +63,8 @@ private:
     av::DecodedPrefix m_decodedPrefix; // the probe's first frames, for the input stage
     ColourPlan m_colour;               // decided once per source; applied once, in the input stage
     std::unique_ptr<InputStage> m_inputStage;
-    std::unique_ptr<SubtitleStage> m_subtitleStage; // taps the input stage's demux
+    std::unique_ptr<SubtitleStage> m_subtitleStage;           // taps the input stage's demux
+    std::unique_ptr<trickplay::ThumbnailSheets> m_thumbnails; // taps its frames; null: off
     std::vector<std::unique_ptr<RenditionEncoder>> m_encoders;
     std::unique_ptr<AudioRendition> m_audioRendition; // with the request's audioOnly
     QHash<QString, QString> m_codecStrings; // rung name -> CODECS, with ",mp4a.40.2" when audio
@@ -293,9 +295,18 @@ Status Pipeline::prepare() {
         m_input, m_request, m_colour, m_cancel, [this] { tick(); }, &m_result);
     m_inputStage->continueFrom(std::move(m_decodedPrefix));
     m_subtitleStage = std::make_unique<SubtitleStage>(m_request, &m_result);
-    // A chunk or the audio alone writes no master, so no subtitles (the assembly's part).
-    if (!m_request.range.active && !m_request.audioOnly)
+    // A chunk or the audio alone writes no master, so no subtitles or thumbnails (the
+    // assembly's part).
+    const bool wholeLadder = !m_request.range.active && !m_request.audioOnly;
+    if (wholeLadder)
         m_subtitleStage->open(m_input, m_inputStage.get());
+    if (m_request.ladder.thumbnails && wholeLadder) {
+        m_thumbnails =
+            std::make_unique<trickplay::ThumbnailSheets>(m_result.source.durationSeconds);
+        m_inputStage->setFrameTap([this](const AVFrame* frame) {
+            m_thumbnails->addFrame(frame, m_inputStage->videoTimeBase());
+        });
+    }
     s = m_inputStage->open();
     if (!s.isOk())
         return s;
@@ -447,6 +458,7 @@ Status Pipeline::finish() {
     ladder.posterTimeBase = m_inputStage->videoTimeBase();
     ladder.qualityFrames = std::move(m_qualityFrames);
     ladder.subtitles = m_subtitleStage->takeTracks();
+    ladder.thumbnails = m_thumbnails.get();
     return finishLadder(ladder, m_request, m_steps, &m_result);
 }
 

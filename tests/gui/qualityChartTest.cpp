@@ -65,6 +65,22 @@ private slots:
         QVERIFY(box->isChecked());
     }
 
+    // The seek thumbnails' checkbox ("Trick play"): on by default, sets and follows "thumbnails".
+    void thumbnailsCheckboxSetsTheLadderField() {
+        LadderEditor editor;
+        auto* box = editor.findChild<QCheckBox*>(QStringLiteral("thumbnails"));
+        QVERIFY(box);
+        QVERIFY(box->isChecked());
+        QVERIFY(editor.ladder().thumbnails);
+        box->click();
+        QVERIFY(!editor.ladder().thumbnails);
+        QCOMPARE(editor.ladder().toJson().value(QStringLiteral("thumbnails")), QJsonValue(false));
+        Ladder loaded = editor.ladder();
+        loaded.thumbnails = true;
+        editor.setLadder(loaded, QStringLiteral("custom"));
+        QVERIFY(box->isChecked());
+    }
+
     void chartDrawsRungsAndSegments() {
         QWidget pane; // the details dock, shown
         auto* chartWidget = new QualityChart(&pane);

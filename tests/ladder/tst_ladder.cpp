@@ -100,6 +100,8 @@ private slots:
             << QByteArray("{\"segmentSecs\":4," + rung + "}") << "segmentSecs:";
         QTest::newRow("tone map") << QByteArray("{\"toneMap\":\"reinhard\"," + rung + "}")
                                   << "toneMap: unknown tone map \"reinhard\"";
+        QTest::newRow("thumbnails type") << QByteArray("{\"thumbnails\":\"no\"," + rung + "}")
+                                         << "thumbnails: must be true or false";
         QTest::newRow("tone map type")
             << QByteArray("{\"toneMap\":true," + rung + "}") << "toneMap: must be a string";
     }
@@ -124,12 +126,18 @@ private slots:
         ladder.progressiveRung = QStringLiteral("720p");
         ladder.playerScripts = QStringLiteral("self-contained");
         ladder.toneMap = QStringLiteral("hable");
+        ladder.thumbnails = false;
         const QString path = dir.filePath(QStringLiteral("ladder.json"));
         QVERIFY(ladder.save(path).isOk());
         StatusOr<Ladder> loaded = Ladder::load(path);
         QVERIFY2(loaded.isOk(), qPrintable(loaded.status().message()));
         QCOMPARE(QJsonDocument(loaded->toJson()).toJson(), QJsonDocument(ladder.toJson()).toJson());
         QCOMPARE(loaded->toneMap, QStringLiteral("hable"));
+        QVERIFY(!loaded->thumbnails);
+        QCOMPARE(loaded->toJson().value(QStringLiteral("thumbnails")), QJsonValue(false));
+        // On by default, and then not written.
+        QVERIFY(Ladder().thumbnails);
+        QVERIFY(!Ladder().toJson().contains(QStringLiteral("thumbnails")));
     }
 
     void presetsAreValid() {

@@ -47,8 +47,9 @@ private slots:
         QCOMPARE(parsed->iframeStreams[0].uri, QStringLiteral("720p/iframes.m3u8"));
     }
 
-    // Subtitle renditions: EXT-X-MEDIA before the variants that name the group.
-    void masterWithSubtitles() {
+    // Subtitle renditions (EXT-X-MEDIA before the variants that name the group) and the seek
+    // thumbnails' image stream (Roku's EXT-X-IMAGE-STREAM-INF, after the I-frame streams).
+    void masterWithSubtitlesAndImages() {
         MasterPlaylist m;
         VariantStream v;
         v.uri = QStringLiteral("360p/index.m3u8");
@@ -68,13 +69,17 @@ private slots:
         fr.forced = true;
         fr.uri = QStringLiteral("subs/fr/index.m3u8");
         m.media = {en, fr};
+        m.imageStreams.append(
+            {12000, 160, 90, QStringLiteral("jpeg"), QStringLiteral("thumbs/images.m3u8")});
         const QByteArray expected =
             "#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-INDEPENDENT-SEGMENTS\n"
             "\n#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"English\",LANGUAGE=\"en\","
             "DEFAULT=YES,AUTOSELECT=YES,FORCED=NO,URI=\"subs/en/index.m3u8\"\n"
             "#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"Français (forced)\","
             "LANGUAGE=\"fr\",DEFAULT=NO,AUTOSELECT=YES,FORCED=YES,URI=\"subs/fr/index.m3u8\"\n"
-            "\n#EXT-X-STREAM-INF:BANDWIDTH=800000,SUBTITLES=\"subs\"\n360p/index.m3u8\n";
+            "\n#EXT-X-STREAM-INF:BANDWIDTH=800000,SUBTITLES=\"subs\"\n360p/index.m3u8\n"
+            "\n#EXT-X-IMAGE-STREAM-INF:BANDWIDTH=12000,RESOLUTION=160x90,CODECS=\"jpeg\","
+            "URI=\"thumbs/images.m3u8\"\n";
         QCOMPARE(QString::fromUtf8(m.toText()), QString::fromUtf8(expected));
 
         StatusOr<MasterPlaylist> parsed = MasterPlaylist::parse(expected, QStringLiteral("m"));
@@ -85,6 +90,9 @@ private slots:
         QVERIFY(parsed->media[0].isDefault && !parsed->media[1].isDefault);
         QVERIFY(parsed->media[1].forced && parsed->media[1].autoselect);
         QCOMPARE(parsed->variants[0].subtitlesGroup, QStringLiteral("subs"));
+        QCOMPARE(parsed->imageStreams.size(), 1);
+        QCOMPARE(parsed->imageStreams[0].uri, QStringLiteral("thumbs/images.m3u8"));
+        QCOMPARE(parsed->imageStreams[0].height, 90);
     }
 
     void mediaPlaylistWithByteRanges() {

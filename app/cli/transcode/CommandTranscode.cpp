@@ -222,6 +222,9 @@ int runTranscode(const QStringList& args) {
                        "code (en, fre, deu), else from the name (talk.fr.srt); sidecars "
                        "<input name>.<lang>.srt|.vtt and the input's own text tracks are added "
                        "without asking"));
+    const QCommandLineOption noThumbnailsOption = cl.addFlag(
+        QStringLiteral("no-thumbnails"),
+        QStringLiteral("no seek thumbnails (thumbs/); the ladder's \"thumbnails\": false"));
     const QCommandLineOption noPlayerOption =
         cl.addFlag(QStringLiteral("no-player"), QStringLiteral("no index.html web player page"));
     const QCommandLineOption playerScriptsOption = cl.addOption(
@@ -327,6 +330,8 @@ int runTranscode(const QStringList& args) {
         l.measureQuality = true;
     if (cl.isSet(noPlayerOption))
         l.playerPage = false;
+    if (cl.isSet(noThumbnailsOption))
+        l.thumbnails = false;
     if (cl.isSet(playerScriptsOption))
         l.playerScripts = cl.value(playerScriptsOption);
     const Status valid = l.validate();
