@@ -381,8 +381,10 @@ Status suggestRungs(const SuggestOptions& options, Suggestion* out) {
             bestHeightAt(out->points, heights, r.videoKbps, previousHeight, &r.predictedPsnr);
         r.expectedKbps = spentKbpsAt(out->points, r.height, r.videoKbps);
         for (const TrialPoint& p : out->points)
-            if (p.height == r.height)
+            if (p.height == r.height) {
                 r.width = p.width;
+                r.pictureHeight = p.pictureHeight > 0 ? p.pictureHeight : p.height;
+            }
         // Never two rungs at the same rate (rounding at the bottom of a long ladder).
         if (!out->rungs.isEmpty() && r.videoKbps >= out->rungs.last().videoKbps)
             break;
@@ -431,6 +433,7 @@ Status suggestRungs(const SuggestOptions& options, Suggestion* out) {
             e.name = r.name;
             e.width = r.width;
             e.height = std::min(r.width, r.height);
+            e.pictureHeight = r.height;
             e.videoKbps = r.videoKbps;
             e.predictedPsnr = qualityAtAnyHeight(out->points, e.height, e.videoKbps);
             e.expectedKbps = spentKbpsAtAnyHeight(out->points, e.height, e.videoKbps);
@@ -563,7 +566,7 @@ QString Suggestion::reportText() const {
     for (const SuggestedRung& r : rungs)
         t += QStringLiteral("  %1x%2 %3 kb/s (spends ~%4)  ~%5 dB\n")
                  .arg(r.width)
-                 .arg(r.height)
+                 .arg(r.pictureHeight > 0 ? r.pictureHeight : r.height)
                  .arg(r.videoKbps, 6)
                  .arg(std::lround(r.expectedKbps))
                  .arg(dB(r.predictedPsnr));
@@ -581,7 +584,7 @@ QString Suggestion::savingText() const {
     for (const PresetRungEstimate& e : c.rungs)
         t += QStringLiteral("  %1x%2 %3 kb/s (spends ~%4)  ~%5 dB\n")
                  .arg(e.width)
-                 .arg(e.height)
+                 .arg(e.pictureHeight > 0 ? e.pictureHeight : e.height)
                  .arg(e.videoKbps, 6)
                  .arg(std::lround(e.expectedKbps))
                  .arg(dB(e.predictedPsnr));
@@ -614,7 +617,7 @@ QString Suggestion::hullCsv() const {
     for (const TrialPoint& p : sorted)
         csv += QStringLiteral("%1x%2,%1,%2,%3,%4,%5,%6\n")
                    .arg(p.width)
-                   .arg(p.height)
+                   .arg(p.pictureHeight > 0 ? p.pictureHeight : p.height)
                    .arg(p.targetKbps)
                    .arg(p.kbps, 0, 'f', 1)
                    .arg(p.psnr, 0, 'f', 3)

@@ -36,8 +36,9 @@ std::vector<SampleWindow> pickSampleWindows(const std::vector<double>& bytesPerS
 
 // One trial encode of the sampled frames.
 struct TrialPoint {
-    int width = 0;
-    int height = 0; // the ladder's height: the short side
+    int width = 0;         // the picture's
+    int height = 0;        // the ladder's height: the short side
+    int pictureHeight = 0; // the picture's (portrait: the long side); 0: height
     // The rung rate asked of the encoder, with the VBV a rung of that rate gets (110 %, 2x
     // buffer): what a ladder's videoKbps would say. Rungs are chosen on this axis, since x264
     // undershoots a target it has no use for (a static slide at "1 Mb/s" spends 300 kb/s) and
@@ -61,8 +62,9 @@ struct SuggestOptions {
 };
 
 struct SuggestedRung {
-    int width = 0;
-    int height = 0;
+    int width = 0;            // the picture's
+    int height = 0;           // the rung's (short side)
+    int pictureHeight = 0;    // the picture's
     int videoKbps = 0;        // the rung's rate (the encoder's target)
     double expectedKbps = 0;  // what it is expected to spend (<= videoKbps on easy content)
     double predictedPsnr = 0; // dB at the source's size
@@ -72,6 +74,7 @@ struct PresetRungEstimate {
     QString name;
     int width = 0;
     int height = 0;
+    int pictureHeight = 0;
     int videoKbps = 0;
     double expectedKbps = 0;
     double predictedPsnr = 0;

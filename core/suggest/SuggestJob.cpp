@@ -454,6 +454,7 @@ Status Analysis::trial(const Resolution& r, int kbps, TrialPoint* point) {
     const double seconds = double(m_frames.size()) / av_q2d(m_frameRate);
     point->width = r.width;
     point->height = r.ladderHeight;
+    point->pictureHeight = r.height;
     point->targetKbps = kbps;
     point->kbps = (keyBytes * keyShare + otherBytes) * 8.0 / seconds / 1000.0;
     point->psnr = std::min(summary.psnrAverage, 100.0); // identical pictures: a finite ceiling

@@ -195,7 +195,8 @@ void SuggestWindow::showSuggestion(const suggest::Suggestion& s) {
         auto* item = new QTreeWidgetItem(m_rungs);
         item->setText(0, i < s.ladder.renditions.size() ? s.ladder.renditions[i].effectiveName()
                                                         : QString());
-        item->setText(1, QStringLiteral("%1×%2").arg(r.width).arg(r.height));
+        item->setText(1, QStringLiteral("%1×%2").arg(r.width).arg(
+                             r.pictureHeight > 0 ? r.pictureHeight : r.height));
         item->setText(2, QString::number(r.videoKbps));
         item->setText(3, QStringLiteral("%1 dB").arg(r.predictedPsnr, 0, 'f', 1));
     }
