@@ -17,6 +17,7 @@
 #include "CheckWindow.h"
 #include "PreviewWindow.h"
 #include "PublishWindow.h"
+#include "SuggestWindow.h"
 #include "util/LibraryVersions.h"
 
 #include <QAction>
@@ -469,7 +470,15 @@ void MainWindow::createDocks() {
     m_saveLadder = new QAction(icon("save"), tr("&Save ladder…"), this);
     m_saveLadder->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
     connect(m_saveLadder, &QAction::triggered, m_ladderEditor, &LadderEditor::saveWithDialog);
-    addActions({m_loadLadder, m_saveLadder});
+    m_suggestLadder = new QAction(icon("open"), tr("Su&ggest ladder…"), this);
+    m_suggestLadder->setObjectName(QStringLiteral("suggestLadder"));
+    m_suggestLadder->setToolTip(
+        tr("Trial-encode a few scenes of the selected file and suggest rungs for this title"));
+    connect(m_suggestLadder, &QAction::triggered, this, [this] {
+        const QueueItem* item = m_model->find(currentId());
+        showSuggestWindow(item && isStartable(*item) ? item->inputPath : QString());
+    });
+    addActions({m_loadLadder, m_saveLadder, m_suggestLadder});
 }
 
 void MainWindow::createMenusAndToolBars() {
@@ -490,7 +499,7 @@ void MainWindow::createMenusAndToolBars() {
     queue->addActions({m_override, m_clearOverride});
 
     QMenu* ladder = menuBar()->addMenu(tr("&Ladder"));
-    ladder->addActions({m_loadLadder, m_saveLadder});
+    ladder->addActions({m_loadLadder, m_saveLadder, m_suggestLadder});
     QMenu* presets = ladder->addMenu(tr("&Presets"));
     for (const LadderPreset& preset : ladderPresets()) {
         QAction* action = presets->addAction(preset.name);
@@ -828,6 +837,17 @@ CheckWindow* MainWindow::showCheckWindow(const QString& ladder) {
     auto* window = new CheckWindow(ladder, this);
     window->setWindowFlag(Qt::Window);
     window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+    return window;
+}
+
+SuggestWindow* MainWindow::showSuggestWindow(const QString& source) {
+    auto* window = new SuggestWindow(source, m_ladderEditor->ladder(), this);
+    window->setWindowFlag(Qt::Window);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    connect(window, &SuggestWindow::useLadder, this, [this](const Ladder& ladder) {
+        m_ladderEditor->setLadder(ladder, QStringLiteral("custom"));
+    });
     window->show();
     return window;
 }

@@ -23,6 +23,7 @@ class QToolButton;
 namespace hlsforge::gui {
 
 class CheckWindow;
+class SuggestWindow;
 
 class LadderEditor;
 class NotificationBar;
@@ -85,6 +86,9 @@ public slots:
     void openCheckAny(); // a window to type a folder or URL into
     // Opens a check window (checking `ladder` at once unless it is empty); for tests too.
     CheckWindow* showCheckWindow(const QString& ladder);
+    // "Suggest ladder…": for the current queue item's source (or one the user picks); its
+    // "Use this ladder" loads the suggestion into the ladder editor.
+    SuggestWindow* showSuggestWindow(const QString& source);
     void overrideLadderForSelected();
     void clearLadderOverrideForSelected();
     void showAbout();
@@ -160,6 +164,7 @@ private:
     QAction* m_clearOverride = nullptr;
     QAction* m_loadLadder = nullptr;
     QAction* m_saveLadder = nullptr;
+    QAction* m_suggestLadder = nullptr;
     QAction* m_about = nullptr;
     QAction* m_help = nullptr;
     QAction* m_openLadder = nullptr;

@@ -106,7 +106,7 @@ std::vector<QualitySummary> summarizeRuns(const std::vector<FrameQuality>& frame
     return runs;
 }
 
-QualityMeter::QualityMeter(int threads) : m_threads(threads) {}
+QualityMeter::QualityMeter(int threads, bool withSsim) : m_threads(threads), m_withSsim(withSsim) {}
 
 QualityMeter::~QualityMeter() = default;
 
@@ -134,7 +134,9 @@ Status QualityMeter::add(const AVFrame* reference, const AVFrame* distorted, AVR
         m_peak = desc ? uint16_t((1 << desc->comp[0].depth) - 1) : 255;
         // The reference goes to both filters; psnr hands its `main` frame on, metadata set,
         // as ssim's `main`, so one output frame carries both filters' figures.
-        const std::string filters = "[in1]split[r0][r1];[in0][r0]psnr[p];[p][r1]ssim[out]";
+        const std::string filters = m_withSsim
+                                        ? "[in1]split[r0][r1];[in0][r0]psnr[p];[p][r1]ssim[out]"
+                                        : "[in0][in1]psnr[out]";
         Status s = m_graph->initVideoSources({av::VideoSource{distorted, timeBase, {0, 1}},
                                               av::VideoSource{reference, timeBase, {0, 1}}},
                                              filters, m_threads);
@@ -183,10 +185,12 @@ Status QualityMeter::pullResults() {
         q.mse[0] = metadataValue(f, "lavfi.psnr.mse.y", &found);
         q.mse[1] = metadataValue(f, "lavfi.psnr.mse.u", &found);
         q.mse[2] = metadataValue(f, "lavfi.psnr.mse.v", &found);
-        q.ssim[0] = metadataValue(f, "lavfi.ssim.Y", &found);
-        q.ssim[1] = metadataValue(f, "lavfi.ssim.U", &found);
-        q.ssim[2] = metadataValue(f, "lavfi.ssim.V", &found);
-        q.ssimAll = metadataValue(f, "lavfi.ssim.All", &found);
+        if (m_withSsim) {
+            q.ssim[0] = metadataValue(f, "lavfi.ssim.Y", &found);
+            q.ssim[1] = metadataValue(f, "lavfi.ssim.U", &found);
+            q.ssim[2] = metadataValue(f, "lavfi.ssim.V", &found);
+            q.ssimAll = metadataValue(f, "lavfi.ssim.All", &found);
+        }
         q.peak = m_peak;
         if (!found)
             return Status::error(

@@ -71,8 +71,10 @@ std::vector<QualitySummary> summarizeRuns(const std::vector<FrameQuality>& frame
 class QualityMeter {
 public:
     // threads: libavfilter's slice threads for psnr/ssim (0: as many as cores). Callers that
-    // already run several meters in parallel (one per rung) keep it small.
-    explicit QualityMeter(int threads = 1);
+    // already run several meters in parallel (one per rung) keep it small. withSsim false:
+    // PSNR only (SSIM figures stay 0), for callers that need many measurements fast (the
+    // ladder suggestion's trial encodes: ssim costs several times what psnr does).
+    explicit QualityMeter(int threads = 1, bool withSsim = true);
     ~QualityMeter();
     QualityMeter(const QualityMeter&) = delete;
     QualityMeter& operator=(const QualityMeter&) = delete;
@@ -94,6 +96,7 @@ private:
     Status pullResults();
 
     int m_threads;
+    bool m_withSsim = true;
     std::unique_ptr<av::FilterGraph> m_graph;
     av::FramePtr m_result = av::makeFrame();
     AVRational m_timeBase{0, 1};

@@ -76,6 +76,11 @@ private slots:
                                     "  --buffer-seconds S ", "  -h, --help "};
         QTest::newRow("check") << "check"
                                << QStringList{"  --json ", "  --progress MODE ", "  -h, --help "};
+        QTest::newRow("suggest") << "suggest"
+                                 << QStringList{"  --max-height H ",        "  --rungs N ",
+                                                "  --target-quality DB ",   "  --csv FILE ",
+                                                "  --compare-preset NAME ", "  --json ",
+                                                "  --progress MODE ",       "  -h, --help "};
         QTest::newRow("publish") << "publish"
                                  << QStringList{"  --to DEST ",
                                                 "  --endpoint URL ",
