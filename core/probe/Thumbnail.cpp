@@ -34,10 +34,14 @@ av::FramePtr convert(const AVFrame* frame, AVRational tb, int rotationDegrees, i
         filters += "t=bt709:m=bt709:p=bt709:r=limited:npl=203";
     }
     av::appendFilter(&filters, av::rotationFilter(rotationDegrees));
-    // Square pixels first, then fit the height (never upscale).
+    // Square pixels first, then fit the height (never upscale). A JPEG (yuvj420p) is
+    // full-range BT.601 by definition (JFIF), whatever the video's matrix: without the matrix
+    // change a BT.709 frame's pure red showed as (231, 0, 1) in posters and thumbnails.
+    const bool jpeg = std::strcmp(pixelFormat, "yuvj420p") == 0;
     av::appendFilter(&filters, "scale=iw*sar:ih,setsar=1,scale=-2:'min(" +
-                                   std::to_string(maxHeight) +
-                                   ",ih)':flags=bicubic,format=" + pixelFormat);
+                                   std::to_string(maxHeight) + ",ih)':flags=bicubic" +
+                                   (jpeg ? ":out_color_matrix=bt601:out_range=full" : "") +
+                                   ",format=" + pixelFormat);
     av::FilterGraph graph;
     av::FramePtr out = av::makeFrame();
     bool got = false, eof = false;

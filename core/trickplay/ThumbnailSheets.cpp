@@ -69,6 +69,11 @@ void ThumbnailSheets::addFrame(const AVFrame* frame, AVRational timeBase) {
                                  nullptr, nullptr, nullptr);
     if (!m_sws)
         return;
+    // The frame's own matrix and range in, JPEG's full-range BT.601 out (JFIF): swscale's
+    // default (BT.601 both sides) showed a BT.709 frame's pure red as (230, 0, 0).
+    sws_setColorspaceDetails(m_sws, sws_getCoefficients(frame->colorspace),
+                             frame->color_range == AVCOL_RANGE_JPEG ? 1 : 0,
+                             sws_getCoefficients(SWS_CS_ITU601), 1, 0, 1 << 16, 1 << 16);
     av::FramePtr tile = av::makeFrame();
     tile->width = kTileWidth;
     tile->height = m_tileHeight;

@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -16,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
+
+#include <cmath>
 
 using namespace hlsforge;
 
@@ -292,6 +295,84 @@ private slots:
                  qPrintable(QStringLiteral("player-e2e failed (exit %1)\n%2%3")
                                 .arg(node.exitCode)
                                 .arg(QString::fromUtf8(node.out), QString::fromUtf8(node.err))));
+    }
+
+    // Seek-bar hover thumbnails on the transcoder's own page: the picture shown over the bar
+    // is the source's frame at the hovered time (the cue's start), compared with ffmpeg's own
+    // frame there — and clearly not the frame half the video away. The source (still colour
+    // bars, so nothing but the time moves) turns through the whole hue circle over its 20 s,
+    // so every time has its own picture.
+    void thumbnailOnSeekBarHover() {
+        const QString source = m_tmp.filePath(QStringLiteral("hue.mp4"));
+        QVERIFY(test::ffmpeg({QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
+                              QStringLiteral("smptehdbars=s=320x180:r=25,hue=H=2*PI*t/20:s=1"),
+                              QStringLiteral("-t"), QStringLiteral("20"),
+                              QStringLiteral("-pix_fmt"), QStringLiteral("yuv420p"), source}));
+        const QString ladder = m_tmp.filePath(QStringLiteral("hue.json"));
+        QFile f(ladder);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"segmentSeconds": 2, "x264Preset": "ultrafast",
+                    "renditions": [{"height": 180, "videoKbps": 400}]})");
+        f.close();
+        const QString dir = m_tmp.filePath(QStringLiteral("hue"));
+        const test::ProcessResult made = test::runProcess(
+            test::cliPath(),
+            {QStringLiteral("transcode"), source, QStringLiteral("--out"), dir,
+             QStringLiteral("--ladder"), ladder, QStringLiteral("--player-scripts"),
+             QStringLiteral("self-contained"), QStringLiteral("--progress"), QStringLiteral("none"),
+             QStringLiteral("--no-check")});
+        QVERIFY2(made.ok(), made.err.constData());
+        QVERIFY(QFileInfo::exists(dir + QStringLiteral("/thumbs/thumbnails.vtt")));
+
+        TestServer server;
+        QString error;
+        const QUrl base = server.start(dir, &error);
+        QVERIFY2(base.isValid(), qPrintable(error));
+        const QString shots = m_tmp.filePath(QStringLiteral("hover-shots"));
+        QVERIFY(QDir().mkpath(shots));
+        const test::ProcessResult node = test::runProcess(
+            QStringLiteral("node"),
+            {sourceDir() + QStringLiteral("/tests/web/thumbnail-hover.mjs"),
+             QStringLiteral("--url"), base.resolved(QUrl(QStringLiteral("index.html"))).toString(),
+             QStringLiteral("--shots"), shots},
+            120000);
+        qInfo().noquote() << QString::fromUtf8(node.out).trimmed();
+        QVERIFY2(node.ok(), qPrintable(QString::fromUtf8(node.out + node.err)));
+        const QJsonArray hovers =
+            QJsonDocument::fromJson(node.out.trimmed().split('\n').constLast())
+                .object()
+                .value(QStringLiteral("hovers"))
+                .toArray();
+        QCOMPARE(hovers.size(), 3);
+
+        // PSNR of the shown picture against the source's frame at `seconds`, scaled as a tile.
+        const auto psnrAt = [&](const QString& picture, double seconds) {
+            const test::ProcessResult r = test::runProcess(
+                QStringLiteral("ffmpeg"),
+                {QStringLiteral("-i"), picture, QStringLiteral("-ss"),
+                 QString::number(seconds, 'f', 3), QStringLiteral("-i"), source,
+                 QStringLiteral("-frames:v"), QStringLiteral("1"), QStringLiteral("-lavfi"),
+                 QStringLiteral("[1:v][0:v]scale2ref=flags=bicubic[ref][shown];[shown][ref]psnr"),
+                 QStringLiteral("-f"), QStringLiteral("null"), QStringLiteral("-")});
+            const QRegularExpressionMatch m =
+                QRegularExpression(QStringLiteral("average:([0-9.]+|inf)"))
+                    .match(QString::fromUtf8(r.err));
+            return m.hasMatch() ? m.captured(1).toDouble() : -1.0;
+        };
+        for (const QJsonValue& value : hovers) {
+            const QJsonObject h = value.toObject();
+            const double cueStart = h.value(QStringLiteral("cueStart")).toDouble();
+            const double seconds = h.value(QStringLiteral("seconds")).toDouble();
+            QVERIFY2(seconds >= cueStart && seconds < cueStart + 10.0,
+                     qPrintable(QString::number(seconds)));
+            const QString picture = h.value(QStringLiteral("file")).toString();
+            const double same = psnrAt(picture, cueStart);
+            const double other = psnrAt(picture, std::fmod(cueStart + 10.0, 20.0));
+            qInfo() << "hover at" << seconds << "s: PSNR" << same << "dB against the frame at"
+                    << cueStart << "s," << other << "dB half the video away";
+            QVERIFY2(same > 22 && same > other + 5,
+                     qPrintable(QStringLiteral("%1 dB vs %2 dB").arg(same).arg(other)));
+        }
     }
 };
 

@@ -16,6 +16,8 @@
 #include <QJsonDocument>
 #include <QProcess>
 
+#include <optional>
+
 namespace hlsforge::cli {
 namespace {
 
@@ -35,6 +37,23 @@ StatusOr<cluster::ClusterPlan> loadPlan(const QString& path) {
         return Status::error(plan.status().code(),
                              QStringLiteral("%1: %2").arg(path, plan.status().message()));
     return plan;
+}
+
+// The plan --plan names, or nullopt with the exit status (usage error printed, or the plan's
+// error on stderr).
+std::optional<cluster::ClusterPlan> planOf(const CommandLine& cl, const QCommandLineOption& option,
+                                           int* exitCode) {
+    if (!cl.isSet(option)) {
+        *exitCode = cl.usageError(QStringLiteral("--plan FILE is required"));
+        return std::nullopt;
+    }
+    StatusOr<cluster::ClusterPlan> plan = loadPlan(cl.value(option));
+    if (!plan.isOk()) {
+        printErr(QStringLiteral("error: %1\n").arg(plan.status().message()));
+        *exitCode = kExitFailed;
+        return std::nullopt;
+    }
+    return plan.value();
 }
 
 int indexFromEnvironment(bool* found) {
@@ -112,15 +131,12 @@ int runEncode(const QStringList& args) {
                                   "130 interrupted.\n"));
     if (const std::optional<int> exitCode = cl.parse(args))
         return *exitCode;
-    if (!cl.isSet(planOption))
-        return cl.usageError(QStringLiteral("--plan FILE is required"));
-    StatusOr<cluster::ClusterPlan> plan = loadPlan(cl.value(planOption));
-    if (!plan.isOk()) {
-        printErr(QStringLiteral("error: %1\n").arg(plan.status().message()));
-        return kExitFailed;
-    }
+    int exitCode = kExitOk;
+    const std::optional<cluster::ClusterPlan> plan = planOf(cl, planOption, &exitCode);
+    if (!plan)
+        return exitCode;
     if (cl.isSet(allOption))
-        return runAll(cl.value(planOption), plan.value(), cl.intValue(parallelOption, 2));
+        return runAll(cl.value(planOption), *plan, cl.intValue(parallelOption, 2));
     bool fromEnvironment = false;
     const int index = cl.isSet(indexOption) ? cl.intValue(indexOption, 0)
                                             : indexFromEnvironment(&fromEnvironment);
@@ -129,7 +145,7 @@ int runEncode(const QStringList& args) {
             "give --index I (or set AWS_BATCH_JOB_ARRAY_INDEX / JOB_COMPLETION_INDEX), or --all"));
 
     JobRunner runner(cl.progressStyle());
-    auto* job = new cluster::ChunkJob(plan.value(), index);
+    auto* job = new cluster::ChunkJob(*plan, index);
     runner.add(job);
     runner.onFinished = [](Job& j) {
         if (j.outcome() == JobOutcome::Failed)
@@ -151,15 +167,12 @@ int runAssemble(const QStringList& args) {
                                   "writing failed, 2 bad usage.\n"));
     if (const std::optional<int> exitCode = cl.parse(args))
         return *exitCode;
-    if (!cl.isSet(planOption))
-        return cl.usageError(QStringLiteral("--plan FILE is required"));
-    StatusOr<cluster::ClusterPlan> plan = loadPlan(cl.value(planOption));
-    if (!plan.isOk()) {
-        printErr(QStringLiteral("error: %1\n").arg(plan.status().message()));
-        return kExitFailed;
-    }
+    int exitCode = kExitOk;
+    const std::optional<cluster::ClusterPlan> plan = planOf(cl, planOption, &exitCode);
+    if (!plan)
+        return exitCode;
     QStringList warnings;
-    const Status s = cluster::assembleLadder(plan.value(), &warnings);
+    const Status s = cluster::assembleLadder(*plan, &warnings);
     for (const QString& w : std::as_const(warnings))
         printErr(QStringLiteral("warning: %1\n").arg(w));
     if (!s.isOk()) {
