@@ -109,6 +109,27 @@ Status MasterPlaylist::write(const QString& path) const {
     return Status::ok();
 }
 
+namespace {
+
+// The attributes an I-frame stream and an image stream share (BANDWIDTH, CODECS,
+// RESOLUTION, URI): one reader for both tags.
+template <typename Stream> Stream parseUriStream(const QString& attributes) {
+    Stream s;
+    for (const auto& [key, value] : parseAttributeList(attributes)) {
+        if (key == QLatin1String("BANDWIDTH"))
+            s.bandwidth = value.toLongLong();
+        else if (key == QLatin1String("CODECS"))
+            s.codecs = value;
+        else if (key == QLatin1String("RESOLUTION"))
+            parseResolution(value, &s.width, &s.height);
+        else if (key == QLatin1String("URI"))
+            s.uri = value;
+    }
+    return s;
+}
+
+} // namespace
+
 StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QString& sourceName) {
     const QList<QByteArray> lines = text.split('\n');
     if (lines.isEmpty() || !lines[0].trimmed().startsWith("#EXTM3U"))
@@ -151,18 +172,7 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
             }
             pendingVariant = true;
         } else if (line.startsWith(QLatin1String("#EXT-X-I-FRAME-STREAM-INF:"))) {
-            IFrameStream s;
-            for (const auto& [key, value] : parseAttributeList(line.mid(26))) {
-                if (key == QLatin1String("BANDWIDTH"))
-                    s.bandwidth = value.toLongLong();
-                else if (key == QLatin1String("CODECS"))
-                    s.codecs = value;
-                else if (key == QLatin1String("RESOLUTION"))
-                    parseResolution(value, &s.width, &s.height);
-                else if (key == QLatin1String("URI"))
-                    s.uri = value;
-            }
-            master.iframeStreams.append(s);
+            master.iframeStreams.append(parseUriStream<IFrameStream>(line.mid(26)));
         } else if (line.startsWith(QLatin1String("#EXT-X-MEDIA:"))) {
             MediaRendition m;
             m.autoselect = false;
@@ -188,18 +198,7 @@ StatusOr<MasterPlaylist> MasterPlaylist::parse(const QByteArray& text, const QSt
             }
             master.media.append(m);
         } else if (line.startsWith(QLatin1String("#EXT-X-IMAGE-STREAM-INF:"))) {
-            ImageStream s;
-            for (const auto& [key, value] : parseAttributeList(line.mid(24))) {
-                if (key == QLatin1String("BANDWIDTH"))
-                    s.bandwidth = value.toLongLong();
-                else if (key == QLatin1String("CODECS"))
-                    s.codecs = value;
-                else if (key == QLatin1String("RESOLUTION"))
-                    parseResolution(value, &s.width, &s.height);
-                else if (key == QLatin1String("URI"))
-                    s.uri = value;
-            }
-            master.imageStreams.append(s);
+            master.imageStreams.append(parseUriStream<ImageStream>(line.mid(24)));
         } else if (!line.startsWith(QLatin1Char('#')) && pendingVariant) {
             variant.uri = line;
             master.variants.append(variant);
