@@ -12,7 +12,7 @@ Source: 1080p30 testsrc2 plus temporal noise, AAC. Prints wall time, CPU time an
 and PSNR of the 720p rung of each codec against the scaled source for both tools. Timing is
 never asserted: read it.
 
-Usage: bench/codecs-vs-ffmpeg.py [--cli build/app/cli/hlsforge-cli] [--seconds 10]
+Usage: bench/codecs-vs-ffmpeg.py [--cli build/app/cli/hlsforge-cli] [--seconds 10] [--only hevc|av1]
                                  [--x265-preset veryfast] [--svt-preset 10] [--work DIR]
 """
 import argparse
@@ -48,6 +48,8 @@ def main():
     ap.add_argument("--x265-preset", default="veryfast")
     ap.add_argument("--svt-preset", type=int, default=10)
     ap.add_argument("--work", default=None)
+    ap.add_argument("--only", choices=["hevc", "av1"], default=None,
+                    help="run one codec's row against ffmpeg (no mixed-ladder row)")
     args = ap.parse_args()
     cli = os.path.abspath(args.cli)
     work = args.work or tempfile.mkdtemp(prefix="hlsforge-codecs-bench-")
@@ -64,21 +66,27 @@ def main():
     x265 = ["-c:v", "libx265", "-preset", args.x265_preset, "-tag:v", "hvc1",
             "-force_key_frames", "expr:gte(t,n_forced*2)", "-forced-idr", "1",
             "-x265-params", "scenecut=0:open-gop=0:log-level=error"]
-    hevc_ours = hlsforge(cli, src, os.path.join(work, "hevc"), [("hevc", HEVC_RUNGS)], args.x265_preset, args.svt_preset)
-    hevc_ff = ffmpeg_single_ladder(src, os.path.join(work, "hevc-ffmpeg"), HEVC_RUNGS, x265 + ["-pix_fmt", "yuv420p"], fmp4=True)[:2]
-    row("HEVC 4 rungs", hevc_ours, hevc_ff, "ffmpeg")
+    if args.only in (None, "hevc"):
+        hevc_ours = hlsforge(cli, src, os.path.join(work, "hevc"), [("hevc", HEVC_RUNGS)], args.x265_preset, args.svt_preset)
+        hevc_ff = ffmpeg_single_ladder(src, os.path.join(work, "hevc-ffmpeg"), HEVC_RUNGS, x265 + ["-pix_fmt", "yuv420p"],
+                                       fmp4=True)[:2]
+        row("HEVC 4 rungs", hevc_ours, hevc_ff, "ffmpeg")
 
     svt = ["-c:v", "libsvtav1", "-preset", str(args.svt_preset), "-g", "60",
            "-svtav1-params", "irefresh-type=2:scd=0"]
-    av1_ours = hlsforge(cli, src, os.path.join(work, "av1"), [("av1", AV1_RUNGS)], args.x265_preset, args.svt_preset)
-    av1_ff = ffmpeg_single_ladder(src, os.path.join(work, "av1-ffmpeg"), AV1_RUNGS, svt + ["-pix_fmt", "yuv420p"], fmp4=True)[:2]
-    row("AV1 3 rungs", av1_ours, av1_ff, "ffmpeg")
+    if args.only in (None, "av1"):
+        av1_ours = hlsforge(cli, src, os.path.join(work, "av1"), [("av1", AV1_RUNGS)], args.x265_preset, args.svt_preset)
+        av1_ff = ffmpeg_single_ladder(src, os.path.join(work, "av1-ffmpeg"), AV1_RUNGS, svt + ["-pix_fmt", "yuv420p"],
+                                      fmp4=True)[:2]
+        row("AV1 3 rungs", av1_ours, av1_ff, "ffmpeg")
 
-    h264_alone = hlsforge(cli, src, os.path.join(work, "h264"), [("h264", H264_RUNGS)], args.x265_preset, args.svt_preset)
-    mixed = hlsforge(cli, src, os.path.join(work, "mixed"), [("h264", H264_RUNGS), ("hevc", HEVC_RUNGS)],
-                     args.x265_preset, args.svt_preset)
-    two_runs = (h264_alone[0] + hevc_ours[0], h264_alone[1] + hevc_ours[1])
-    row("H.264 4 + HEVC 4", mixed, two_runs, "two hlsforge runs")
+    if args.only is None:
+        h264_alone = hlsforge(cli, src, os.path.join(work, "h264"), [("h264", H264_RUNGS)], args.x265_preset,
+                              args.svt_preset)
+        mixed = hlsforge(cli, src, os.path.join(work, "mixed"), [("h264", H264_RUNGS), ("hevc", HEVC_RUNGS)],
+                         args.x265_preset, args.svt_preset)
+        two_runs = (h264_alone[0] + hevc_ours[0], h264_alone[1] + hevc_ours[1])
+        row("H.264 4 + HEVC 4", mixed, two_runs, "two hlsforge runs")
 
     print(f"\nsource: {args.seconds} s 1080p30; x265 {args.x265_preset}, SVT-AV1 preset {args.svt_preset}; "
           f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}\n")
@@ -87,13 +95,16 @@ def main():
     for name, ours, theirs, label in rows:
         print(f"| {name} | {ours[0]:.1f} | {ours[1]:.1f} | {label} | {theirs[0]:.1f} | {theirs[1]:.1f} | "
               f"{ours[0] / theirs[0]:.2f}x | {ours[1] / theirs[1]:.2f}x |")
-    print(f"\nmixed ladder saves {100 * (1 - mixed[0] / two_runs[0]):+.1f} % wall, "
-          f"{100 * (1 - mixed[1] / two_runs[1]):+.1f} % CPU against two runs (target: mixed <= 1.00x)")
+    if args.only is None:
+        print(f"\nmixed ladder saves {100 * (1 - mixed[0] / two_runs[0]):+.1f} % wall, "
+              f"{100 * (1 - mixed[1] / two_runs[1]):+.1f} % CPU against two runs (target: mixed <= 1.00x)")
     print("\nPSNR of the 720p rung against the scaled source:")
-    print(f"  HEVC: hlsforge {psnr(os.path.join(work, 'hevc', '720p-hevc', 'index.m3u8'), src, 1280, 720):.2f} dB, "
-          f"ffmpeg {psnr(os.path.join(work, 'hevc-ffmpeg', 'v1', 'index.m3u8'), src, 1280, 720):.2f} dB")
-    print(f"  AV1:  hlsforge {psnr(os.path.join(work, 'av1', '720p-av1', 'index.m3u8'), src, 1280, 720):.2f} dB, "
-          f"ffmpeg {psnr(os.path.join(work, 'av1-ffmpeg', 'v1', 'index.m3u8'), src, 1280, 720):.2f} dB")
+    if args.only in (None, "hevc"):
+        print(f"  HEVC: hlsforge {psnr(os.path.join(work, 'hevc', '720p-hevc', 'index.m3u8'), src, 1280, 720):.2f} dB, "
+              f"ffmpeg {psnr(os.path.join(work, 'hevc-ffmpeg', 'v1', 'index.m3u8'), src, 1280, 720):.2f} dB")
+    if args.only in (None, "av1"):
+        print(f"  AV1:  hlsforge {psnr(os.path.join(work, 'av1', '720p-av1', 'index.m3u8'), src, 1280, 720):.2f} dB, "
+              f"ffmpeg {psnr(os.path.join(work, 'av1-ffmpeg', 'v1', 'index.m3u8'), src, 1280, 720):.2f} dB")
 
 
 if __name__ == "__main__":

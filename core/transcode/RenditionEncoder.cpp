@@ -163,7 +163,7 @@ Status RenditionEncoder::open() {
     settings.x264Preset = c.x264Preset;
     settings.x265Preset = c.x265Preset;
     settings.svtAv1Preset = c.svtAv1Preset;
-    settings.threads = c.x264Threads;
+    settings.threads = c.encoderThreads;
     settings.hdrRange = c.hdrRange;
     settings.hdrMetadata = c.hdrMetadata;
     StatusOr<OpenedVideoEncoder> opened = openVideoEncoder(settings);

@@ -52,7 +52,7 @@ struct RenditionConfig {
     AVRational frameRate{30, 1};
     AVRational frameTimeBase{1, 30};              // of the frames that arrive (constant frame rate)
     const AVCodecContext* audioEncoder = nullptr; // null: no audio
-    int x264Threads = 0;                          // 0: libx264 decides
+    int encoderThreads = 0;                       // 0: the encoder library decides
     // Also mux the same packets into a progressive MP4 here (moov first); empty: none.
     QString progressivePath;
     // PSNR/SSIM of this rung against its own encoder input (QualityTap.h).
