@@ -50,10 +50,14 @@ static const CliCommand* findCommand(const QString& name) {
 }
 
 int main(int argc, char** argv) {
-    // `qoe` plays video into a QVideoSink and draws charts with fonts: that needs a
-    // QGuiApplication, offscreen unless told otherwise so it runs without a display, and
-    // Qt Multimedia's GStreamer backend, chosen before any player exists.
-    const bool needsGui = argc > 1 && qstrcmp(argv[1], "qoe") == 0;
+    // `qoe` plays video into a QVideoSink and draws charts with fonts, `suggest --png` draws
+    // its chart: that needs a QGuiApplication, offscreen unless told otherwise so it runs
+    // without a display, and Qt Multimedia's GStreamer backend, chosen before any player exists.
+    bool needsGui = argc > 1 && qstrcmp(argv[1], "qoe") == 0;
+    if (argc > 1 && qstrcmp(argv[1], "suggest") == 0)
+        for (int i = 2; i < argc; ++i)
+            needsGui =
+                needsGui || qstrcmp(argv[i], "--png") == 0 || qstrncmp(argv[i], "--png=", 6) == 0;
     if (needsGui) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");

@@ -6,9 +6,11 @@
 #include "TestMedia.h"
 
 #include "ladder/Ladder.h"
+#include "suggest/HullChart.h"
 #include "suggest/LadderSuggest.h"
 
 #include <QDirIterator>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -188,7 +190,9 @@ private slots:
         const QString source = path(QStringLiteral("slides.mp4"));
         QVERIFY(makeClip(source, 8, kSlides, QString()));
         const QString csv = path(QStringLiteral("slides.csv"));
-        const Run run = suggest({source, QStringLiteral("--json"), QStringLiteral("--csv"), csv});
+        const QString png = path(QStringLiteral("slides.png"));
+        const Run run = suggest({source, QStringLiteral("--json"), QStringLiteral("--csv"), csv,
+                                 QStringLiteral("--png"), png});
         QVERIFY2(run.process.ok(), run.process.err.constData());
         qInfo().noquote() << run.process.err;
         const QJsonObject ladderJson = run.json[QStringLiteral("ladder")].toObject();
@@ -205,6 +209,23 @@ private slots:
                  QStringLiteral("resolution,width,height,target_kbps,kbps,psnr,on_hull"));
         QCOMPARE(lines.size() - 1, run.json[QStringLiteral("hull")].toArray().size());
         QVERIFY(lines.filter(QRegularExpression(QStringLiteral(",1$"))).size() >= 2);
+        // The chart: a PNG a viewer opens (read back by Qt's reader) with the hull, one
+        // marker per suggested rung and the target line drawn in their colours.
+        const QImage chart(png);
+        QVERIFY2(!chart.isNull(), qPrintable(png));
+        QCOMPARE(chart.size(), QSize(1200, 700));
+        auto countColour = [&chart](QRgb colour) {
+            int n = 0;
+            for (int yy = 0; yy < chart.height(); ++yy)
+                for (int xx = 0; xx < chart.width(); ++xx)
+                    n += (chart.pixel(xx, yy) & 0xffffff) == (colour & 0xffffff);
+            return n;
+        };
+        QVERIFY(countColour(suggest::HullChartColours::kHull) > 200);
+        QVERIFY(countColour(suggest::HullChartColours::kTarget) > 200);
+        // A filled diamond of radius 8 is ~100 pixels of the rung colour (a legend marker too).
+        QVERIFY(countColour(suggest::HullChartColours::kRung) >
+                60 * (ladder->renditions.size() + 1));
 
         // Both ladders, made by the engine.
         const QString ladderPath = path(QStringLiteral("slides-ladder.json"));

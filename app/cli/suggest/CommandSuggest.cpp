@@ -7,6 +7,7 @@
 #include "JobRunner.h"
 
 #include "ladder/Presets.h"
+#include "suggest/HullChart.h"
 #include "suggest/SuggestJob.h"
 
 #include <QFileInfo>
@@ -44,6 +45,9 @@ int runSuggest(const QStringList& args) {
     const QCommandLineOption csv =
         cl.addOption(QStringLiteral("csv"), QStringLiteral("FILE"),
                      QStringLiteral("write every trial (resolution, kbps, psnr, on_hull) as CSV"));
+    const QCommandLineOption png =
+        cl.addOption(QStringLiteral("png"), QStringLiteral("FILE"),
+                     QStringLiteral("draw the trials, the hull and the rungs as a PNG chart"));
     QStringList presetNames;
     for (const LadderPreset& p : ladderPresets())
         presetNames << p.name;
@@ -93,6 +97,13 @@ int runSuggest(const QStringList& args) {
             return kExitFailed;
         }
     }
+    if (cl.isSet(png)) {
+        const Status written = suggest::writeHullChartPng(suggestion, cl.value(png));
+        if (!written.isOk()) {
+            printErr(QStringLiteral("suggest: %1\n").arg(written.message()));
+            return kExitFailed;
+        }
+    }
     printErr(suggestion.reportText());
     const QJsonObject json = cl.json() ? suggestion.toJson() : suggestion.ladder.toJson();
     printOut(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Indented)));
@@ -102,7 +113,7 @@ int runSuggest(const QStringList& args) {
 CliRegistration registration{
     {QStringLiteral("suggest"),
      QStringLiteral("suggest FILE [--max-height H] [--rungs N] [--target-quality DB] [--csv FILE] "
-                    "[--compare-preset NAME] [--json]"),
+                    "[--png FILE] [--compare-preset NAME] [--json]"),
      QStringLiteral("Suggest a ladder for this title from trial encodes of sampled scenes"),
      runSuggest, 25}};
 
