@@ -653,6 +653,11 @@ void GstPlayerBackend::onStreamCollection(GstMessage* message) {
         e.title = tagString(tags, GST_TAG_TITLE);
         if (e.title.isEmpty())
             e.title = tagString(tags, GST_TAG_LANGUAGE_NAME);
+        // hlsdemux2 (1.22) tags a rendition with its language only, and names its stream
+        // "text-<NAME>" / "audio-<NAME>" after the master's NAME: the name a viewer knows.
+        for (const QLatin1String prefix : {QLatin1String("text-"), QLatin1String("audio-")})
+            if (e.title.isEmpty() && e.id.startsWith(prefix) && e.id.size() > prefix.size())
+                e.title = e.id.mid(prefix.size());
         if (tags)
             gst_tag_list_unref(tags);
         m_streams.append(e);
