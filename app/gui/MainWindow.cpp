@@ -10,6 +10,8 @@
 #include "QualityChart.h"
 #include "QueueController.h"
 #include "QueueModel.h"
+#include "SubtitlesDialog.h"
+#include "subtitles/Language.h"
 
 #include "ladder/Presets.h"
 #include "util/Version.h"
@@ -33,8 +35,10 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -156,7 +160,8 @@ MainWindow::MainWindow(QWidget* parent)
                                           new WrappingDelegate(m_queueView));
     m_queueView->setItemDelegateForColumn(QueueModel::LadderColumn,
                                           new ElideRightDelegate(m_queueView));
-    m_queueView->setToolTip(tr("Drop video files or folders here"));
+    m_queueView->setToolTip(
+        tr("Drop video files or folders here; drop .srt/.vtt files onto a row to add subtitles"));
     QHeaderView* header = m_queueView->horizontalHeader();
     // Every border can be dragged; fitColumns() shares the width until the user does.
     header->setSectionResizeMode(QHeaderView::Interactive);
@@ -322,6 +327,7 @@ MainWindow::MainWindow(QWidget* parent)
         menu.addSeparator();
         menu.addActions({m_reveal, m_showLog, m_preview, m_publish, m_check});
         menu.addSeparator();
+        menu.addAction(m_subtitles);
         menu.addActions({m_override, m_clearOverride});
         menu.exec(m_queueView->viewport()->mapToGlobal(pos));
     });
@@ -406,6 +412,10 @@ void MainWindow::createActions() {
                       tr("Check any HLS ladder — a folder or an https:// address — against "
                          "Apple's authoring rules"),
                       &MainWindow::openCheckAny);
+    m_subtitles = make("log", tr("Su&btitles…"), QKeySequence(tr("Ctrl+Shift+T")),
+                       tr("The subtitle tracks of the selected file's ladder: its own, the "
+                          "files beside it, and subtitle files you add (.srt, .vtt)"),
+                       &MainWindow::editSubtitlesForSelected);
     m_override = make("rung-duplicate", tr("Give the selection its own &ladder"), {},
                       tr("Freeze the editor's current ladder for the selected files only"),
                       &MainWindow::overrideLadderForSelected);
@@ -495,6 +505,8 @@ void MainWindow::createMenusAndToolBars() {
     queue->addActions({m_startAll, m_cancelAll});
     queue->addSeparator();
     queue->addActions({m_reveal, m_showLog, m_preview, m_publish, m_check});
+    queue->addSeparator();
+    queue->addAction(m_subtitles);
     queue->addSeparator();
     queue->addActions({m_override, m_clearOverride});
 
@@ -606,13 +618,107 @@ void MainWindow::saveSettings() const {
 int MainWindow::addDroppedData(const QMimeData* mime) {
     if (!mime || !mime->hasUrls())
         return 0;
-    QStringList paths;
+    QStringList paths, subtitleFiles;
     for (const QUrl& url : mime->urls()) {
-        if (url.isLocalFile())
-            paths << url.toLocalFile();
+        if (!url.isLocalFile())
+            continue;
+        const QString path = url.toLocalFile();
+        // A subtitle file belongs to a video row, never a row of its own.
+        if (subtitles::isSubtitleFileName(path) && QFileInfo(path).isFile())
+            subtitleFiles << path;
+        else
+            paths << path;
     }
+    if (!subtitleFiles.isEmpty())
+        dropSubtitleFiles(subtitleFiles, m_dropViewportPos);
     m_controller->addPaths(paths);
-    return int(paths.size());
+    return int(paths.size() + subtitleFiles.size());
+}
+
+QString MainWindow::askSubtitleLanguage(const QString& fileName) {
+    if (m_askSubtitleLanguage)
+        return m_askSubtitleLanguage(fileName);
+    bool ok = false;
+    const QString code = QInputDialog::getText(
+        this, tr("Subtitle language"),
+        tr("%1 does not name its language. Language code (en, fr, de, pt-BR…):").arg(fileName),
+        QLineEdit::Normal, {}, &ok);
+    return ok ? code.trimmed() : QString();
+}
+
+void MainWindow::dropSubtitleFiles(const QStringList& paths, const QPoint& viewportPos) {
+    QStringList names;
+    for (const QString& path : paths)
+        names << QFileInfo(path).fileName();
+    const QModelIndex index = m_queueView->isVisible() && viewportPos.x() >= 0
+                                  ? m_queueView->indexAt(viewportPos)
+                                  : QModelIndex();
+    const QueueItem* item = index.isValid() ? &m_model->at(index.row()) : nullptr;
+    if (!item || item->openedLadder) {
+        m_scanNotification->showMessage(
+            item ? tr("%1 not added: %2 is a finished ladder; subtitles are added to a video "
+                      "before it is encoded")
+                       .arg(names.join(QStringLiteral(", ")), QFileInfo(item->inputPath).fileName())
+                 : tr("%1 not added: drop subtitle files onto the row of the video they belong "
+                      "to (or use Subtitles… on it)")
+                       .arg(names.join(QStringLiteral(", "))));
+        return;
+    }
+    const quint64 id = item->id;
+    const QString videoName = QFileInfo(item->inputPath).fileName();
+    QVector<subtitles::SubtitleInput> files = item->subtitleFiles;
+    QStringList added, problems;
+    for (const QString& path : paths) {
+        const bool known =
+            std::any_of(files.begin(), files.end(), [&](const subtitles::SubtitleInput& f) {
+                return QFileInfo(f.path) == QFileInfo(path);
+            });
+        if (known)
+            continue;
+        subtitles::SubtitleInput input;
+        QString problem;
+        if (SubtitlesDialog::prepareFile(
+                path, [this](const QString& name) { return askSubtitleLanguage(name); }, &input,
+                &problem)) {
+            files.append(input);
+            added << QStringLiteral("%1 (%2)").arg(
+                QFileInfo(path).fileName(),
+                subtitles::languageDisplayName(
+                    subtitles::toBcp47(input.languageCode, QString()).bcp47));
+        } else if (!problem.isEmpty()) {
+            problems << problem;
+        }
+    }
+    m_controller->setSubtitleFiles(id, files);
+    QString text;
+    if (!added.isEmpty())
+        text = tr("Subtitles for %1: %2").arg(videoName, added.join(QStringLiteral(", ")));
+    if (!problems.isEmpty())
+        text += (text.isEmpty() ? QString() : QStringLiteral(". ")) +
+                tr("Not added: %1").arg(problems.join(QStringLiteral("; ")));
+    if (text.isEmpty())
+        text = tr("No subtitles added to %1").arg(videoName);
+    m_scanNotification->showMessage(text);
+    if (!problems.isEmpty())
+        m_model->update(id, [&](QueueItem& it) {
+            for (const QString& p : problems)
+                it.addLog(tr("Subtitle file not added: %1").arg(p));
+        });
+}
+
+SubtitlesDialog* MainWindow::editSubtitlesForSelected() {
+    const QueueItem* item = m_model->find(currentId());
+    if (!item || item->openedLadder)
+        return nullptr;
+    const quint64 id = item->id;
+    auto* dialog = new SubtitlesDialog(
+        item->inputPath, item->subtitleFiles,
+        [this](const QString& name) { return askSubtitleLanguage(name); }, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, id, dialog] { m_controller->setSubtitleFiles(id, dialog->files()); });
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
@@ -628,7 +734,13 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-    if (addDroppedData(event->mimeData()) > 0)
+    // Where on the queue it landed, for subtitle files dropped onto a row.
+    m_dropViewportPos = m_queueView->isVisible()
+                            ? m_queueView->viewport()->mapFrom(this, event->position().toPoint())
+                            : QPoint(-1, -1);
+    const int accepted = addDroppedData(event->mimeData());
+    m_dropViewportPos = QPoint(-1, -1);
+    if (accepted > 0)
         event->acceptProposedAction();
     else
         event->ignore();
@@ -1106,6 +1218,8 @@ void MainWindow::updateActions() {
     m_preview->setEnabled(ids.size() == 1 && anyDone);
     m_publish->setEnabled(ids.size() == 1 && anyDone);
     m_check->setEnabled(ids.size() == 1 && anyDone);
+    const QueueItem* current = ids.size() == 1 ? m_model->find(ids.first()) : nullptr;
+    m_subtitles->setEnabled(current && !current->openedLadder && !isActive(current->state));
     m_override->setEnabled(!ids.isEmpty());
     m_clearOverride->setEnabled(!ids.isEmpty());
     bool anyReady = false, anyActive = false;

@@ -23,6 +23,7 @@ class QToolButton;
 namespace hlsforge::gui {
 
 class CheckWindow;
+class SubtitlesDialog;
 class SuggestWindow;
 
 class LadderEditor;
@@ -60,6 +61,11 @@ public:
     void setRerunConfirmation(std::function<bool(const QStringList& names)> ask) {
         m_confirmRerun = std::move(ask);
     }
+    // How a subtitle file's language is asked when its name carries none ("talk.srt"): returns
+    // the code ("fr") or empty to leave the file out. Null: an input dialog asks. For tests.
+    void setSubtitleLanguageQuestion(std::function<QString(const QString& fileName)> ask) {
+        m_askSubtitleLanguage = std::move(ask);
+    }
     // Adds a finished ladder folder (holding master.m3u8) as a Done row and selects it;
     // a folder that is not a ladder gets a message box naming it.
     void openLadderFolder(const QString& folder);
@@ -90,6 +96,9 @@ public slots:
     // "Use this ladder" loads the suggestion into the ladder editor.
     SuggestWindow* showSuggestWindow(const QString& source);
     void overrideLadderForSelected();
+    // "Subtitles…": the subtitle tracks the current file's ladder will have; files added there
+    // reach its job. Returns the (non-modal) dialog, or null when no video row is current.
+    SubtitlesDialog* editSubtitlesForSelected();
     void clearLadderOverrideForSelected();
     void showAbout();
     void showHelp();
@@ -117,6 +126,10 @@ private:
     // Widest Output text among rows first..last; true (and remembered) when it grew.
     bool noteOutputWidths(int first, int last);
     QString selectedFinishedOutput() const;
+    // Subtitle files (.srt/.vtt) of a drop: added to the video row under `viewportPos`, or
+    // refused with the reason on the notification bar. Never queued as videos.
+    void dropSubtitleFiles(const QStringList& paths, const QPoint& viewportPos);
+    QString askSubtitleLanguage(const QString& fileName);
 
     QueueModel* m_model;
     QueueController* m_controller;
@@ -139,6 +152,8 @@ private:
     bool m_userSizedColumns = false; // once the user drags a border, the widths are theirs
     bool m_fittingColumns = false;
     std::function<bool(const QStringList&)> m_confirmRerun;
+    std::function<QString(const QString&)> m_askSubtitleLanguage;
+    QPoint m_dropViewportPos{-1, -1}; // where the drop being handled landed on the queue
     bool m_confirmClose = true;
     bool m_autoStart = false;
     quint64 m_detailsId = 0;
@@ -160,6 +175,7 @@ private:
     QAction* m_publish = nullptr;
     QAction* m_check = nullptr;    // the selected finished ladder
     QAction* m_checkAny = nullptr; // any folder or URL
+    QAction* m_subtitles = nullptr;
     QAction* m_override = nullptr;
     QAction* m_clearOverride = nullptr;
     QAction* m_loadLadder = nullptr;

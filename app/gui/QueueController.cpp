@@ -419,6 +419,23 @@ void QueueController::setLadderOverride(quint64 id, const std::optional<Ladder>&
     });
 }
 
+void QueueController::setSubtitleFiles(quint64 id, const QVector<subtitles::SubtitleInput>& files) {
+    m_model->update(id, [&](QueueItem& item) {
+        if (item.subtitleFiles == files)
+            return;
+        item.subtitleFiles = files;
+        QStringList names;
+        for (const subtitles::SubtitleInput& f : files)
+            names << QStringLiteral("%1 (%2%3)")
+                         .arg(QFileInfo(f.path).fileName(),
+                              f.languageCode.isEmpty() ? QStringLiteral("und") : f.languageCode,
+                              f.forced ? QStringLiteral(", forced") : QString());
+        item.addLog(names.isEmpty()
+                        ? tr("Subtitle files: none added")
+                        : tr("Subtitle files: %1").arg(names.join(QStringLiteral(", "))));
+    });
+}
+
 QSet<QString> QueueController::reservedOutputs(quint64 exceptId) const {
     QSet<QString> reserved;
     for (const QueueItem& item : m_model->items()) {
@@ -656,6 +673,7 @@ void QueueController::startJob(quint64 id) {
     request.outputDir = outputDir;
     request.ladder = m_model->ladderFor(*item);
     request.replaceExisting = false; // the GUI never overwrites; it picks a new name instead
+    request.subtitleFiles = item->subtitleFiles;
 
     // Driven through the Job contract: progressChanged() says the snapshot moved, finished()
     // comes once; the typed detail and result are read from the job itself.

@@ -48,6 +48,8 @@ public:
     // The ladder for items without their own; `name` is shown in the Ladder column.
     void setGlobalLadder(const Ladder& ladder, const QString& name);
     void setLadderOverride(quint64 id, const std::optional<Ladder>& ladder);
+    // The subtitle files added to an item (replacing the earlier list); logged on the row.
+    void setSubtitleFiles(quint64 id, const QVector<subtitles::SubtitleInput>& files);
     // Queue each file as soon as its probe succeeds (the `--start` command-line option).
     void setAutoStart(bool autoStart) { m_autoStart = autoStart; }
 

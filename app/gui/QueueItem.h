@@ -46,6 +46,10 @@ struct QueueItem {
 
     std::optional<Ladder> ladderOverride; // per-file ladder; the global ladder otherwise
     QString outputDir;                    // planned before start, actual afterwards
+    // Subtitle files the user added (Subtitles… or a .srt/.vtt dropped on the row); they reach
+    // the engine as TranscodeRequest::subtitleFiles, as the CLI's --subtitles do. Sidecars
+    // beside the input and the input's own tracks are found by the engine itself.
+    QVector<subtitles::SubtitleInput> subtitleFiles;
 
     // A finished ladder opened from disk (File > Open ladder…, or a dropped folder holding
     // master.m3u8): inputPath and outputDir are that folder; there is nothing to encode.

@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QMediaDevices>
 #include <QMutexLocker>
+#include <QRegularExpression>
 #include <QThread>
 #include <QTimer>
 #include <QVideoFrameFormat>
@@ -13,6 +14,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -112,6 +114,8 @@ GstBusSyncReply onBusSync(GstBus*, GstMessage* message, gpointer data) {
     case GST_MESSAGE_ASYNC_DONE:
     case GST_MESSAGE_DURATION_CHANGED:
     case GST_MESSAGE_CLOCK_LOST:
+    case GST_MESSAGE_STREAM_COLLECTION:
+    case GST_MESSAGE_STREAMS_SELECTED:
         context->backend->postBusMessage(context->generation, message);
         break;
     default:
@@ -177,6 +181,54 @@ GstFlowReturn onNewSample(GstAppSink* appsink, gpointer data) {
     return GST_FLOW_OK;
 }
 
+// Pango markup (subparse's output for WebVTT) to the plain text a viewer reads.
+QString plainCueText(QString text, bool markup) {
+    if (markup) {
+        static const QRegularExpression tag(QStringLiteral("<[^>]*>"));
+        text.remove(tag);
+        text.replace(QLatin1String("&lt;"), QLatin1String("<"))
+            .replace(QLatin1String("&gt;"), QLatin1String(">"))
+            .replace(QLatin1String("&quot;"), QLatin1String("\""))
+            .replace(QLatin1String("&apos;"), QLatin1String("'"))
+            .replace(QLatin1String("&amp;"), QLatin1String("&"));
+    }
+    return text.trimmed();
+}
+
+// A subtitle cue from the text appsink (sync off: cues arrive as soon as they are parsed, and
+// are shown by position, so a cue never waits on the clock of a sparse stream).
+GstFlowReturn onNewTextSample(GstAppSink* appsink, gpointer data) {
+    const SamplePtr sample(gst_app_sink_pull_sample(appsink));
+    if (!sample)
+        return GST_FLOW_FLUSHING;
+    GstBuffer* buffer = gst_sample_get_buffer(sample.get());
+    if (!buffer || !GST_BUFFER_PTS_IS_VALID(buffer))
+        return GST_FLOW_OK;
+    GstMapInfo map;
+    if (!gst_buffer_map(buffer, &map, GST_MAP_READ))
+        return GST_FLOW_OK;
+    QString text = QString::fromUtf8(reinterpret_cast<const char*>(map.data), int(map.size));
+    gst_buffer_unmap(buffer, &map);
+    bool markup = true;
+    if (GstCaps* caps = gst_sample_get_caps(sample.get()); caps && gst_caps_get_size(caps) > 0) {
+        const gchar* format = gst_structure_get_string(gst_caps_get_structure(caps, 0), "format");
+        markup = !format || qstrcmp(format, "utf8") != 0;
+    }
+    guint64 start = GST_BUFFER_PTS(buffer);
+    if (const GstSegment* segment = gst_sample_get_segment(sample.get());
+        segment && segment->format == GST_FORMAT_TIME) {
+        const guint64 streamTime = gst_segment_to_stream_time(segment, GST_FORMAT_TIME, start);
+        if (streamTime != GST_CLOCK_TIME_NONE)
+            start = streamTime;
+    }
+    const guint64 duration =
+        GST_BUFFER_DURATION_IS_VALID(buffer) ? GST_BUFFER_DURATION(buffer) : 2 * GST_SECOND;
+    static_cast<GstPlayerBackend*>(data)->deliverCue(qint64(start / GST_MSECOND),
+                                                     qint64((start + duration) / GST_MSECOND),
+                                                     plainCueText(text, markup));
+    return GST_FLOW_OK;
+}
+
 QString messageSource(GstMessage* message) {
     if (!GST_MESSAGE_SRC(message))
         return QStringLiteral("GStreamer");
@@ -228,11 +280,12 @@ bool GstPlayerBackend::build() {
     }
     GstElement* playbin = gst_element_factory_make("playbin3", nullptr);
     GstElement* videoSink = gst_element_factory_make("appsink", "hlsforge-video");
+    GstElement* textSink = gst_element_factory_make("appsink", "hlsforge-text");
     const bool hasSoundCard = !QMediaDevices::audioOutputs().isEmpty();
     GstElement* audioSink =
         gst_element_factory_make(hasSoundCard ? "autoaudiosink" : "fakesink", "hlsforge-audio");
-    if (!playbin || !videoSink || !audioSink) {
-        for (GstElement* e : {playbin, videoSink, audioSink})
+    if (!playbin || !videoSink || !audioSink || !textSink) {
+        for (GstElement* e : {playbin, videoSink, audioSink, textSink})
             if (e)
                 gst_object_unref(gst_object_ref_sink(e));
         fail(QStringLiteral("GStreamer could not create its playback pipeline"));
@@ -250,6 +303,9 @@ bool GstPlayerBackend::build() {
     m_positionMs = 0;
     m_started = false;
     m_settled = false;
+    m_streams.clear();
+    m_selectedStreams.clear();
+    clearCues();
 
     // Video: I420 (what the H.264 decoder gives, so usually no conversion), synced to the
     // clock so a frame arrives when a viewer would see it; the session times stalls by it.
@@ -262,9 +318,17 @@ bool GstPlayerBackend::build() {
     gst_app_sink_set_callbacks(GST_APP_SINK(videoSink), &callbacks, this, nullptr);
     if (!hasSoundCard) // real time without a device: the audio clock would otherwise be free
         g_object_set(audioSink, "sync", TRUE, nullptr);
-    // playbin3 takes the floating references of both sinks.
+    // Subtitles as text (see the header): no sync, no part in preroll (a sparse stream).
+    GstCaps* textCaps = gst_caps_from_string("text/x-raw");
+    g_object_set(textSink, "caps", textCaps, "sync", FALSE, "async", FALSE, "enable-last-sample",
+                 FALSE, nullptr);
+    gst_caps_unref(textCaps);
+    GstAppSinkCallbacks textCallbacks{};
+    textCallbacks.new_sample = onNewTextSample;
+    gst_app_sink_set_callbacks(GST_APP_SINK(textSink), &textCallbacks, this, nullptr);
+    // playbin3 takes the floating references of the sinks.
     g_object_set(playbin, "uri", m_source.toString(QUrl::FullyEncoded).toUtf8().constData(),
-                 "video-sink", videoSink, "audio-sink", audioSink, nullptr);
+                 "video-sink", videoSink, "audio-sink", audioSink, "text-sink", textSink, nullptr);
     // The elements made so far (playbin3 and the uridecodebin3 it makes at once), then every
     // one added later, at any depth (hlsdemux2 sits inside urisourcebin).
     noteElement(playbin);
@@ -309,6 +373,7 @@ void GstPlayerBackend::teardown() {
     m_prerolled = false;
     m_buffering = false;
     m_pendingSeekMs = -1;
+    clearCues();
 }
 
 void GstPlayerBackend::setSource(const QUrl& url) {
@@ -386,6 +451,7 @@ void GstPlayerBackend::setPosition(qint64 positionMs) {
                             GstSeekFlags(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT),
                             gint64(positionMs) * GST_MSECOND);
     m_positionMs = positionMs;
+    clearCues(); // the flush drops what was parsed; the cues after the seek come again
     emit positionChanged(positionMs);
 }
 
@@ -490,6 +556,7 @@ void GstPlayerBackend::onBusMessage(quint64 generation, GstMessage* message) {
         queryDuration();
         if (!m_prerolled) {
             m_prerolled = true;
+            applyTextPreference(); // a subtitle choice made before preroll, or on an earlier load
             if (m_pendingSeekMs >= 0)
                 setPosition(std::exchange(m_pendingSeekMs, -1));
             emit loaded();
@@ -497,6 +564,12 @@ void GstPlayerBackend::onBusMessage(quint64 generation, GstMessage* message) {
         break;
     case GST_MESSAGE_DURATION_CHANGED:
         queryDuration();
+        break;
+    case GST_MESSAGE_STREAM_COLLECTION:
+        onStreamCollection(message);
+        break;
+    case GST_MESSAGE_STREAMS_SELECTED:
+        onStreamsSelected(message);
         break;
     case GST_MESSAGE_CLOCK_LOST:
         // The documented recovery: a new clock is chosen on the way back to PLAYING.
@@ -536,12 +609,204 @@ void GstPlayerBackend::pollPosition() {
         m_positionMs = ms;
         emit positionChanged(ms);
     }
+    updateSubtitleText();
 }
 
 void GstPlayerBackend::fail(const QString& message) {
     teardown();
     setStateValue(State::Stopped);
     emit errorOccurred(message);
+}
+
+// ---- Tracks and subtitles -------------------------------------------------------------------
+
+namespace {
+
+int streamKind(TrackType type) {
+    return type == TrackType::Audio ? GST_STREAM_TYPE_AUDIO : GST_STREAM_TYPE_TEXT;
+}
+
+QString tagString(const GstTagList* tags, const char* tag) {
+    gchar* raw = nullptr;
+    if (!tags || !gst_tag_list_get_string(tags, tag, &raw))
+        return {};
+    const CharPtr value(raw);
+    return QString::fromUtf8(value.get());
+}
+
+} // namespace
+
+void GstPlayerBackend::onStreamCollection(GstMessage* message) {
+    GstStreamCollection* raw = nullptr;
+    gst_message_parse_stream_collection(message, &raw);
+    const std::unique_ptr<GstStreamCollection, ObjectUnref> collection(raw);
+    if (!collection)
+        return;
+    m_streams.clear();
+    for (guint i = 0; i < gst_stream_collection_get_size(collection.get()); ++i) {
+        GstStream* stream = gst_stream_collection_get_stream(collection.get(), i);
+        StreamEntry e;
+        e.id = QString::fromUtf8(gst_stream_get_stream_id(stream));
+        e.kind = int(gst_stream_get_stream_type(stream));
+        GstTagList* tags = gst_stream_get_tags(stream);
+        e.language = tagString(tags, GST_TAG_LANGUAGE_CODE);
+        e.title = tagString(tags, GST_TAG_TITLE);
+        if (e.title.isEmpty())
+            e.title = tagString(tags, GST_TAG_LANGUAGE_NAME);
+        // hlsdemux2 (1.22) tags a rendition with its language only, and names its stream
+        // "text-<NAME>" / "audio-<NAME>" after the master's NAME: the name a viewer knows.
+        for (const QLatin1String prefix : {QLatin1String("text-"), QLatin1String("audio-")})
+            if (e.title.isEmpty() && e.id.startsWith(prefix) && e.id.size() > prefix.size())
+                e.title = e.id.mid(prefix.size());
+        if (tags)
+            gst_tag_list_unref(tags);
+        m_streams.append(e);
+    }
+    emit tracksChanged();
+    if (m_prerolled)
+        applyTextPreference();
+}
+
+void GstPlayerBackend::onStreamsSelected(GstMessage* message) {
+    m_selectedStreams.clear();
+    for (guint i = 0; i < gst_message_streams_selected_get_size(message); ++i) {
+        const std::unique_ptr<GstStream, ObjectUnref> stream(
+            gst_message_streams_selected_get_stream(message, i));
+        if (stream)
+            m_selectedStreams << QString::fromUtf8(gst_stream_get_stream_id(stream.get()));
+    }
+    emit tracksChanged();
+    updateSubtitleText();
+}
+
+QVector<MediaTrack> GstPlayerBackend::tracks(TrackType type) const {
+    QVector<MediaTrack> out;
+    for (const StreamEntry& e : m_streams)
+        if (e.kind & streamKind(type))
+            out.append({e.id, e.language, e.title, m_selectedStreams.contains(e.id)});
+    return out;
+}
+
+bool GstPlayerBackend::selectTrack(TrackType type, const QString& id) {
+    if (type == TrackType::Text) {
+        m_textWanted = TextPreference{};
+        m_textWanted.set = true;
+        m_textWanted.off = id.isEmpty();
+        for (const StreamEntry& e : m_streams)
+            if (e.id == id) {
+                m_textWanted.language = e.language;
+                m_textWanted.title = e.title;
+            }
+        // Before preroll decodebin3 has no output pads yet, and a SELECT_STREAMS sent then
+        // never reaches hlsdemux2 (GStreamer 1.22: it travels upstream through those pads);
+        // the choice is applied at preroll instead.
+        if (!m_prerolled)
+            return id.isEmpty() || std::any_of(m_streams.begin(), m_streams.end(),
+                                               [&](const StreamEntry& e) { return e.id == id; });
+    }
+    return sendStreamSelection(type, id);
+}
+
+bool GstPlayerBackend::sendStreamSelection(TrackType type, const QString& id) {
+    if (!m_pipeline || m_streams.isEmpty())
+        return false;
+    const int kind = streamKind(type);
+    if (!id.isEmpty() &&
+        std::none_of(m_streams.begin(), m_streams.end(),
+                     [&](const StreamEntry& e) { return e.id == id && (e.kind & kind); }))
+        return false;
+    if (id.isEmpty() && type != TrackType::Text)
+        return false; // the picture always has a sound track when the master has one
+    // Every stream to keep: what plays now of the other kinds (before the first selection: the
+    // first video and audio stream), and the chosen one.
+    QList<QByteArray> keep;
+    bool haveVideo = false, haveAudio = false;
+    for (const StreamEntry& e : m_streams) {
+        if (e.kind & kind)
+            continue;
+        const bool playing = m_selectedStreams.contains(e.id);
+        const bool firstVideo =
+            m_selectedStreams.isEmpty() && (e.kind & GST_STREAM_TYPE_VIDEO) && !haveVideo;
+        const bool firstAudio =
+            m_selectedStreams.isEmpty() && (e.kind & GST_STREAM_TYPE_AUDIO) && !haveAudio;
+        if (playing || firstVideo || firstAudio) {
+            keep << e.id.toUtf8();
+            haveVideo |= (e.kind & GST_STREAM_TYPE_VIDEO) != 0;
+            haveAudio |= (e.kind & GST_STREAM_TYPE_AUDIO) != 0;
+        }
+    }
+    if (!id.isEmpty())
+        keep << id.toUtf8();
+    GList* list = nullptr;
+    for (const QByteArray& s : keep)
+        list = g_list_append(list, const_cast<char*>(s.constData()));
+    // The event copies the ids.
+    GstEvent* event = gst_event_new_select_streams(list);
+    g_list_free(list);
+    const bool sent = gst_element_send_event(m_pipeline.get(), event);
+    if (type == TrackType::Text) {
+        clearCues(); // the other language's cues must not linger
+        updateSubtitleText();
+    }
+    return sent;
+}
+
+void GstPlayerBackend::applyTextPreference() {
+    if (!m_textWanted.set)
+        return;
+    QString id;
+    if (!m_textWanted.off) {
+        const QVector<MediaTrack> text = tracks(TrackType::Text);
+        for (const MediaTrack& t : text)
+            if (t.language == m_textWanted.language && t.title == m_textWanted.title)
+                id = t.id;
+        if (id.isEmpty())
+            return; // not in this stream: leave the default
+    }
+    // Already so: nothing to send (a collection is posted several times per load).
+    const QVector<MediaTrack> text = tracks(TrackType::Text);
+    const bool done = std::all_of(text.begin(), text.end(),
+                                  [&](const MediaTrack& t) { return t.selected == (t.id == id); });
+    if (!done)
+        sendStreamSelection(TrackType::Text, id);
+}
+
+void GstPlayerBackend::deliverCue(qint64 startMs, qint64 endMs, const QString& text) {
+    const quint64 generation = m_generation;
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation, startMs, endMs, text] {
+            if (generation != m_generation)
+                return;
+            // Cues over long ago are dropped; the list stays short however long the video.
+            m_cues.erase(
+                std::remove_if(m_cues.begin(), m_cues.end(),
+                               [&](const ShownCue& c) { return c.endMs < m_positionMs - 1000; }),
+                m_cues.end());
+            m_cues.append({startMs, endMs, text});
+            updateSubtitleText();
+        },
+        Qt::QueuedConnection);
+}
+
+void GstPlayerBackend::updateSubtitleText() {
+    QStringList lines;
+    for (const ShownCue& c : m_cues)
+        if (c.startMs <= m_positionMs && m_positionMs < c.endMs && !c.text.isEmpty())
+            lines << c.text;
+    const QString text = lines.join(QLatin1Char('\n'));
+    if (text != m_subtitleText) {
+        m_subtitleText = text;
+        emit subtitleTextChanged(text);
+    }
+}
+
+void GstPlayerBackend::clearCues() {
+    m_cues.clear();
+    if (!m_subtitleText.isEmpty()) {
+        m_subtitleText.clear();
+        emit subtitleTextChanged(QString());
+    }
 }
 
 } // namespace hlsforge::qoe

@@ -2,8 +2,14 @@
 // GstPlayerBackend: the "gst" engine, our own GStreamer pipeline on the C API.
 //   playbin3 (uri) ─ hlsdemux2 ─ decoders ─ video: appsink (I420, sync) → QVideoFrame → the
 //                                           session's QVideoSink, on the GUI thread
-//                                         └ audio: autoaudiosink, or fakesink sync=true when
-//                                           the machine has no sound card (real time either way)
+//                                         ├ audio: autoaudiosink, or fakesink sync=true when
+//                                         │ the machine has no sound card (real time either way)
+//                                         └ text: appsink (text/x-raw) → cues → subtitleTextChanged
+// Subtitles are read as text, not drawn into the frames by playbin3's overlay: the window draws
+// them over the picture itself (no pango fonts in the pipeline, works headless), and a test
+// reads exactly what a viewer is shown. Tracks are playbin3's stream collection; choosing one
+// is a GST_EVENT_SELECT_STREAMS naming every stream to keep (hlsdemux2 then downloads only the
+// chosen subtitle playlist).
 // Why playbin3: only a streams-aware pipeline gets hlsdemux2 (decodebin2, under Qt's and
 // playbin's pipelines, falls back to the classic hlsdemux).
 // The bus is read by a sync handler that hands each message to the GUI thread (queued), tagged
@@ -53,6 +59,12 @@ public:
     bool isAtEnd() const override { return m_atEnd; }
     QStringList pipelineElements() const override;
 
+    // Tracks: playbin3's stream collection, selection by GST_EVENT_SELECT_STREAMS.
+    QVector<MediaTrack> tracks(TrackType type) const override;
+    bool selectTrack(TrackType type, const QString& id) override;
+    // From the text appsink's streaming thread: one cue, in stream time (the position's clock).
+    void deliverCue(qint64 startMs, qint64 endMs, const QString& text);
+
     // Called from GStreamer's threads (the bus sync handler, appsink, deep-element-added).
     void postBusMessage(quint64 generation, GstMessage* message);
     void deliverFrame(QVideoFrame frame);
@@ -74,6 +86,13 @@ private:
     void queryDuration();
     void fail(const QString& message);
     void flushFrame();
+    // Tracks and subtitles (own section).
+    void onStreamCollection(GstMessage* message);
+    void onStreamsSelected(GstMessage* message);
+    bool sendStreamSelection(TrackType type, const QString& id);
+    void applyTextPreference();
+    void updateSubtitleText();
+    void clearCues();
 
     QVideoSink* m_sink;
     PlayerOptions m_options;
@@ -88,6 +107,27 @@ private:
     qint64 m_positionMs = 0;
     qint64 m_durationMs = 0;
     QTimer* m_poll = nullptr;
+
+    // Tracks and subtitles (GUI thread).
+    struct StreamEntry {
+        QString id;
+        int kind = 0; // GstStreamType bits (GST_STREAM_TYPE_AUDIO, _VIDEO, _TEXT)
+        QString language;
+        QString title;
+    };
+    QVector<StreamEntry> m_streams; // the newest stream collection
+    QStringList m_selectedStreams;  // as the last STREAMS_SELECTED said
+    struct TextPreference {         // the viewer's subtitle choice, kept across loads
+        bool set = false;
+        bool off = false;
+        QString language, title;
+    } m_textWanted;
+    struct ShownCue {
+        qint64 startMs = 0, endMs = 0;
+        QString text;
+    };
+    QVector<ShownCue> m_cues; // received and not yet over
+    QString m_subtitleText;   // what subtitleTextChanged last said
 
     mutable QMutex m_lock; // guards the two below, written from streaming threads
     QVideoFrame m_pendingFrame;

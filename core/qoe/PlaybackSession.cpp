@@ -76,6 +76,9 @@ void PlaybackSession::attachBackend(PlaybackEngine engine) {
     connect(m_backend, &PlayerBackend::endOfMedia, this, &PlaybackSession::onEndOfMedia);
     connect(m_backend, &PlayerBackend::errorOccurred, this, &PlaybackSession::errorOccurred);
     connect(m_backend, &PlayerBackend::durationChanged, this, &PlaybackSession::durationChanged);
+    connect(m_backend, &PlayerBackend::tracksChanged, this, &PlaybackSession::tracksChanged);
+    connect(m_backend, &PlayerBackend::subtitleTextChanged, this,
+            &PlaybackSession::subtitleTextChanged);
     connect(m_backend, &PlayerBackend::positionChanged, this, [this](qint64 ms) {
         if (m_started && !m_ended)
             m_recording.furthestPositionSeconds =
@@ -107,6 +110,8 @@ void PlaybackSession::reattach(PlaybackEngine engine, const QString& markLabel) 
     }
     attachBackend(engine);
     emit playingChanged(false);
+    emit tracksChanged(); // the new backend lists none until it has loaded
+    emit subtitleTextChanged(QString());
     if (!m_started)
         return;
     mark(markLabel);

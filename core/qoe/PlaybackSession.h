@@ -105,6 +105,8 @@ signals:
     void positionChanged(qint64 positionMs);
     void durationChanged(qint64 durationMs);
     void errorOccurred(const QString& message);
+    void tracksChanged();                          // backend()->tracks() changed
+    void subtitleTextChanged(const QString& text); // the cue text to show now
 
 private:
     void loadRungs();

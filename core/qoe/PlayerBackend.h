@@ -14,6 +14,7 @@
 #include <QObject>
 #include <QStringList>
 #include <QUrl>
+#include <QVector>
 
 QT_BEGIN_NAMESPACE
 class QVideoSink;
@@ -44,6 +45,16 @@ struct PlayerOptions {
     double startBufferSeconds = 1.0;
 };
 
+// Alternative tracks of one kind a viewer picks from (the master's SUBTITLES renditions; AUDIO
+// ones where the engine lists them).
+enum class TrackType { Audio, Text };
+struct MediaTrack {
+    QString id;       // the engine's stream id, for selectTrack()
+    QString language; // as the stream is tagged ("fr"), empty when untagged
+    QString title;    // NAME of the rendition when the engine has it, else empty
+    bool selected = false;
+};
+
 class PlayerBackend : public QObject {
     Q_OBJECT
 public:
@@ -67,6 +78,20 @@ public:
     // ("playbin3", "hlsdemux2", …): how a test tells which demuxer plays. Empty for qt.
     virtual QStringList pipelineElements() const { return {}; }
 
+    // Tracks of `type` in the loaded stream (empty until it has been read, and on engines that
+    // cannot choose). selectTrack plays `id` for `type`; an empty id turns subtitles off.
+    // Returns false when the engine cannot choose or has no such track. The choice of a
+    // subtitle language is kept for the next load (a reload at another rung or buffer).
+    virtual QVector<MediaTrack> tracks(TrackType type) const {
+        Q_UNUSED(type);
+        return {};
+    }
+    virtual bool selectTrack(TrackType type, const QString& id) {
+        Q_UNUSED(type);
+        Q_UNUSED(id);
+        return false;
+    }
+
 signals:
     void stateChanged(hlsforge::qoe::PlayerBackend::State state);
     void positionChanged(qint64 positionMs);
@@ -74,6 +99,9 @@ signals:
     void loaded();     // the new source is ready (prerolled): seeks land now
     void endOfMedia(); // the end of the stream; state is Stopped
     void errorOccurred(const QString& message);
+    void tracksChanged(); // tracks() or their selection changed
+    // The subtitle text to show over the picture now (cue lines joined by '\n'); empty: none.
+    void subtitleTextChanged(const QString& text);
 };
 
 } // namespace hlsforge::qoe

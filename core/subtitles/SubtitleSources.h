@@ -13,6 +13,7 @@ struct SubtitleInput {
     QString languageCode; // as given ("fr", "fre", "deu"); empty: from the file name, else und
     QString name;         // NAME in the master; empty: the language's name
     bool forced = false;
+    bool operator==(const SubtitleInput&) const = default;
 };
 
 // Sidecars of `inputPath`, sorted by file name. A file named `<stem>.srt` (no language) is

@@ -172,4 +172,43 @@ QStringList hdrHevcOutputArgs(const QString& transfer, const QString& x265Params
             QStringLiteral("tv")};
 }
 
+QString makeSubtitleLadder(const QString& dir, QString* error) {
+    const QString input = dir + QStringLiteral("/show.mp4");
+    if (!makeClip(input, 6, QStringLiteral("testsrc2=size=320x180:rate=25"))) {
+        *error = QStringLiteral("could not generate %1").arg(input);
+        return {};
+    }
+    const auto write = [&](const QString& name, const QByteArray& bytes) {
+        QFile f(dir + QLatin1Char('/') + name);
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+    };
+    const QByteArray german = "1\n00:00:02,000 --> 00:00:03,500\n" + QByteArray(kGermanCue1) + "\n";
+    const QByteArray french = "1\r\n00:00:02,000 --> 00:00:03,500\r\n" +
+                              QString::fromUtf8(kFrenchCue1).toLatin1() +
+                              "\r\n\r\n2\r\n00:00:04,000 --> 00:00:05,000\r\n" +
+                              QString::fromUtf8(kFrenchCue2).toLatin1() + "\r\n";
+    const QByteArray forced = "1\n00:00:00,500 --> 00:00:01,500\n" + QByteArray(kForcedCue) + "\n";
+    const QString ladderJson = dir + QStringLiteral("/subs-ladder.json");
+    if (!write(QStringLiteral("show.de.srt"), german) ||
+        !write(QStringLiteral("show.fr.srt"), french) ||
+        !write(QStringLiteral("show.en.forced.srt"), forced) ||
+        !write(QStringLiteral("subs-ladder.json"),
+               R"({"segmentSeconds": 2, "x264Preset": "ultrafast", "audioKbps": 64,
+                   "renditions": [{"name": "180p", "height": 180, "videoKbps": 300}]})")) {
+        *error = QStringLiteral("could not write the subtitle files in %1").arg(dir);
+        return {};
+    }
+    const QString out = dir + QStringLiteral("/subs");
+    const ProcessResult r = runProcess(
+        cliPath(), {QStringLiteral("transcode"), input, QStringLiteral("--out"), out,
+                    QStringLiteral("--ladder"), ladderJson, QStringLiteral("--player-scripts"),
+                    QStringLiteral("self-contained"), QStringLiteral("--progress"),
+                    QStringLiteral("none"), QStringLiteral("--no-check")});
+    if (!r.ok()) {
+        *error = QString::fromUtf8(r.err);
+        return {};
+    }
+    return out;
+}
+
 } // namespace hlsforge::test

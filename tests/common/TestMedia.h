@@ -42,6 +42,16 @@ QStringList hdrHevcOutputArgs(const QString& transfer, const QString& x265Params
 // or an empty string with the reason in `error`. Shared by the preview and QoE tests.
 QString makePlaybackLadder(const QString& dir, double seconds, QString* error);
 
+// A 6 s ladder with three subtitle renditions, in `dir`/subs: one 180p rung, 2 s TS segments,
+// self-contained player page, from show.mp4 (testsrc2 + sine) and its sidecars show.de.srt
+// (UTF-8, first: DEFAULT), show.en.forced.srt (FORCED) and show.fr.srt (Windows-1252, CRLF, as
+// Windows tools write it). The cues are the constants below. Returns the folder or "" + error.
+QString makeSubtitleLadder(const QString& dir, QString* error);
+inline constexpr const char* kFrenchCue1 = "Très bien, ça marche"; // 2.0 – 3.5 s
+inline constexpr const char* kFrenchCue2 = "Deuxième phrase";      // 4.0 – 5.0 s
+inline constexpr const char* kGermanCue1 = "Sehr gut, das läuft";  // 2.0 – 3.5 s
+inline constexpr const char* kForcedCue = "EXIT";                  // 0.5 – 1.5 s
+
 // ffprobe -of json with the given arguments and the file last.
 QJsonObject ffprobeJson(const QStringList& args, const QString& path);
 

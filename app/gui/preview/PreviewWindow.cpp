@@ -160,6 +160,14 @@ void PreviewWindow::buildUi() {
         combo->setMinimumContentsLength(16);
     }
     m_rungs->addItem(tr("Auto (ABR)"), -1);
+    m_subtitles = new QComboBox(this);
+    m_subtitles->setObjectName(QStringLiteral("subtitles"));
+    m_subtitles->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_subtitles->setMinimumContentsLength(16);
+    m_subtitles->setToolTip(tr("The ladder's subtitle renditions, shown over the picture "
+                               "(GStreamer playbin3 only)"));
+    m_subtitles->addItem(tr("Off"), QString());
+    m_subtitles->setEnabled(false); // until the player lists the ladder's subtitles
     m_rungLabel = new QLabel(tr("—"), this);
     m_rungLabel->setObjectName(QStringLiteral("rungReadout"));
     m_throughputLabel = new QLabel(tr("—"), this);
@@ -209,6 +217,7 @@ void PreviewWindow::buildUi() {
     controls->addRow(tr("R&ung"), m_rungs);
     controls->addRow(tr("&Player"), m_engines);
     controls->addRow(tr("&Buffer"), m_buffers);
+    controls->addRow(tr("Subti&tles"), m_subtitles);
     controls->addRow(tr("Fetching"), m_rungLabel);
     controls->addRow(tr("Throughput"), m_throughputLabel);
     controls->addRow(tr("Viewer"), m_viewerLabel);
@@ -297,6 +306,11 @@ void PreviewWindow::buildUi() {
         if (isServing())
             m_session->setPlayerOptions(options);
     });
+    connect(m_session, &qoe::PlaybackSession::tracksChanged, this,
+            &PreviewWindow::refreshSubtitleChoices);
+    connect(m_session, &qoe::PlaybackSession::subtitleTextChanged, m_video,
+            &VideoView::setSubtitleText);
+    connect(m_subtitles, &QComboBox::activated, this, &PreviewWindow::selectSubtitleChoice);
     connect(exportPng, &QPushButton::clicked, this, &PreviewWindow::chooseExportPng);
     connect(exportCsv, &QPushButton::clicked, this, &PreviewWindow::chooseExportCsv);
     connect(exportReport, &QPushButton::clicked, this, &PreviewWindow::chooseExportReport);
@@ -345,6 +359,48 @@ void PreviewWindow::lockToRung(int rung) {
     const QString entry = m_lockedRung < 0 ? QStringLiteral("master.m3u8")
                                            : preview::RenditionMap::rungMasterName(m_lockedRung);
     m_session->switchSource(m_server->url(entry), m_lockedRung);
+}
+
+// ---- Subtitles ---------------------------------------------------------------------------
+
+void PreviewWindow::refreshSubtitleChoices() {
+    const QVector<qoe::MediaTrack> tracks = m_session->backend()->tracks(qoe::TrackType::Text);
+    const QSignalBlocker block(m_subtitles);
+    m_subtitles->clear();
+    m_subtitles->addItem(tr("Off"), QString());
+    int current = 0;
+    for (const qoe::MediaTrack& t : tracks) {
+        QString label = t.title.isEmpty() ? t.language : t.title;
+        if (!t.title.isEmpty() && !t.language.isEmpty())
+            label += QStringLiteral(" (%1)").arg(t.language);
+        if (label.isEmpty())
+            label = tr("Track %1").arg(m_subtitles->count());
+        m_subtitles->addItem(label, t.id);
+        if (t.selected)
+            current = m_subtitles->count() - 1;
+    }
+    m_subtitles->setCurrentIndex(current);
+    m_subtitles->setEnabled(!tracks.isEmpty());
+}
+
+QStringList PreviewWindow::subtitleChoices() const {
+    QStringList out;
+    for (int i = 0; i < m_subtitles->count(); ++i)
+        out << m_subtitles->itemText(i);
+    return out;
+}
+
+void PreviewWindow::selectSubtitleChoice(int index) {
+    if (index < 0 || index >= m_subtitles->count())
+        return;
+    m_session->backend()->selectTrack(qoe::TrackType::Text,
+                                      m_subtitles->itemData(index).toString());
+    const QSignalBlocker block(m_subtitles);
+    m_subtitles->setCurrentIndex(index);
+}
+
+QString PreviewWindow::subtitleReadout() const {
+    return m_video->subtitleText();
 }
 
 void PreviewWindow::seekTo(qint64 positionMs) {

@@ -64,6 +64,12 @@ public:
     void seekTo(qint64 positionMs);             // as the seek bar does
     void setEngine(qoe::PlaybackEngine engine); // as the Player box does
 
+    // Subtitles: "Off" + one entry per subtitle rendition, as the Subtitles box lists them
+    // ("Français (fr)"); select by the box's row (0: Off). The cue shown now, as drawn.
+    QStringList subtitleChoices() const;
+    void selectSubtitleChoice(int index);
+    QString subtitleReadout() const;
+
     bool exportPng(const QString& path, QString* error = nullptr);
     bool exportCsv(const QString& path, QString* error = nullptr) const;
     // The QoE report as `hlsforge-cli qoe` prints it: JSON for *.json, else text.
@@ -94,6 +100,7 @@ private:
     void updatePosition();
     void updateViewer();
     void chooseExportPng();
+    void refreshSubtitleChoices(); // the Subtitles box from the backend's text tracks
     void chooseExportCsv();
     void chooseExportReport();
 
@@ -107,7 +114,8 @@ private:
     QComboBox* m_profiles = nullptr;
     QComboBox* m_rungs = nullptr;
     QComboBox* m_engines = nullptr;
-    QComboBox* m_buffers = nullptr; // how far ahead the gst engine fetches
+    QComboBox* m_buffers = nullptr;   // how far ahead the gst engine fetches
+    QComboBox* m_subtitles = nullptr; // Off + the text tracks (data: stream id)
     QLabel* m_rungLabel = nullptr;
     QLabel* m_throughputLabel = nullptr;
     QLabel* m_viewerLabel = nullptr;

@@ -5,6 +5,8 @@
 #include <QVideoFrame>
 #include <QVideoSink>
 
+#include <algorithm>
+
 namespace hlsforge::gui {
 
 VideoView::VideoView(QVideoSink* sink, QWidget* parent) : QWidget(parent) {
@@ -49,6 +51,28 @@ void VideoView::paintEvent(QPaintEvent*) {
     const QRect target(QPoint((width() - size.width()) / 2, (height() - size.height()) / 2), size);
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
     painter.drawImage(target, image);
+    if (!m_subtitleText.isEmpty()) {
+        // Sized to the picture (about 1/18 of its height per line, as TV subtitles are), on a
+        // translucent box so it reads on any picture.
+        QFont font = painter.font();
+        font.setPixelSize(std::max(12, target.height() / 18));
+        painter.setFont(font);
+        const QRect area =
+            target.adjusted(target.width() / 20, 0, -target.width() / 20, -target.height() / 20);
+        const QRect box = painter.boundingRect(
+            area, Qt::AlignHCenter | Qt::AlignBottom | Qt::TextWordWrap, m_subtitleText);
+        painter.fillRect(box.adjusted(-6, -3, 6, 3), QColor(0, 0, 0, 160));
+        painter.setPen(Qt::white);
+        painter.drawText(area, Qt::AlignHCenter | Qt::AlignBottom | Qt::TextWordWrap,
+                         m_subtitleText);
+    }
+}
+
+void VideoView::setSubtitleText(const QString& text) {
+    if (text == m_subtitleText)
+        return;
+    m_subtitleText = text;
+    update();
 }
 
 } // namespace hlsforge::gui

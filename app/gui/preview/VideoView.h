@@ -24,6 +24,9 @@ public:
     explicit VideoView(QVideoSink* sink, QWidget* parent = nullptr);
     QImage currentImage() const; // the latest frame as an image (null before the first)
     int framesShown() const { return m_framesShown; }
+    // The subtitle cue shown over the picture (bottom centre, white on a dark box); empty: none.
+    void setSubtitleText(const QString& text);
+    const QString& subtitleText() const { return m_subtitleText; }
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -34,6 +37,7 @@ private:
     mutable QImage m_image; // m_frame as an image, once converted
     mutable bool m_stale = false;
     int m_framesShown = 0;
+    QString m_subtitleText;
 };
 
 } // namespace hlsforge::gui
