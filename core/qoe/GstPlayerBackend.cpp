@@ -13,6 +13,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -112,6 +113,8 @@ GstBusSyncReply onBusSync(GstBus*, GstMessage* message, gpointer data) {
     case GST_MESSAGE_ASYNC_DONE:
     case GST_MESSAGE_DURATION_CHANGED:
     case GST_MESSAGE_CLOCK_LOST:
+    case GST_MESSAGE_STREAM_COLLECTION:
+    case GST_MESSAGE_STREAMS_SELECTED:
         context->backend->postBusMessage(context->generation, message);
         break;
     default:
@@ -313,6 +316,14 @@ void GstPlayerBackend::teardown() {
 
 void GstPlayerBackend::setSource(const QUrl& url) {
     teardown();
+    m_streamIds.clear();
+    m_streamTypes.clear();
+    m_selectedStreams.clear();
+    m_pendingAudioTrack = -1;
+    if (!m_audioTracks.isEmpty()) {
+        m_audioTracks.clear();
+        emit audioTracksChanged();
+    }
     m_source = url;
     m_atEnd = false;
     m_positionMs = 0;
@@ -492,11 +503,19 @@ void GstPlayerBackend::onBusMessage(quint64 generation, GstMessage* message) {
             m_prerolled = true;
             if (m_pendingSeekMs >= 0)
                 setPosition(std::exchange(m_pendingSeekMs, -1));
+            if (m_pendingAudioTrack >= 0)
+                selectAudioTrack(std::exchange(m_pendingAudioTrack, -1));
             emit loaded();
         }
         break;
     case GST_MESSAGE_DURATION_CHANGED:
         queryDuration();
+        break;
+    case GST_MESSAGE_STREAM_COLLECTION:
+        takeStreamCollection(message);
+        break;
+    case GST_MESSAGE_STREAMS_SELECTED:
+        takeSelectedStreams(message);
         break;
     case GST_MESSAGE_CLOCK_LOST:
         // The documented recovery: a new clock is chosen on the way back to PLAYING.
@@ -536,6 +555,125 @@ void GstPlayerBackend::pollPosition() {
         m_positionMs = ms;
         emit positionChanged(ms);
     }
+}
+
+// ---- Audio tracks ----------------------------------------------------------------------------
+
+namespace {
+
+QString streamTag(GstStream* stream, const char* tag) {
+    GstTagList* tags = gst_stream_get_tags(stream);
+    if (!tags)
+        return {};
+    gchar* value = nullptr;
+    QString out;
+    if (gst_tag_list_get_string(tags, tag, &value))
+        out = QString::fromUtf8(value);
+    g_free(value);
+    gst_tag_list_unref(tags);
+    return out;
+}
+
+QString streamKind(GstStream* stream) {
+    const GstStreamType type = gst_stream_get_stream_type(stream);
+    if (type & GST_STREAM_TYPE_VIDEO)
+        return QStringLiteral("video");
+    if (type & GST_STREAM_TYPE_AUDIO)
+        return QStringLiteral("audio");
+    if (type & GST_STREAM_TYPE_TEXT)
+        return QStringLiteral("text");
+    return QStringLiteral("other");
+}
+
+} // namespace
+
+// Every stream the pipeline may play (the demuxer's collection): the audio ones are the
+// tracks; the rest are kept so a switch keeps the video (and any text) playing.
+void GstPlayerBackend::takeStreamCollection(GstMessage* message) {
+    GstStreamCollection* raw = nullptr;
+    gst_message_parse_stream_collection(message, &raw);
+    if (!raw)
+        return;
+    std::unique_ptr<GstStreamCollection, ObjectUnref> collection(raw);
+    QVector<AudioTrack> tracks;
+    m_streamIds.clear();
+    m_streamTypes.clear();
+    for (guint i = 0; i < gst_stream_collection_get_size(collection.get()); ++i) {
+        GstStream* stream = gst_stream_collection_get_stream(collection.get(), i);
+        const char* id = gst_stream_get_stream_id(stream);
+        if (!id)
+            continue;
+        m_streamIds << QString::fromUtf8(id);
+        m_streamTypes << streamKind(stream);
+        if (m_streamTypes.last() != QLatin1String("audio"))
+            continue;
+        AudioTrack t;
+        t.id = m_streamIds.last();
+        t.language = streamTag(stream, GST_TAG_LANGUAGE_CODE);
+        t.name = streamTag(stream, GST_TAG_TITLE);
+        if (t.name.isEmpty())
+            t.name = streamTag(stream, GST_TAG_LANGUAGE_NAME);
+        // hlsdemux2 (1.22) tags only the language and names an EXT-X-MEDIA's stream
+        // "audio-<NAME>".
+        if (t.name.isEmpty() && t.id.startsWith(QLatin1String("audio-")))
+            t.name = t.id.mid(6);
+        tracks << t;
+    }
+    m_audioTracks = tracks;
+    emit audioTracksChanged();
+}
+
+void GstPlayerBackend::takeSelectedStreams(GstMessage* message) {
+    m_selectedStreams.clear();
+    for (guint i = 0; i < gst_message_streams_selected_get_size(message); ++i) {
+        std::unique_ptr<GstStream, ObjectUnref> stream(
+            gst_message_streams_selected_get_stream(message, i));
+        if (stream && gst_stream_get_stream_id(stream.get()))
+            m_selectedStreams << QString::fromUtf8(gst_stream_get_stream_id(stream.get()));
+    }
+    emit audioTracksChanged();
+}
+
+int GstPlayerBackend::currentAudioTrack() const {
+    for (int i = 0; i < m_audioTracks.size(); ++i)
+        if (m_selectedStreams.contains(m_audioTracks[i].id))
+            return i;
+    return -1;
+}
+
+// GST_EVENT_SELECT_STREAMS names every stream to play: the streams playing now that are not
+// audio (the video, subtitles), or the first video of the collection, plus the chosen audio.
+void GstPlayerBackend::selectAudioTrack(int index) {
+    if (!m_pipeline || index < 0 || index >= m_audioTracks.size())
+        return;
+    // decodebin3 drops a selection that arrives while it is still making its first one (seen:
+    // an event 0.3 s before its initial streams-selected was lost); apply it once prerolled.
+    if (!m_prerolled) {
+        m_pendingAudioTrack = index;
+        return;
+    }
+    QStringList ids;
+    for (const QString& id : std::as_const(m_selectedStreams)) {
+        const qsizetype at = m_streamIds.indexOf(id);
+        if (at >= 0 && m_streamTypes[at] != QLatin1String("audio"))
+            ids << id;
+    }
+    if (std::none_of(ids.begin(), ids.end(), [&](const QString& id) {
+            return m_streamTypes.value(m_streamIds.indexOf(id)) == QLatin1String("video");
+        })) {
+        const qsizetype video = m_streamTypes.indexOf(QStringLiteral("video"));
+        if (video >= 0)
+            ids << m_streamIds[video];
+    }
+    ids << m_audioTracks[index].id;
+    std::vector<QByteArray> utf8;
+    GList* list = nullptr;
+    for (const QString& id : std::as_const(ids))
+        utf8.push_back(id.toUtf8());
+    for (const QByteArray& id : utf8)
+        list = g_list_append(list, const_cast<char*>(id.constData()));
+    gst_element_send_event(m_pipeline.get(), gst_event_new_select_streams(list));
+    g_list_free(list);
 }
 
 void GstPlayerBackend::fail(const QString& message) {

@@ -52,6 +52,11 @@ public:
     State state() const override { return m_state; }
     bool isAtEnd() const override { return m_atEnd; }
     QStringList pipelineElements() const override;
+    // Audio renditions from the pipeline's stream collection (hlsdemux2 lists every
+    // EXT-X-MEDIA:TYPE=AUDIO as a stream), switched with GST_EVENT_SELECT_STREAMS.
+    QVector<AudioTrack> audioTracks() const override { return m_audioTracks; }
+    int currentAudioTrack() const override;
+    void selectAudioTrack(int index) override;
 
     // Called from GStreamer's threads (the bus sync handler, appsink, deep-element-added).
     void postBusMessage(quint64 generation, GstMessage* message);
@@ -74,6 +79,9 @@ private:
     void queryDuration();
     void fail(const QString& message);
     void flushFrame();
+    // Audio tracks: the collection and the selection the pipeline announced.
+    void takeStreamCollection(GstMessage* message);
+    void takeSelectedStreams(GstMessage* message);
 
     QVideoSink* m_sink;
     PlayerOptions m_options;
@@ -88,6 +96,11 @@ private:
     qint64 m_positionMs = 0;
     qint64 m_durationMs = 0;
     QTimer* m_poll = nullptr;
+    QVector<AudioTrack> m_audioTracks;
+    QStringList m_streamIds;       // every stream of the collection: id
+    QStringList m_streamTypes;     // ... and "video", "audio", "text", "other"
+    QStringList m_selectedStreams; // ids of the streams playing
+    int m_pendingAudioTrack = -1;  // asked for before preroll
 
     mutable QMutex m_lock; // guards the two below, written from streaming threads
     QVideoFrame m_pendingFrame;

@@ -2,6 +2,16 @@
 
 namespace hlsforge::qoe {
 
+QString AudioTrack::label(int index) const {
+    if (!name.isEmpty() && !language.isEmpty() && !name.contains(language))
+        return QStringLiteral("%1 (%2)").arg(name, language);
+    if (!name.isEmpty())
+        return name;
+    if (!language.isEmpty())
+        return language;
+    return QStringLiteral("Audio %1").arg(index + 1);
+}
+
 QString engineName(PlaybackEngine engine) {
     return engine == PlaybackEngine::Qt ? QStringLiteral("qt") : QStringLiteral("gst");
 }

@@ -14,6 +14,7 @@
 #include <QObject>
 #include <QStringList>
 #include <QUrl>
+#include <QVector>
 
 QT_BEGIN_NAMESPACE
 class QVideoSink;
@@ -44,6 +45,15 @@ struct PlayerOptions {
     double startBufferSeconds = 1.0;
 };
 
+// An audio track the player can switch to: an EXT-X-MEDIA:TYPE=AUDIO rendition of the master.
+struct AudioTrack {
+    QString id;       // the engine's own stream id
+    QString language; // as the playlist says it ("de"); empty when untagged
+    QString name;     // the rendition's NAME; empty when the engine has none
+    // For a menu: "German (de)", "Audio 2" when it has neither.
+    QString label(int index) const;
+};
+
 class PlayerBackend : public QObject {
     Q_OBJECT
 public:
@@ -67,6 +77,13 @@ public:
     // ("playbin3", "hlsdemux2", …): how a test tells which demuxer plays. Empty for qt.
     virtual QStringList pipelineElements() const { return {}; }
 
+    // Audio tracks (alternate audio renditions), in the master's order; empty when the stream
+    // has one muxed track or the engine cannot list them (qt). currentAudioTrack: the index
+    // playing, -1 when unknown. selectAudioTrack switches without restarting playback.
+    virtual QVector<AudioTrack> audioTracks() const { return {}; }
+    virtual int currentAudioTrack() const { return -1; }
+    virtual void selectAudioTrack(int index) { Q_UNUSED(index); }
+
 signals:
     void stateChanged(hlsforge::qoe::PlayerBackend::State state);
     void positionChanged(qint64 positionMs);
@@ -74,6 +91,7 @@ signals:
     void loaded();     // the new source is ready (prerolled): seeks land now
     void endOfMedia(); // the end of the stream; state is Stopped
     void errorOccurred(const QString& message);
+    void audioTracksChanged(); // the list or the current track changed
 };
 
 } // namespace hlsforge::qoe
