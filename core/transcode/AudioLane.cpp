@@ -15,7 +15,7 @@ constexpr int kAudioSampleRateHz = 48000;
 } // namespace
 
 Status AudioLane::open(AVStream* stream, const QString& path, int audioKbps, int64_t startTimeUs,
-                       double lengthSeconds) {
+                       double lengthSeconds, bool pad) {
     m_startTimeUs = startTimeUs;
     Status s = m_decoder.open(stream, path, 0);
     if (!s.isOk())
@@ -45,7 +45,9 @@ Status AudioLane::open(AVStream* stream, const QString& path, int audioKbps, int
         "aresample=" + std::to_string(kAudioSampleRateHz) + ":async=1000:first_pts=0";
     if (lengthSeconds > 0) {
         const std::string length = std::to_string(lengthSeconds);
-        filters += ",apad=whole_dur=" + length + ",atrim=end=" + length;
+        if (pad)
+            filters += ",apad=whole_dur=" + length;
+        filters += ",atrim=end=" + length;
     }
     filters += ",aformat=sample_fmts=fltp:sample_rates=" + std::to_string(kAudioSampleRateHz) +
                ":channel_layouts=stereo";

@@ -20,10 +20,11 @@ public:
     using Sink = std::function<Status(av::PacketPtr packet)>;
 
     // `startTimeUs`: the input's start, subtracted from every timestamp (audio is aligned to
-    // the video's timeline). `lengthSeconds` > 0: the track is cut, or padded with silence, to
-    // exactly that long (a sidecar file against the video's duration); 0: as long as it is.
+    // the video's timeline). `lengthSeconds` > 0: the track is cut to that length and, with
+    // `pad`, padded with silence up to it (a sidecar file against the video's duration); 0: as
+    // long as it is.
     Status open(AVStream* stream, const QString& path, int audioKbps, int64_t startTimeUs,
-                double lengthSeconds = 0);
+                double lengthSeconds = 0, bool pad = false);
     bool isOpen() const { return m_encoder != nullptr; }
     int streamIndex() const { return m_decoder.stream() ? m_decoder.stream()->index : -1; }
     const AVCodecContext* encoder() const { return m_encoder.get(); }

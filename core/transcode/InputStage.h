@@ -57,7 +57,7 @@ public:
         m_audioStreams = std::move(streamIndices);
         m_audioTracksSet = true;
     }
-    // > 0: every lane cut, or padded with silence, to this many seconds (unmuxed renditions
+    // > 0: every lane cut to this many seconds (unmuxed renditions
     // end with the video). Before open().
     void setAudioLengthSeconds(double seconds) { m_audioLengthSeconds = seconds; }
     // Opens the decoders and the AAC encoders and decides the output frame rate; before the

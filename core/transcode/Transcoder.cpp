@@ -343,7 +343,7 @@ Status Pipeline::prepare() {
                 m_trackLanes.push_back(-1);
             }
         m_inputStage->setAudioTracks(streams);
-        // Unmuxed renditions end with the video (a muxed track stays exactly as it was).
+        // Unmuxed renditions end no later than the video (a muxed track stays as it was).
         if (m_audioUnmuxed)
             m_inputStage->setAudioLengthSeconds(videoSeconds());
     }
@@ -469,7 +469,7 @@ Status Pipeline::encodeAudioFile(int track) {
     AudioLane lane;
     // As long as the video: a longer commentary is cut, a shorter one padded with silence.
     s = lane.open(file.stream(t.fileStreamIndex), t.filePath, m_request.ladder.audioKbps, startUs,
-                  videoSeconds());
+                  videoSeconds(), true);
     if (!s.isOk())
         return s;
     AudioRendition* rendition = m_audioRenditions[size_t(track)].get();
