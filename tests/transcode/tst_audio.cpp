@@ -167,6 +167,7 @@ private slots:
     void eachRenditionHasItsOwnTone();
     void audioOnlyVariantPlays();
     void publishOrdersAudioPlaylistsBeforeTheMaster();
+    void fmp4RenditionsStartWithTheVideo();
     void oneTrackStaysMuxed();
     void sidecarAudioFile();
     void badAudioFiles();
@@ -355,6 +356,50 @@ void AudioRenditionsTest::publishOrdersAudioPlaylistsBeforeTheMaster() {
     publish::ContentPolicy policy;
     QCOMPARE(policy.contentTypeFor(playlist), QStringLiteral("application/vnd.apple.mpegurl"));
     QCOMPARE(policy.contentTypeFor(segment), QStringLiteral("video/mp2t"));
+}
+
+// fMP4: the same group, init segments for the audio, and every audio segment starting with its
+// video segment within one AAC frame (ffprobe, init + segment read together).
+void AudioRenditionsTest::fmp4RenditionsStartWithTheVideo() {
+    const QString out = path(QStringLiteral("two-fmp4"));
+    const ProcessResult r =
+        transcode({path(QStringLiteral("two tracks.mp4")), QStringLiteral("--out"), out,
+                   QStringLiteral("--segments"), QStringLiteral("fmp4")});
+    QVERIFY2(r.ok(), r.err.constData());
+    const Master m = readMaster(out + QStringLiteral("/master.m3u8"));
+    QCOMPARE(m.media.size(), 2);
+    const auto startOf = [&](const QString& dir, const QString& segment) {
+        QFile init(dir + QStringLiteral("/init.mp4")), seg(dir + QLatin1Char('/') + segment);
+        if (!init.open(QIODevice::ReadOnly) || !seg.open(QIODevice::ReadOnly))
+            return -1.0;
+        const QString joined = path(QStringLiteral("joined.mp4"));
+        QFile j(joined);
+        if (!j.open(QIODevice::WriteOnly))
+            return -1.0;
+        j.write(init.readAll() + seg.readAll());
+        j.close();
+        return ffprobeJson({QStringLiteral("-show_streams")}, joined)
+            .value(QStringLiteral("streams"))
+            .toArray()
+            .first()
+            .toObject()
+            .value(QStringLiteral("start_time"))
+            .toString()
+            .toDouble();
+    };
+    const QString video = out + QLatin1Char('/') + QFileInfo(m.variants[0].uri).path();
+    for (const auto& a : m.media) {
+        const QString audio =
+            out + QLatin1Char('/') + QFileInfo(a.value(QStringLiteral("URI"))).path();
+        QVERIFY(QFileInfo::exists(audio + QStringLiteral("/init.mp4")));
+        for (const QString& segment :
+             {QStringLiteral("seg_00001.m4s"), QStringLiteral("seg_00002.m4s")}) {
+            const double v = startOf(video, segment), s = startOf(audio, segment);
+            qInfo("%s %s: video starts %.4f s, audio %.4f s", qPrintable(a.value("LANGUAGE")),
+                  qPrintable(segment), v, s);
+            QVERIFY(v > 0 && std::abs(v - s) <= kAacFrameSeconds + 1e-3);
+        }
+    }
 }
 
 // One track: the layout of before, muxed; the audio-only variant beside it changes nothing
