@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
@@ -17,6 +18,7 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QUrl>
+#include <algorithm>
 
 #include <cmath>
 #include <memory>
@@ -557,8 +559,15 @@ void Checker::checkDeclared(const Variant& v, const VariantFacts& facts, const M
     // Bandwidth (9.13/1.27 peak, 9.14/1.26 average, 1.30 peak ≤ 2× average), with the
     // variant's largest audio rendition added.
     double audioAverage = 0;
-    const double audioPeak =
-        v.attrs.has("AUDIO") ? groupPeakBps(master, v.attrs.get("AUDIO"), &audioAverage) : 0;
+    // An audio-only variant whose URI is a rendition of its own group plays that playlist once.
+    const bool ownRendition =
+        std::any_of(master.media.begin(), master.media.end(), [&](const Attributes& m) {
+            return m.get("TYPE") == QLatin1String("AUDIO") &&
+                   m.get("GROUP-ID") == v.attrs.get("AUDIO") && m.get("URI") == v.uri;
+        });
+    const double audioPeak = v.attrs.has("AUDIO") && !ownRendition
+                                 ? groupPeakBps(master, v.attrs.get("AUDIO"), &audioAverage)
+                                 : 0;
     const double peak = facts.peakBps + audioPeak;
     const double average = facts.averageBps + audioAverage;
     if (peak > 0) {

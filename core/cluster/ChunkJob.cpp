@@ -395,8 +395,13 @@ Status assembleLadder(const ClusterPlan& plan, QStringList* warnings) {
     request.ladder = plan.ladder;
     request.ladder.measureQuality = false;
     if (plan.hasAudio) {
-        ladder.audioPlaylist = QStringLiteral("audio/index.m3u8");
-        ladder.audioLanguage = plan.audioLanguage;
+        EncodedLadder::Audio audio;
+        audio.playlist = QStringLiteral("audio/index.m3u8");
+        audio.language = plan.audioLanguage;
+        audio.name = QStringLiteral("Main");
+        audio.isDefault = true;
+        audio.origin = QStringLiteral("the source's main audio track");
+        ladder.audio.append(audio);
     }
     std::vector<std::shared_ptr<FinishingStep>> steps;
     if (plan.ladder.playerPage)

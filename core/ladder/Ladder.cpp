@@ -266,6 +266,8 @@ QJsonObject Ladder::toJson() const {
         root[QStringLiteral("measureQuality")] = true;
     if (!thumbnails)
         root[QStringLiteral("thumbnails")] = false;
+    if (audioOnlyVariant)
+        root[QStringLiteral("audioOnlyVariant")] = true;
     return root;
 }
 
@@ -278,7 +280,7 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
         QStringLiteral("playerPage"),     QStringLiteral("playerScripts"),
         QStringLiteral("toneMap"),        QStringLiteral("x265Preset"),
         QStringLiteral("svtAv1Preset"),   QStringLiteral("measureQuality"),
-        QStringLiteral("thumbnails")};
+        QStringLiteral("thumbnails"),     QStringLiteral("audioOnlyVariant")};
     static const QSet<QString> knownRung = {QStringLiteral("name"),      QStringLiteral("height"),
                                             QStringLiteral("videoKbps"), QStringLiteral("maxKbps"),
                                             QStringLiteral("codec"),     QStringLiteral("hdr")};
@@ -357,6 +359,12 @@ StatusOr<Ladder> Ladder::fromJson(const QJsonObject& json) {
             return fieldError(QStringLiteral("thumbnails"),
                               QStringLiteral("must be true or false"));
         ladder.thumbnails = json.value(QStringLiteral("thumbnails")).toBool();
+    }
+    if (json.contains(QStringLiteral("audioOnlyVariant"))) {
+        if (!json.value(QStringLiteral("audioOnlyVariant")).isBool())
+            return fieldError(QStringLiteral("audioOnlyVariant"),
+                              QStringLiteral("must be true or false"));
+        ladder.audioOnlyVariant = json.value(QStringLiteral("audioOnlyVariant")).toBool();
     }
 
     const QJsonValue rungsValue = json.value(QStringLiteral("renditions"));

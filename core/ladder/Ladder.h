@@ -76,6 +76,9 @@ struct Ladder {
     // Seek thumbnails (core/trickplay): 160 px tiles in JPEG sprite sheets under thumbs/, a
     // WebVTT thumbnails track and an image media playlist named in the master.
     bool thumbnails = true;
+    // An audio-only variant (CODECS="mp4a.40.2", no RESOLUTION, listed last) playing the
+    // default audio rendition: Apple recommends one for cellular.
+    bool audioOnlyVariant = false;
 
     bool hasCodec(VideoCodec codec) const;
     bool hasHdrRungs() const;

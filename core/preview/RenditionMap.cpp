@@ -6,6 +6,8 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace hlsforge::preview {
 namespace {
 
@@ -35,6 +37,11 @@ StatusOr<RenditionMap> RenditionMap::load(const QString& rootDir, const QString&
     for (int i = 0; i < map.m_master.variants.size(); ++i) {
         const QString uri = map.m_master.variants[i].uri;
         if (isRemote(uri))
+            continue;
+        // An audio-only variant that plays an audio rendition of the group: those segments are
+        // fetched beside every rung's video, so they are no rung of their own.
+        if (std::any_of(map.m_master.media.begin(), map.m_master.media.end(),
+                        [&](const MediaRendition& m) { return m.uri == uri; }))
             continue;
         const QString playlistPath = joinRelative(QString(), uri);
         map.m_variantByPath.insert(playlistPath, i);

@@ -378,6 +378,7 @@ void GstPlayerBackend::teardown() {
 
 void GstPlayerBackend::setSource(const QUrl& url) {
     teardown();
+    m_pendingAudioId.clear();
     m_source = url;
     m_atEnd = false;
     m_positionMs = 0;
@@ -559,6 +560,8 @@ void GstPlayerBackend::onBusMessage(quint64 generation, GstMessage* message) {
             applyTextPreference(); // a subtitle choice made before preroll, or on an earlier load
             if (m_pendingSeekMs >= 0)
                 setPosition(std::exchange(m_pendingSeekMs, -1));
+            if (!m_pendingAudioId.isEmpty())
+                sendStreamSelection(TrackType::Audio, std::exchange(m_pendingAudioId, {}));
             emit loaded();
         }
         break;
@@ -703,6 +706,15 @@ bool GstPlayerBackend::selectTrack(TrackType type, const QString& id) {
         if (!m_prerolled)
             return id.isEmpty() || std::any_of(m_streams.begin(), m_streams.end(),
                                                [&](const StreamEntry& e) { return e.id == id; });
+    } else if (!m_prerolled) {
+        // The same for an audio choice: held and sent at preroll.
+        const bool known =
+            std::any_of(m_streams.begin(), m_streams.end(), [&](const StreamEntry& e) {
+                return e.id == id && (e.kind & GST_STREAM_TYPE_AUDIO);
+            });
+        if (known)
+            m_pendingAudioId = id;
+        return known;
     }
     return sendStreamSelection(type, id);
 }

@@ -107,6 +107,7 @@ private:
     qint64 m_positionMs = 0;
     qint64 m_durationMs = 0;
     QTimer* m_poll = nullptr;
+    QString m_pendingAudioId; // an audio track chosen before preroll (sent at preroll)
 
     // Tracks and subtitles (GUI thread).
     struct StreamEntry {

@@ -2,6 +2,37 @@
 
 namespace hlsforge::qoe {
 
+QString AudioTrack::label(int index) const {
+    if (!name.isEmpty() && !language.isEmpty() && !name.contains(language))
+        return QStringLiteral("%1 (%2)").arg(name, language);
+    if (!name.isEmpty())
+        return name;
+    if (!language.isEmpty())
+        return language;
+    return QStringLiteral("Audio %1").arg(index + 1);
+}
+
+QVector<AudioTrack> PlayerBackend::audioTracks() const {
+    QVector<AudioTrack> out;
+    for (const MediaTrack& t : tracks(TrackType::Audio))
+        out.append({t.id, t.language, t.title});
+    return out;
+}
+
+int PlayerBackend::currentAudioTrack() const {
+    const QVector<MediaTrack> audio = tracks(TrackType::Audio);
+    for (int i = 0; i < audio.size(); ++i)
+        if (audio[i].selected)
+            return i;
+    return -1;
+}
+
+void PlayerBackend::selectAudioTrack(int index) {
+    const QVector<MediaTrack> audio = tracks(TrackType::Audio);
+    if (index >= 0 && index < audio.size())
+        selectTrack(TrackType::Audio, audio[index].id);
+}
+
 QString engineName(PlaybackEngine engine) {
     return engine == PlaybackEngine::Qt ? QStringLiteral("qt") : QStringLiteral("gst");
 }

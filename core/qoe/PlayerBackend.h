@@ -55,6 +55,15 @@ struct MediaTrack {
     bool selected = false;
 };
 
+// An audio track for a menu (the Audio tracks() in the master's order, with a label).
+struct AudioTrack {
+    QString id;       // the engine's own stream id
+    QString language; // as the playlist says it ("de"); empty when untagged
+    QString name;     // the rendition's NAME; empty when the engine has none
+    // For a menu: "German (de)", "Audio 2" when it has neither.
+    QString label(int index) const;
+};
+
 class PlayerBackend : public QObject {
     Q_OBJECT
 public:
@@ -91,6 +100,13 @@ public:
         Q_UNUSED(id);
         return false;
     }
+
+    // Audio tracks over tracks(TrackType::Audio), for the Audio menus: empty when the stream
+    // has one muxed track or the engine cannot list them (qt). currentAudioTrack: the index
+    // playing, -1 when unknown. selectAudioTrack switches without restarting playback.
+    QVector<AudioTrack> audioTracks() const;
+    int currentAudioTrack() const;
+    void selectAudioTrack(int index);
 
 signals:
     void stateChanged(hlsforge::qoe::PlayerBackend::State state);

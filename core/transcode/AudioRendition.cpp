@@ -10,8 +10,10 @@ extern "C" {
 
 namespace hlsforge {
 
-AudioRendition::AudioRendition(QString directory, SegmentFormat format, double segmentSeconds)
-    : m_directory(std::move(directory)), m_format(format), m_segmentSeconds(segmentSeconds) {}
+AudioRendition::AudioRendition(QString directory, SegmentFormat format, double segmentSeconds,
+                               double tsOffsetSeconds)
+    : m_directory(std::move(directory)), m_format(format), m_segmentSeconds(segmentSeconds),
+      m_tsOffsetSeconds(tsOffsetSeconds) {}
 
 Status AudioRendition::open(const AVCodecContext* audioEncoder) {
     if (!QDir().mkpath(m_directory))
@@ -38,6 +40,11 @@ Status AudioRendition::open(const AVCodecContext* audioEncoder) {
     // As the video rungs (RenditionEncoder): the priming goes into an edit list, not a shift.
     if (fmp4)
         av_dict_set(&options, "avoid_negative_ts", "disabled", 0);
+    if (!fmp4 && m_tsOffsetSeconds > 0) {
+        av_dict_set(&options, "avoid_negative_ts", "disabled", 0);
+        av_dict_set(&options, "output_ts_offset",
+                    QByteArray::number(m_tsOffsetSeconds, 'f', 3).constData(), 0);
+    }
     av_dict_set(&options, "hls_time", QByteArray::number(m_segmentSeconds, 'f', 3).constData(), 0);
     av_dict_set(&options, "hls_playlist_type", "vod", 0);
     av_dict_set(&options, "hls_list_size", "0", 0);

@@ -12,6 +12,7 @@
 #include <QSaveFile>
 #include <QSet>
 
+#include <algorithm>
 #include <cmath>
 
 namespace hlsforge {
@@ -164,37 +165,80 @@ qint64 firstVideoPtsTicks(const QString& segmentPath) {
     return kTsDefaultStartTicks;
 }
 
-// The ladder's one audio rendition, unmuxed: a variant plays it beside its video, so its peak
-// and average are added to the variant's measured ones (Apple 8.2: BANDWIDTH covers every
-// rendition the variant may play) and its codec to CODECS.
-Status addAudioRendition(const EncodedLadder& ladder, MasterPlaylist* master) {
-    const QString dir =
-        QFileInfo(ladder.directory + QLatin1Char('/') + ladder.audioPlaylist).absolutePath();
-    StatusOr<MediaPlaylist> playlist =
-        MediaPlaylist::load(ladder.directory + QLatin1Char('/') + ladder.audioPlaylist);
-    if (!playlist.isOk())
-        return playlist.status();
-    StatusOr<BandwidthMeasurement> measured = measureBandwidth(playlist.value(), dir);
-    if (!measured.isOk())
-        return measured.status();
-    MediaRendition audio;
-    audio.type = QStringLiteral("AUDIO");
-    audio.groupId = QStringLiteral("audio");
-    audio.name = QStringLiteral("Main");
-    audio.language = ladder.audioLanguage;
-    audio.isDefault = true;
-    audio.autoselect = true;
-    audio.channels = QStringLiteral("2"); // the engine's AAC is always stereo
-    audio.uri = ladder.audioPlaylist;
-    master->media.append(audio);
-    for (VariantStream& v : master->variants) {
-        v.audioGroup = audio.groupId;
-        v.bandwidth += measured->peakBitsPerSecond;
-        if (v.averageBandwidth > 0)
-            v.averageBandwidth += measured->averageBitsPerSecond;
-        if (!v.codecs.contains(QLatin1String("mp4a")))
-            v.codecs += QStringLiteral(",mp4a.40.2");
+// The audio renditions. Unmuxed, a variant plays one of its group beside its video, so the
+// largest one's peak and average (measured, as a rung's) are added to the variant's (Apple 8.2:
+// BANDWIDTH covers every rendition the variant may play) and its codec to CODECS. The
+// audio-only variant, asked for, comes last and plays the default rendition.
+Status addAudioRenditions(const EncodedLadder& ladder, const TranscodeRequest& request,
+                          MasterPlaylist* master, TranscodeResult* result) {
+    if (ladder.audio.isEmpty())
+        return Status::ok();
+    const QString group = QStringLiteral("audio");
+    int largest = -1;
+    int chosen = 0;
+    QVector<AudioResult> measuredAll;
+    for (int i = 0; i < ladder.audio.size(); ++i) {
+        const EncodedLadder::Audio& a = ladder.audio[i];
+        const QString path = ladder.directory + QLatin1Char('/') + a.playlist;
+        StatusOr<MediaPlaylist> playlist = MediaPlaylist::load(path);
+        if (!playlist.isOk())
+            return playlist.status();
+        StatusOr<BandwidthMeasurement> measured =
+            measureBandwidth(playlist.value(), QFileInfo(path).absolutePath());
+        if (!measured.isOk())
+            return measured.status();
+        AudioResult r;
+        r.language = a.language;
+        r.name = a.name;
+        r.isDefault = a.isDefault;
+        r.channels = a.channels;
+        r.origin = a.origin;
+        r.playlist = a.playlist;
+        // The peak leaves out a last segment under 0.5 s, where an audio rendition often ends
+        // in a sliver of a frame or two whose TS headers weigh more: never below the average.
+        r.bandwidth = std::max(measured->peakBitsPerSecond, measured->averageBitsPerSecond);
+        r.averageBandwidth = measured->averageBitsPerSecond;
+        r.totalSeconds = playlist->totalSeconds();
+        measuredAll << r;
+        if (largest < 0 || r.bandwidth > measuredAll[largest].bandwidth)
+            largest = i;
+        if (a.isDefault)
+            chosen = i;
+        if (ladder.audioMuxed)
+            continue;
+        MediaRendition m;
+        m.type = QStringLiteral("AUDIO");
+        m.groupId = group;
+        m.name = a.name;
+        m.language = a.language;
+        m.isDefault = a.isDefault;
+        m.autoselect = true;
+        m.channels = QString::number(a.channels);
+        m.uri = a.playlist;
+        master->media.append(m);
     }
+    if (!ladder.audioMuxed) {
+        for (VariantStream& v : master->variants) {
+            v.audioGroup = group;
+            v.bandwidth += measuredAll[largest].bandwidth;
+            if (v.averageBandwidth > 0)
+                v.averageBandwidth += measuredAll[largest].averageBandwidth;
+            if (!v.codecs.contains(QLatin1String("mp4a")))
+                v.codecs += QStringLiteral(",mp4a.40.2");
+        }
+    }
+    if (request.ladder.audioOnlyVariant) {
+        VariantStream v;
+        v.uri = measuredAll[chosen].playlist;
+        v.bandwidth = measuredAll[chosen].bandwidth;
+        v.averageBandwidth = measuredAll[chosen].averageBandwidth;
+        v.codecs = QStringLiteral("mp4a.40.2");
+        if (!ladder.audioMuxed)
+            v.audioGroup = group;
+        master->variants.append(v);
+        result->audioOnlyPlaylist = v.uri;
+    }
+    result->audio = measuredAll;
     return Status::ok();
 }
 
@@ -317,11 +361,9 @@ Status finishLadder(EncodedLadder& ladder, const TranscodeRequest& request,
             return s;
     }
     writePoster(ladder, result);
-    if (!ladder.audioPlaylist.isEmpty()) {
-        Status added = addAudioRendition(ladder, &master);
-        if (!added.isOk())
-            return added;
-    }
+    Status added = addAudioRenditions(ladder, request, &master, result);
+    if (!added.isOk())
+        return added;
     Status s = writeSubtitles(ladder, request, firstRungSegments, &master, result);
     if (!s.isOk())
         return s;

@@ -35,11 +35,22 @@ struct EncodedLadder {
     // Subtitle tracks (SubtitleStage), written as segmented WebVTT on the first rung's segment
     // boundaries, and the seek thumbnails' tiles (null: off).
     QVector<subtitles::Track> subtitles;
-    // An audio rendition of its own (relative media playlist, e.g. "audio/index.m3u8"; a
-    // chunked encode's audio index) instead of audio muxed into the rungs: its EXT-X-MEDIA,
-    // AUDIO= on every variant, its CODECS and its measured rates added to each variant's.
-    QString audioPlaylist;
-    QString audioLanguage; // BCP 47 or empty
+    // Audio renditions of their own (relative media playlists, e.g. "audio/en/index.m3u8"):
+    // with audioMuxed false, every one an EXT-X-MEDIA of the group "audio", AUDIO= on every
+    // variant, mp4a.40.2 in CODECS and the largest rendition's measured rates added to each
+    // variant's. With audioMuxed (the rungs carry the one track), they serve only the
+    // audio-only variant. The audio-only variant (request.ladder.audioOnlyVariant) plays the
+    // default one.
+    struct Audio {
+        QString playlist;
+        QString language; // BCP 47 or empty
+        QString name;
+        bool isDefault = false;
+        int channels = 2;
+        QString origin;
+    };
+    QVector<Audio> audio;
+    bool audioMuxed = false;
     trickplay::ThumbnailSheets* thumbnails = nullptr;
 };
 

@@ -16,7 +16,6 @@ namespace hlsforge {
 
 namespace {
 using namespace std::chrono_literals;
-constexpr int kAudioSampleRateHz = 48000;
 } // namespace
 
 InputStage::InputStage(av::InputFile& input, const TranscodeRequest& request,
@@ -57,30 +56,104 @@ Status InputStage::open() {
             return s;
     }
     // A chunk carries no audio: the chunked layout encodes the whole track once, apart.
-    if (m_result.source.hasAudio && !range.active) {
-        s = m_audio.open(m_input.stream(m_result.source.audio.streamIndex), path, 0);
-        if (!s.isOk()) {
-            m_result.warnings << s.message() + QStringLiteral("; the ladder is made without audio");
-            m_audio = av::Decoder();
-        } else {
-            m_result.conversions << describeAudioChoice(m_result.source.audio);
-        }
+    if (!m_audioTracksSet) {
+        m_audioStreams.clear();
+        if (m_result.source.hasAudio)
+            m_audioStreams.push_back(m_result.source.audio.streamIndex);
     }
+    if (range.active)
+        m_audioStreams.clear();
+    s = openAudioLanes();
+    if (!s.isOk())
+        return s;
     for (unsigned i = 0; i < m_input.format()->nb_streams; ++i) {
         AVStream* st = m_input.stream(int(i));
         const bool tapped = std::any_of(m_packetTaps.begin(), m_packetTaps.end(),
                                         [&](const auto& t) { return t.first == int(i); });
-        const bool used = (st == m_video.stream() && !m_request.audioOnly) ||
-                          (m_audio.stream() && st == m_audio.stream()) || tapped;
+        const bool used =
+            (st == m_video.stream() && !m_request.audioOnly) || laneOfStream(int(i)) >= 0 || tapped;
         st->discard = used ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
     }
-    return openAudioEncoder();
+    return Status::ok();
+}
+
+// One lane per audio track carried. A track that cannot be decoded is a warning: the ladder is
+// made without it (without audio, when it was the only one).
+Status InputStage::openAudioLanes() {
+    m_lanes.clear();
+    m_audioSinks.assign(m_audioStreams.size(), {});
+    for (size_t i = 0; i < m_audioStreams.size(); ++i) {
+        auto lane = std::make_unique<AudioLane>();
+        const Status s =
+            lane->open(m_input.stream(m_audioStreams[i]), m_request.inputPath,
+                       m_request.ladder.audioKbps, m_startTimeUs, m_audioLengthSeconds);
+        if (!s.isOk()) {
+            m_result.warnings << s.message() + (m_audioStreams.size() == 1
+                                                    ? QStringLiteral("; the ladder is made "
+                                                                     "without audio")
+                                                    : QStringLiteral("; the ladder is made "
+                                                                     "without this track"));
+            m_lanes.push_back(nullptr);
+            continue;
+        }
+        const int index = int(i);
+        lane->setSink([this, index](av::PacketPtr p) { return sendAudio(index, std::move(p)); });
+        m_lanes.push_back(std::move(lane));
+    }
+    // Which track is the ladder's (muxed) audio, or, with several, the default rendition.
+    for (size_t i = 0; i < m_audioStreams.size(); ++i)
+        if (m_lanes[i] && m_audioStreams[i] == m_result.source.audio.streamIndex)
+            m_result.conversions << describeAudioChoice(m_result.source.audio);
+    if (m_audioStreams.size() > 1)
+        m_result.conversions << QStringLiteral(
+                                    "audio: %1 tracks, each resampled to 48 kHz stereo and "
+                                    "encoded to AAC-LC as its own rendition")
+                                    .arg(m_audioStreams.size());
+    return Status::ok();
+}
+
+int InputStage::laneOfStream(int streamIndex) const {
+    for (size_t i = 0; i < m_lanes.size(); ++i)
+        if (m_lanes[i] && m_lanes[i]->streamIndex() == streamIndex)
+            return int(i);
+    return -1;
+}
+
+const AVCodecContext* InputStage::audioEncoder(int lane) const {
+    return audioLaneOpen(lane) ? m_lanes[size_t(lane)]->encoder() : nullptr;
+}
+
+bool InputStage::audioLaneOpen(int lane) const {
+    return lane >= 0 && size_t(lane) < m_lanes.size() && m_lanes[size_t(lane)] &&
+           m_lanes[size_t(lane)]->isOpen();
+}
+
+void InputStage::setAudioSink(int lane, std::function<Status(AVPacket*)> sink) {
+    if (lane >= 0 && size_t(lane) < m_audioSinks.size())
+        m_audioSinks[size_t(lane)] = std::move(sink);
+}
+
+// One AAC packet of a lane: to its rendition's muxer, and (the rungs' lane) to every rung that
+// muxes audio.
+Status InputStage::sendAudio(int lane, av::PacketPtr packet) {
+    if (m_audioSinks[size_t(lane)]) {
+        av::PacketPtr copy = av::refPacket(packet.get());
+        Status s = m_audioSinks[size_t(lane)](copy.get());
+        if (!s.isOk())
+            return s;
+    }
+    if (lane != m_rungLane || m_audioRungs.empty())
+        return Status::ok();
+    PipelineItem item;
+    item.audio = std::move(packet);
+    return deliver(item, m_audioRungs);
 }
 
 Status InputStage::run(std::vector<std::unique_ptr<RenditionEncoder>>* rungs) {
     m_rungs = rungs;
     for (auto& r : *rungs) {
-        m_allRungs.push_back(r.get());
+        if (r->config().audioEncoder)
+            m_audioRungs.push_back(r.get());
         (r->config().rung.hdr ? m_hdrRungs : m_sdrRungs).push_back(r.get());
     }
     Status s = decodeAll();
@@ -105,37 +178,6 @@ void InputStage::decideTiming(const AVStream* videoStream) {
         timing << QStringLiteral(
             "flagged interlaced, but the picture is progressive: not deinterlaced");
     m_result.conversions = timing + m_result.conversions;
-}
-
-Status InputStage::openAudioEncoder() {
-    if (!m_audio.isOpen())
-        return Status::ok();
-    const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
-    if (!codec)
-        return Status::error(Status::Code::Internal,
-                             QStringLiteral("AAC encoder is not available"));
-    m_audioEncoder.reset(avcodec_alloc_context3(codec));
-    AVCodecContext* enc = m_audioEncoder.get();
-    enc->sample_rate = kAudioSampleRateHz;
-    enc->sample_fmt = AV_SAMPLE_FMT_FLTP;
-    av_channel_layout_default(&enc->ch_layout, 2);
-    enc->bit_rate = int64_t(m_request.ladder.audioKbps) * 1000;
-    enc->time_base = AVRational{1, kAudioSampleRateHz};
-    enc->profile = FF_PROFILE_AAC_LOW;
-    enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-    int rc = avcodec_open2(enc, codec, nullptr);
-    if (rc < 0)
-        return Status::error(
-            Status::Code::Internal,
-            QStringLiteral("cannot open the AAC encoder (%1)").arg(av::errorString(rc)));
-    // Mono is duplicated, 5.1 downmixed, 44.1 kHz resampled: players expect 48 kHz stereo.
-    // first_pts=0: audio that starts after the video is preceded by silence and audio before
-    // it is cut, so every segment starts its audio with its video (lip sync in each rung).
-    const std::string filters = "aresample=" + std::to_string(kAudioSampleRateHz) +
-                                ":async=1000:first_pts=0,aformat=sample_fmts=fltp:sample_rates=" +
-                                std::to_string(kAudioSampleRateHz) + ":channel_layouts=stereo";
-    return m_audioGraph.initAudio(m_audio.context(), m_audio.stream()->time_base, filters,
-                                  enc->frame_size);
 }
 
 // A chunk decodes from the keyframe at or before a second ahead of its first frame (the
@@ -204,8 +246,8 @@ Status InputStage::decodeAll() {
             --m_videoPacketsToSkip; // the prefix's decoder had it
         else if (m_packet->stream_index == m_video.stream()->index)
             s = decodeVideoPacket(m_packet.get());
-        else if (m_audio.stream() && m_packet->stream_index == m_audio.stream()->index)
-            s = decodeAudioPacket(m_packet.get());
+        else if (const int lane = laneOfStream(m_packet->stream_index); lane >= 0)
+            s = m_lanes[size_t(lane)]->decode(m_packet.get());
         else
             for (const auto& [index, tap] : m_packetTaps)
                 if (index == m_packet->stream_index)
@@ -218,8 +260,9 @@ Status InputStage::decodeAll() {
     Status s = m_request.audioOnly ? Status::ok() : decodeVideoPacket(nullptr);
     if (!s.isOk())
         return s;
-    if (m_audio.isOpen())
-        s = decodeAudioPacket(nullptr);
+    for (auto& lane : m_lanes)
+        if (lane && s.isOk())
+            s = lane->decode(nullptr);
     return s;
 }
 
@@ -359,69 +402,6 @@ Status InputStage::drainVideoGraph() {
     if (!s.isOk())
         return s;
     return deliverVideoFrames();
-}
-
-Status InputStage::decodeAudioPacket(AVPacket* packet) {
-    AVCodecContext* dec = m_audio.context();
-    int rc = avcodec_send_packet(dec, packet);
-    if (rc < 0 && rc != AVERROR_EOF)
-        return Status::ok(); // a damaged audio packet is skipped; the gap is filled by aresample
-    for (;;) {
-        rc = avcodec_receive_frame(dec, m_frame.get());
-        if (rc == AVERROR(EAGAIN))
-            return Status::ok();
-        if (rc == AVERROR_EOF)
-            return packet ? Status::ok() : drainAudioGraph();
-        if (rc < 0)
-            return Status::ok();
-        Status s = handleDecodedAudio(m_frame.get());
-        av_frame_unref(m_frame.get());
-        if (!s.isOk())
-            return s;
-    }
-}
-
-Status InputStage::handleDecodedAudio(AVFrame* frame) {
-    const AVRational tb = m_audio.stream()->time_base;
-    int64_t pts = frame->best_effort_timestamp;
-    if (pts != AV_NOPTS_VALUE)
-        frame->pts = pts - av_rescale_q(m_startTimeUs, AV_TIME_BASE_Q, tb);
-    m_lastAudioPts = frame->pts;
-    Status s = m_audioGraph.push(frame);
-    if (!s.isOk())
-        return s;
-    return m_audioGraph.pullEach(m_filtered.get(), [this](AVFrame* f) { return encodeAudio(f); });
-}
-
-Status InputStage::drainAudioGraph() {
-    Status s = m_audioGraph.close(m_lastAudioPts == AV_NOPTS_VALUE ? 0 : m_lastAudioPts + 1);
-    if (s.isOk())
-        s = m_audioGraph.pullEach(m_filtered.get(), [this](AVFrame* f) { return encodeAudio(f); });
-    if (!s.isOk())
-        return s;
-    return encodeAudio(nullptr);
-}
-
-Status InputStage::encodeAudio(AVFrame* frame) {
-    AVCodecContext* enc = m_audioEncoder.get();
-    int rc = avcodec_send_frame(enc, frame);
-    if (rc < 0 && rc != AVERROR_EOF)
-        return Status::error(Status::Code::Internal,
-                             QStringLiteral("AAC encoding failed (%1)").arg(av::errorString(rc)));
-    for (;;) {
-        PipelineItem item;
-        item.audio = av::makePacket();
-        rc = avcodec_receive_packet(enc, item.audio.get());
-        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-            return Status::ok();
-        if (rc < 0)
-            return Status::error(
-                Status::Code::Internal,
-                QStringLiteral("AAC encoding failed (%1)").arg(av::errorString(rc)));
-        Status s = m_audioSink ? m_audioSink(item.audio.get()) : deliver(item, m_allRungs);
-        if (!s.isOk())
-            return s;
-    }
 }
 
 // Hands one item to each of `targets`. Frames are shared by reference (no pixel copies); a

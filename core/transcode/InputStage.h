@@ -15,6 +15,7 @@
 #include "av/Decoder.h"
 #include "av/FilterGraph.h"
 #include "av/InputFile.h"
+#include "transcode/AudioLane.h"
 #include "transcode/ColourPipeline.h"
 #include "transcode/FrameTiming.h"
 #include "transcode/RenditionEncoder.h"
@@ -49,15 +50,35 @@ public:
     // second decode. The tap must not keep the frame without its own reference.
     using FrameTap = std::function<void(const AVFrame*)>;
     void setFrameTap(FrameTap tap) { m_frameTap = std::move(tap); }
-    // Opens the decoders and the AAC encoder and decides the output frame rate; before the
+    // The source's audio tracks to carry, by stream index, one AudioLane each (lane i is
+    // streamIndices[i]). Before open(); by default the probe's main track (the default-flagged
+    // one, else the first), as lane 0.
+    void setAudioTracks(std::vector<int> streamIndices) {
+        m_audioStreams = std::move(streamIndices);
+        m_audioTracksSet = true;
+    }
+    // > 0: every lane cut to this many seconds (unmuxed renditions
+    // end with the video). Before open().
+    void setAudioLengthSeconds(double seconds) { m_audioLengthSeconds = seconds; }
+    // Opens the decoders and the AAC encoders and decides the output frame rate; before the
     // rungs are opened, which need both.
     Status open();
     AVRational frameRate() const { return m_frameRate; } // of the ladder, after deinterlacing
-    const AVCodecContext* audioEncoder() const { return m_audioEncoder.get(); } // null: none
+    // Lane 0's encoder (the muxed audio of the rungs); null: none.
+    const AVCodecContext* audioEncoder() const { return audioEncoder(0); }
+    const AVCodecContext* audioEncoder(int lane) const;
+    int audioLaneCount() const { return int(m_lanes.size()); }
+    // A lane whose track could not be decoded is left out (a warning says so).
+    bool audioLaneOpen(int lane) const;
 
-    // With the request's audioOnly: every AAC packet goes here instead of to the rungs.
-    void setAudioSink(std::function<Status(AVPacket*)> sink) { m_audioSink = std::move(sink); }
-    bool hasAudio() const { return m_audio.isOpen(); }
+    // Every AAC packet of `lane` also goes to `sink` (an AudioRendition), on this thread.
+    void setAudioSink(int lane, std::function<Status(AVPacket*)> sink);
+    // Lane 0 to `sink` only (a chunked encode's audio index: no rungs).
+    void setAudioSink(std::function<Status(AVPacket*)> sink) { setAudioSink(0, std::move(sink)); }
+    // The lane whose packets go to the rungs that have an audio encoder (RenditionConfig);
+    // -1: none. Default 0.
+    void setRungAudioLane(int lane) { m_rungLane = lane; }
+    bool hasAudio() const { return audioLaneOpen(0); }
     // Decodes to the end, feeds every rung and ends their streams; returns once every rung
     // has drained its encoder, or on the first error or cancel.
     Status run(std::vector<std::unique_ptr<RenditionEncoder>>* rungs);
@@ -70,17 +91,15 @@ private:
     void decideTiming(const AVStream* videoStream);
     Status seekBefore(AVStream* videoStream, int64_t firstFrame);
     bool inRange(const AVFrame* frame);
-    Status openAudioEncoder();
+    Status openAudioLanes();
+    int laneOfStream(int streamIndex) const;
     Status decodeAll();
     Status decodeVideoPacket(AVPacket* packet);
-    Status decodeAudioPacket(AVPacket* packet);
     Status handleDecodedVideo(AVFrame* frame);
     Status drainVideoGraph();
     Status deliverVideoFrames();
     void keepPosterCandidate(const AVFrame* frame);
-    Status handleDecodedAudio(AVFrame* frame);
-    Status drainAudioGraph();
-    Status encodeAudio(AVFrame* frame);
+    Status sendAudio(int lane, av::PacketPtr packet);
     Status deliver(PipelineItem& prototype, const std::vector<RenditionEncoder*>& targets);
     bool hasHdrStream() const { return !m_colour.hdrFilter.empty(); }
     Status endStreams();
@@ -94,29 +113,30 @@ private:
     std::function<void()> m_tick;
     TranscodeResult& m_result;
     std::vector<std::unique_ptr<RenditionEncoder>>* m_rungs = nullptr;
-    std::vector<RenditionEncoder*> m_allRungs; // audio goes to every rung
-    std::vector<RenditionEncoder*> m_sdrRungs; // the SDR stream's rungs
-    std::vector<RenditionEncoder*> m_hdrRungs; // the HDR stream's rungs (hdr: true)
+    std::vector<RenditionEncoder*> m_audioRungs; // the rungs with an audio encoder
+    std::vector<RenditionEncoder*> m_sdrRungs;   // the SDR stream's rungs
+    std::vector<RenditionEncoder*> m_hdrRungs;   // the HDR stream's rungs (hdr: true)
 
     std::vector<std::pair<int, PacketTap>> m_packetTaps;
     FrameTap m_frameTap;
     av::Decoder m_video;
     av::DecodedPrefix m_prefix;       // frames to hand on before the first packet is read
     int64_t m_videoPacketsToSkip = 0; // read again after the rewind, decoded already
-    av::Decoder m_audio;
+    std::vector<int> m_audioStreams;
+    bool m_audioTracksSet = false;
+    std::vector<std::unique_ptr<AudioLane>> m_lanes; // null where the track could not be opened
+    std::vector<std::function<Status(AVPacket*)>> m_audioSinks; // per lane; may be empty
+    int m_rungLane = 0;
+    double m_audioLengthSeconds = 0;
     int64_t m_startTimeUs = 0;
     AVRational m_frameRate{30, 1};  // of the ladder, after deinterlacing
     AVRational m_sourceRate{30, 1}; // of the decoded frames
     DeinterlacePlan m_deinterlace;
     av::FilterGraph m_videoGraph;
-    av::FilterGraph m_audioGraph;
-    av::CodecContextPtr m_audioEncoder;
     int64_t m_lastVideoPts = AV_NOPTS_VALUE;
     int64_t m_lastVideoDuration = 0;
-    int64_t m_lastAudioPts = AV_NOPTS_VALUE;
     int m_corruptPackets = 0;
     bool m_rangeDone = false; // a chunk's frames are all delivered
-    std::function<Status(AVPacket*)> m_audioSink;
     // References to frames decoded anyway (a second decode of the source just for the poster
     // cost seconds at 1080p).
     std::vector<av::FramePtr> m_posterCandidates;

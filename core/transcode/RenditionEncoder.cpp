@@ -190,7 +190,8 @@ Status RenditionEncoder::open() {
     m_videoStream->codecpar->codec_tag = m_mp4Tag; // the HLS muxer hands it to its MP4 muxer
     m_videoStream->time_base = enc->time_base;
     m_videoStream->avg_frame_rate = c.frameRate;
-    if (c.audioEncoder) {
+    m_audioTimeBase = c.audioEncoder ? c.audioEncoder->time_base : m_audioTimeBase;
+    if (c.audioEncoder && c.audioInHls) {
         m_audioStream = avformat_new_stream(m_muxer.get(), nullptr);
         avcodec_parameters_from_context(m_audioStream->codecpar, c.audioEncoder);
         m_audioStream->time_base = c.audioEncoder->time_base;
@@ -217,6 +218,11 @@ Status RenditionEncoder::open() {
         // player that ignored edit lists would see the same 0.080 s start as before.
         // TS keeps libavformat's shift: a TS ladder is all H.264 with one x264 preset.
         av_dict_set(&options, "avoid_negative_ts", "disabled", 0);
+    }
+    if (c.tsOffsetSeconds > 0 && !fmp4 && !c.chunk) {
+        av_dict_set(&options, "avoid_negative_ts", "disabled", 0);
+        av_dict_set(&options, "output_ts_offset",
+                    QByteArray::number(c.tsOffsetSeconds, 'f', 3).constData(), 0);
     }
     av_dict_set(&options, "hls_time", QByteArray::number(c.segmentSeconds, 'f', 3).constData(), 0);
     av_dict_set(&options, "hls_playlist_type", "vod", 0);
@@ -389,10 +395,8 @@ Status RenditionEncoder::writeVideoPacket(AVPacket* packet) {
 }
 
 Status RenditionEncoder::writeAudioPacket(AVPacket* packet) {
-    if (!m_audioStream)
-        return Status::ok();
     Status copied = writeProgressive(packet, m_audioTimeBase, 1);
-    if (!copied.isOk())
+    if (!copied.isOk() || !m_audioStream)
         return copied;
     packet->stream_index = m_audioStream->index;
     av_packet_rescale_ts(packet, m_audioTimeBase, m_audioStream->time_base);

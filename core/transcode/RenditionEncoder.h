@@ -52,6 +52,13 @@ struct RenditionConfig {
     AVRational frameRate{30, 1};
     AVRational frameTimeBase{1, 30};              // of the frames that arrive (constant frame rate)
     const AVCodecContext* audioEncoder = nullptr; // null: no audio
+    // False: the audio goes into the progressive MP4 only, the HLS rung is video-only (the
+    // audio is its own rendition, AudioRendition).
+    bool audioInHls = true;
+    // TS with unmuxed audio: every timestamp is moved by this much instead of libavformat's
+    // shift to a first DTS of 0, which depends on the stream (x264's reorder delay for video,
+    // AAC's priming for audio), so video and audio renditions keep lip sync. 0: the shift.
+    double tsOffsetSeconds = 0;
     int encoderThreads = 0;                       // 0: the encoder library decides
     // Also mux the same packets into a progressive MP4 here (moov first); empty: none.
     QString progressivePath;

@@ -59,6 +59,23 @@ QJsonObject TranscodeResult::toJson() const {
                                 {QStringLiteral("playlist"), t.playlist},
                                 {QStringLiteral("cueCount"), t.cueCount}});
     root[QStringLiteral("subtitles")] = subs;
+    QJsonArray audioTracks;
+    for (const AudioResult& a : audio)
+        audioTracks.append(
+            QJsonObject{{QStringLiteral("language"), a.language},
+                        {QStringLiteral("name"), a.name},
+                        {QStringLiteral("default"), a.isDefault},
+                        {QStringLiteral("channels"), a.channels},
+                        {QStringLiteral("origin"), a.origin},
+                        {QStringLiteral("playlist"), a.playlist},
+                        {QStringLiteral("bandwidth"), double(a.bandwidth)},
+                        {QStringLiteral("averageBandwidth"), double(a.averageBandwidth)},
+                        {QStringLiteral("totalSeconds"), a.totalSeconds}});
+    if (!audioLayout.isEmpty())
+        root[QStringLiteral("audioLayout")] = audioLayout;
+    root[QStringLiteral("audio")] = audioTracks;
+    if (!audioOnlyPlaylist.isEmpty())
+        root[QStringLiteral("audioOnlyPlaylist")] = audioOnlyPlaylist;
     if (!thumbnails.vtt.isEmpty())
         root[QStringLiteral("thumbnails")] =
             QJsonObject{{QStringLiteral("vtt"), thumbnails.vtt},

@@ -5,6 +5,7 @@
 #include "probe/MediaProbe.h"
 #include "quality/QualityMeter.h"
 #include "subtitles/SubtitleSources.h"
+#include "transcode/AudioTracks.h"
 #include "util/Status.h"
 
 #include <QMetaType>
@@ -37,6 +38,8 @@ struct TranscodeRequest {
     // Subtitle files named by the user (CLI --subtitles); sidecars beside the input
     // (`<stem>.<lang>.srt|.vtt`) and the input's own text tracks are found without asking.
     QVector<subtitles::SubtitleInput> subtitleFiles;
+    // Sidecar audio files (CLI --audio): each an audio rendition beside the source's tracks.
+    QVector<AudioInput> audioFiles;
 };
 
 struct TranscodeProgress {
@@ -81,6 +84,19 @@ struct SubtitleResult {
     int cueCount = 0;
 };
 
+// One audio rendition of the ladder's audio group (its own playlist and segments).
+struct AudioResult {
+    QString language; // BCP 47, empty: none
+    QString name;
+    bool isDefault = false;
+    int channels = 2;
+    QString origin;       // "track 1 (aac, eng)", "commentary.m4a"
+    QString playlist;     // relative, e.g. "audio/en/index.m3u8"
+    qint64 bandwidth = 0; // measured peak segment bitrate, bits/s
+    qint64 averageBandwidth = 0;
+    double totalSeconds = 0;
+};
+
 // The seek thumbnails (trick play) written in thumbs/.
 struct ThumbnailsResult {
     QString vtt;           // "thumbs/thumbnails.vtt"
@@ -116,6 +132,11 @@ struct TranscodeResult {
     QVector<quality::RenditionQuality> quality;
     QString qualityReport;
     QVector<SubtitleResult> subtitles;
+    // Audio renditions: every track when the audio is unmuxed (audioLayout "renditions"), or
+    // the one track again for the audio-only variant beside the muxed rungs.
+    QVector<AudioResult> audio;
+    QString audioLayout;         // "muxed", "renditions"; empty: no audio
+    QString audioOnlyPlaylist;   // the audio-only variant's URI; empty: none
     ThumbnailsResult thumbnails; // vtt empty: none written
 
     QJsonObject toJson() const;

@@ -1,12 +1,15 @@
 #include "transcode/Transcoder.h"
 
+#include "transcode/AudioLane.h"
 #include "transcode/AudioRendition.h"
+#include "transcode/AudioTracks.h"
 
 #include "transcode/FinishingStage.h"
 #include "transcode/InputStage.h"
 #include "transcode/RenditionEncoder.h"
 #include "transcode/SubtitleStage.h"
 #include "trickplay/ThumbnailSheets.h"
+#include "util/FfmpegError.h"
 #include "util/FfmpegLog.h"
 #include "util/FileUtil.h"
 
@@ -23,6 +26,10 @@
 namespace hlsforge {
 
 namespace {
+
+// TS with unmuxed audio: video-only rungs and audio renditions all start at this offset
+// (what the ffmpeg program's TS muxer starts at), rather than each at its own shift.
+constexpr double kUnmuxedTsOffsetSeconds = 1.4;
 
 // One run: the plan and checks (here), then the stages — InputStage (decode once, normalise,
 // fan out), a RenditionEncoder thread per rung, FinishingStage (measure, playlists, poster,
@@ -41,6 +48,11 @@ private:
     Status prepare();
     Status openRungs();
     Status openAudioRendition();
+    Status planAudio();
+    Status openAudioRenditions();
+    Status encodeAudioFiles();
+    Status encodeAudioFile(int track);
+    double videoSeconds() const;
     Status finish();
     static int encoderThreads(const ResolvedRendition& rung,
                               const QVector<ResolvedRendition>& ladder);
@@ -67,6 +79,13 @@ private:
     std::unique_ptr<trickplay::ThumbnailSheets> m_thumbnails; // taps its frames; null: off
     std::vector<std::unique_ptr<RenditionEncoder>> m_encoders;
     std::unique_ptr<AudioRendition> m_audioRendition; // with the request's audioOnly
+    // The ladder's audio tracks (AudioTracks.h), each its own rendition when unmuxed (several
+    // tracks or a sidecar file); the one muxed track gets one too for the audio-only variant.
+    QVector<AudioTrackPlan> m_audioTracks;
+    bool m_audioUnmuxed = false;
+    int m_rungAudioLane = 0;       // the lane the rungs (or, unmuxed, the progressive MP4) carry
+    std::vector<int> m_trackLanes; // per track: its input stage lane, -1 for a sidecar file
+    std::vector<std::unique_ptr<AudioRendition>> m_audioRenditions; // per track; null: none
     QHash<QString, QString> m_codecStrings; // rung name -> CODECS, with ",mp4a.40.2" when audio
     QHash<QString, std::vector<quality::FrameQuality>> m_qualityFrames; // rung name -> frames
     QElapsedTimer m_clock;
@@ -134,9 +153,11 @@ TranscodeResult Pipeline::run() {
     Status status = prepare();
     if (status.isOk()) {
         m_progress.stage = QStringLiteral("encoding");
+        status = encodeAudioFiles();
         for (auto& e : m_encoders)
             e->start();
-        status = m_inputStage->run(&m_encoders);
+        if (status.isOk())
+            status = m_inputStage->run(&m_encoders);
         if (!status.isOk() || cancelled()) {
             for (auto& e : m_encoders)
                 e->queue().abort();
@@ -214,6 +235,11 @@ Status Pipeline::prepare() {
     s = m_request.ladder.validate();
     if (!s.isOk())
         return Status::error(s.code(), QStringLiteral("ladder: %1").arg(s.message()));
+
+    // Sidecar audio files are checked before anything is written (nothing half-written).
+    s = planAudio();
+    if (!s.isOk())
+        return s;
 
     const VideoInfo& v = m_result.source.video;
     m_colour = planColour(v, m_request.ladder.toneMap);
@@ -307,12 +333,170 @@ Status Pipeline::prepare() {
             m_thumbnails->addFrame(frame, m_inputStage->videoTimeBase());
         });
     }
+    if (wholeLadder) {
+        std::vector<int> streams;
+        for (const AudioTrackPlan& t : m_audioTracks)
+            if (t.streamIndex >= 0) {
+                m_trackLanes.push_back(int(streams.size()));
+                streams.push_back(t.streamIndex);
+            } else {
+                m_trackLanes.push_back(-1);
+            }
+        m_inputStage->setAudioTracks(streams);
+        // Unmuxed renditions end no later than the video (a muxed track stays as it was).
+        if (m_audioUnmuxed)
+            m_inputStage->setAudioLengthSeconds(videoSeconds());
+    }
     s = m_inputStage->open();
     if (!s.isOk())
         return s;
     if (m_request.audioOnly)
         return openAudioRendition();
+    if (wholeLadder) {
+        // A source track that could not be decoded is left out (the input stage warned).
+        for (int i = m_audioTracks.size() - 1; i >= 0; --i)
+            if (m_trackLanes[size_t(i)] >= 0 &&
+                !m_inputStage->audioLaneOpen(m_trackLanes[size_t(i)])) {
+                m_audioTracks.remove(i);
+                m_trackLanes.erase(m_trackLanes.begin() + i);
+            }
+        if (!m_audioTracks.isEmpty() &&
+            std::none_of(m_audioTracks.begin(), m_audioTracks.end(),
+                         [](const AudioTrackPlan& t) { return t.isDefault; }))
+            m_audioTracks.first().isDefault = true;
+        s = openAudioRenditions();
+        if (!s.isOk())
+            return s;
+    }
     return openRungs();
+}
+
+// The ladder's audio tracks and the layout: one track (of the source, no sidecar file) stays
+// muxed into every rung as before; several, or a sidecar file, are each a rendition of their
+// own and the rungs are video-only (docs/engine.md, "Audio renditions").
+Status Pipeline::planAudio() {
+    if (m_request.range.active || m_request.audioOnly)
+        return Status::ok(); // a chunk has no audio; the audio index is the main track alone
+    StatusOr<QVector<AudioTrackPlan>> tracks =
+        planAudioTracks(m_input.format(), m_request.audioFiles, &m_result.warnings);
+    if (!tracks.isOk())
+        return tracks.status();
+    m_audioTracks = tracks.value();
+    m_audioUnmuxed = m_audioTracks.size() > 1 || !m_request.audioFiles.isEmpty();
+    m_result.audioLayout = m_audioTracks.isEmpty() ? QString()
+                                                   : (m_audioUnmuxed ? QStringLiteral("renditions")
+                                                                     : QStringLiteral("muxed"));
+    for (const AudioTrackPlan& t : m_audioTracks)
+        if (t.sourceChannels > 2)
+            m_result.conversions << QStringLiteral("audio %1: %2 channels downmixed to stereo")
+                                        .arg(t.origin)
+                                        .arg(t.sourceChannels);
+    return Status::ok();
+}
+
+// A muxer per audio rendition: every track when unmuxed; the one muxed track again when the
+// audio-only variant is asked for. TS renditions and video-only rungs share one timestamp
+// offset (RenditionConfig::tsOffsetSeconds), so they stay in sync.
+Status Pipeline::openAudioRenditions() {
+    m_audioRenditions.clear();
+    const bool wanted = m_audioUnmuxed || m_request.ladder.audioOnlyVariant;
+    for (int i = 0; i < m_audioTracks.size(); ++i) {
+        if (!wanted) {
+            m_audioRenditions.push_back(nullptr);
+            continue;
+        }
+        auto rendition = std::make_unique<AudioRendition>(
+            m_staging.path() + QLatin1Char('/') + m_audioTracks[i].folder,
+            m_request.ladder.segmentFormat, m_request.ladder.segmentSeconds,
+            m_audioUnmuxed ? kUnmuxedTsOffsetSeconds : 0);
+        const int lane = m_trackLanes[size_t(i)];
+        if (lane >= 0) {
+            Status s = rendition->open(m_inputStage->audioEncoder(lane));
+            if (!s.isOk())
+                return s;
+            AudioRendition* r = rendition.get();
+            m_inputStage->setAudioSink(lane, [r](AVPacket* packet) { return r->write(packet); });
+        }
+        m_audioRenditions.push_back(std::move(rendition));
+    }
+    // Muxed: lane 0 (the one track) goes to every rung. Unmuxed: the default track's lane goes
+    // to the progressive MP4's rung only (openRungs).
+    int rungLane = m_audioUnmuxed ? -1 : 0;
+    if (m_audioUnmuxed) {
+        for (int i = 0; i < m_audioTracks.size(); ++i)
+            if (m_trackLanes[size_t(i)] >= 0 && (rungLane < 0 || m_audioTracks[i].isDefault))
+                rungLane = m_trackLanes[size_t(i)];
+    }
+    m_inputStage->setRungAudioLane(rungLane);
+    m_rungAudioLane = rungLane;
+    return Status::ok();
+}
+
+// Sidecar audio files (--audio), each read, encoded and muxed on its own before the source's
+// decode: AAC is quick (tens of times real time), and a damaged file fails before the video
+// is spent on.
+Status Pipeline::encodeAudioFiles() {
+    for (int i = 0; i < m_audioTracks.size(); ++i) {
+        if (m_audioTracks[i].streamIndex >= 0 || !m_audioRenditions[size_t(i)])
+            continue;
+        Status s = encodeAudioFile(i);
+        if (!s.isOk())
+            return s;
+    }
+    return Status::ok();
+}
+
+// The video's own length (its stream's duration; the container's can be longer by the
+// source's audio): what a sidecar audio file is cut or padded to.
+double Pipeline::videoSeconds() const {
+    const AVStream* video = m_input.stream(m_result.source.video.streamIndex);
+    if (video->duration > 0 && video->duration != AV_NOPTS_VALUE)
+        return double(video->duration) * av_q2d(video->time_base);
+    return m_result.source.durationSeconds;
+}
+
+Status Pipeline::encodeAudioFile(int track) {
+    const AudioTrackPlan& t = m_audioTracks[track];
+    av::InputFile file;
+    Status s = file.open(t.filePath, m_cancel);
+    if (!s.isOk())
+        return s;
+    for (unsigned i = 0; i < file.format()->nb_streams; ++i)
+        file.stream(int(i))->discard =
+            int(i) == t.fileStreamIndex ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+    const int64_t startUs =
+        file.format()->start_time != AV_NOPTS_VALUE ? file.format()->start_time : 0;
+    AudioLane lane;
+    // As long as the video: a longer commentary is cut, a shorter one padded with silence.
+    s = lane.open(file.stream(t.fileStreamIndex), t.filePath, m_request.ladder.audioKbps, startUs,
+                  videoSeconds(), true);
+    if (!s.isOk())
+        return s;
+    AudioRendition* rendition = m_audioRenditions[size_t(track)].get();
+    s = rendition->open(lane.encoder());
+    if (!s.isOk())
+        return s;
+    lane.setSink([rendition](av::PacketPtr packet) { return rendition->write(packet.get()); });
+    av::PacketPtr packet = av::makePacket();
+    for (;;) {
+        if (cancelled())
+            return Status::cancelled();
+        tick();
+        const int rc = file.read(packet.get());
+        if (rc == AVERROR_EOF)
+            break;
+        if (rc < 0) {
+            m_result.warnings
+                << QStringLiteral("%1: input ends early (%2)").arg(t.filePath, av::errorString(rc));
+            break;
+        }
+        if (packet->stream_index == t.fileStreamIndex)
+            s = lane.decode(packet.get());
+        av_packet_unref(packet.get());
+        if (!s.isOk())
+            return s;
+    }
+    return lane.decode(nullptr);
 }
 
 // The audio track alone, as one rendition (a chunked encode's audio index): every AAC packet
@@ -363,7 +547,9 @@ Status Pipeline::openRungs() {
     }
 
     const AVRational frameRate = m_inputStage->frameRate();
-    const AVCodecContext* audioEncoder = m_inputStage->audioEncoder();
+    const bool wholeLadder = !m_request.range.active;
+    const AVCodecContext* audioEncoder =
+        m_rungAudioLane >= 0 ? m_inputStage->audioEncoder(m_rungAudioLane) : nullptr;
     for (const ResolvedRendition& rung : m_rungs) {
         RenditionConfig config;
         config.rung = rung;
@@ -393,7 +579,12 @@ Status Pipeline::openRungs() {
         config.chunk = m_request.range.active;
         config.firstFrame = m_request.range.firstFrame;
         config.firstSegment = m_request.range.firstSegment;
-        config.audioEncoder = audioEncoder;
+        const bool progressiveRung = &rung - m_rungs.constData() == progressiveIndex;
+        // Unmuxed: the rungs are video-only; the progressive MP4 still has the default audio.
+        config.audioEncoder =
+            !m_audioUnmuxed || !wholeLadder || progressiveRung ? audioEncoder : nullptr;
+        config.audioInHls = !m_audioUnmuxed;
+        config.tsOffsetSeconds = m_audioUnmuxed ? kUnmuxedTsOffsetSeconds : 0;
         config.measureQuality = m_request.ladder.measureQuality;
         // x265 sizes its own frame threads and thread pool from the core count, as in one
         // ffmpeg process; the share-based count (frame threads) cost HEVC ladders 5 % more
@@ -406,7 +597,7 @@ Status Pipeline::openRungs() {
         if (!s.isOk())
             return s;
         m_codecStrings[rung.name] = encoder->codecString();
-        if (audioEncoder)
+        if (config.audioEncoder && config.audioInHls)
             m_codecStrings[rung.name] += QStringLiteral(",mp4a.40.2");
         m_encoders.push_back(std::move(encoder));
     }
@@ -451,6 +642,13 @@ Status Pipeline::finish() {
         return m_audioRendition->finish();
     if (m_request.range.active)
         return Status::ok();
+    for (auto& r : m_audioRenditions) {
+        if (!r)
+            continue;
+        Status s = r->finish();
+        if (!s.isOk())
+            return s;
+    }
     EncodedLadder ladder;
     ladder.directory = m_staging.path();
     ladder.rungs = m_rungs;
@@ -462,6 +660,15 @@ Status Pipeline::finish() {
     ladder.qualityFrames = std::move(m_qualityFrames);
     ladder.subtitles = m_subtitleStage->takeTracks();
     ladder.thumbnails = m_thumbnails.get();
+    for (int i = 0; i < m_audioTracks.size(); ++i) {
+        if (!m_audioRenditions[size_t(i)])
+            continue;
+        const AudioTrackPlan& t = m_audioTracks[i];
+        ladder.audio.append(EncodedLadder::Audio{t.folder + QStringLiteral("/index.m3u8"),
+                                                 t.language, t.name, t.isDefault, t.channels,
+                                                 t.origin});
+    }
+    ladder.audioMuxed = !m_audioUnmuxed;
     return finishLadder(ladder, m_request, m_steps, &m_result);
 }
 

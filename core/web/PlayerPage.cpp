@@ -168,6 +168,9 @@ QString rungsJson(const MasterPlaylist& master) {
     QJsonArray rungs;
     for (int i = 0; i < master.variants.size(); ++i) {
         const VariantStream& v = master.variants[i];
+        // The audio-only variant (audioOnlyVariant) is no picture quality to choose.
+        if (v.width == 0 && v.height == 0 && v.codecs.startsWith(QLatin1String("mp4a")))
+            continue;
         rungs.append(QJsonObject{{QStringLiteral("name"), rungName(v, i)},
                                  {QStringLiteral("uri"), v.uri},
                                  {QStringLiteral("codecs"), v.codecs},

@@ -53,6 +53,7 @@ private slots:
     void closesWithCtrlWAndEscape();
     void networkChangeMidPlayShowsASwitch();
     void mixedCodecsShowCodecAndRange();
+    void audioBoxListsAndSwitchesTracks();
 
 private:
     QTemporaryDir m_dir;
@@ -350,6 +351,69 @@ void TestPreviewWindow::mixedCodecsShowCodecAndRange() {
         20000);
     QTRY_VERIFY2_WITH_TIMEOUT(window.rungReadout().contains(QStringLiteral("HEVC SDR")),
                               qPrintable(window.rungReadout()), 10000);
+}
+
+// Two audio renditions (issue 14): the Audio box appears (hidden for the one muxed track of the
+// shared ladder), lists them by NAME and language, and switches the player to German.
+void TestPreviewWindow::audioBoxListsAndSwitchesTracks() {
+    const QString source = m_dir.filePath(QStringLiteral("two-audio.mp4"));
+    QVERIFY(test::ffmpeg({QStringLiteral("-f"),
+                          QStringLiteral("lavfi"),
+                          QStringLiteral("-i"),
+                          QStringLiteral("testsrc2=size=320x180:rate=25"),
+                          QStringLiteral("-f"),
+                          QStringLiteral("lavfi"),
+                          QStringLiteral("-i"),
+                          QStringLiteral("sine=frequency=440:sample_rate=48000"),
+                          QStringLiteral("-f"),
+                          QStringLiteral("lavfi"),
+                          QStringLiteral("-i"),
+                          QStringLiteral("sine=frequency=880:sample_rate=48000"),
+                          QStringLiteral("-t"),
+                          QStringLiteral("10"),
+                          QStringLiteral("-map"),
+                          QStringLiteral("0:v"),
+                          QStringLiteral("-map"),
+                          QStringLiteral("1:a"),
+                          QStringLiteral("-map"),
+                          QStringLiteral("2:a"),
+                          QStringLiteral("-c:v"),
+                          QStringLiteral("libx264"),
+                          QStringLiteral("-preset"),
+                          QStringLiteral("ultrafast"),
+                          QStringLiteral("-c:a"),
+                          QStringLiteral("aac"),
+                          QStringLiteral("-metadata:s:a:0"),
+                          QStringLiteral("language=eng"),
+                          QStringLiteral("-metadata:s:a:1"),
+                          QStringLiteral("language=deu"),
+                          source}));
+    const QString ladder = m_dir.filePath(QStringLiteral("two-audio"));
+    const test::ProcessResult made = test::runProcess(
+        test::cliPath(),
+        {QStringLiteral("transcode"), source, QStringLiteral("--out"), ladder,
+         QStringLiteral("--ladder"), QStringLiteral("mobile"), QStringLiteral("--segment-seconds"),
+         QStringLiteral("2"), QStringLiteral("--x264-preset"), QStringLiteral("ultrafast"),
+         QStringLiteral("--no-check"), QStringLiteral("--no-player"),
+         QStringLiteral("--no-thumbnails")});
+    QVERIFY2(made.ok(), made.err.constData());
+    if (m_window) { // one muxed track: at most that one listed, and no box
+        QVERIFY(m_window->audioTrackLabels().size() < 2);
+        QVERIFY(m_window->findChild<QComboBox*>(QStringLiteral("audioTrack"))->isHidden());
+    }
+    PreviewWindow window(ladder);
+    window.show();
+    QVERIFY2(window.isServing(), qPrintable(window.errorText()));
+    auto* box = window.findChild<QComboBox*>(QStringLiteral("audioTrack"));
+    QVERIFY(box);
+    QTRY_COMPARE_WITH_TIMEOUT(window.audioTrackLabels().size(), 2, 20000);
+    QCOMPARE(window.audioTrackLabels(),
+             QStringList({QStringLiteral("English (en)"), QStringLiteral("German (de)")}));
+    QVERIFY(box->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(window.session()->positionMs() > 500, 20000);
+    window.selectAudioTrack(1);
+    QTRY_COMPARE_WITH_TIMEOUT(window.currentAudioTrack(), 1, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(box->currentIndex(), 1, 5000);
 }
 
 int main(int argc, char** argv) {

@@ -107,15 +107,20 @@ QPair<int, int> idetCounts(const QString& path, const QString& preFilter = {}) {
 // The dominant frequency of the first audio stream, from zero crossings of the decoded mono
 // signal (ffmpeg decodes; a sine's crossings are twice its frequency).
 double audioFrequencyHz(const QString& path) {
-    const ProcessResult r =
-        runProcess(QStringLiteral("ffmpeg"),
-                   {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-i"), path,
-                    QStringLiteral("-map"), QStringLiteral("0:a:0"), QStringLiteral("-ss"),
-                    QStringLiteral("0.2"), QStringLiteral("-ac"), QStringLiteral("1"),
-                    QStringLiteral("-ar"), QStringLiteral("48000"), QStringLiteral("-f"),
-                    QStringLiteral("s16le"), QStringLiteral("-")});
+    const ProcessResult r = runProcess(
+        QStringLiteral("ffmpeg"),
+        {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-i"), path,
+         QStringLiteral("-map"), QStringLiteral("0:a:0"),
+         // Skips 0.2 s of the decoded output: ffmpeg's input seek in an audio-only
+         // TS playlist (an audio rendition) decoded a stretch of noise at its end.
+         QStringLiteral("-af"), QStringLiteral("atrim=start_sample=9600"), QStringLiteral("-ac"),
+         QStringLiteral("1"), QStringLiteral("-ar"), QStringLiteral("48000"), QStringLiteral("-f"),
+         QStringLiteral("s16le"), QStringLiteral("-")});
     const auto* samples = reinterpret_cast<const qint16*>(r.out.constData());
-    const qsizetype count = r.out.size() / 2;
+    // The last 0.1 s are left out too: where the track is cut, AAC's last frame rings around
+    // zero (measured: 94 crossings in its final 48 ms of a 440 Hz tone, which pushed a 2 s
+    // audio rendition to 454 Hz).
+    const qsizetype count = r.out.size() / 2 - 4800;
     if (count < 4800)
         return -1;
     int crossings = 0;
@@ -590,10 +595,15 @@ private slots:
                  qPrintable(r.conversions.join(QLatin1Char('\n'))));
         const QJsonObject json = r.toJson();
         QVERIFY(json.value(QStringLiteral("conversions")).toArray().size() >= 2);
-        for (const RenditionResult& rung : r.renditions) {
-            const double hz = audioFrequencyHz(out + QLatin1Char('/') + rung.playlist);
+        // Two tracks: each its own rendition (issue 14); the chosen one is the DEFAULT=YES one.
+        QCOMPARE(r.audioLayout, QStringLiteral("renditions"));
+        QCOMPARE(r.audio.size(), 2);
+        for (const AudioResult& a : r.audio) {
+            if (!a.isDefault)
+                continue;
+            const double hz = audioFrequencyHz(out + QLatin1Char('/') + a.playlist);
             QVERIFY2(std::fabs(hz - expectedHz) < 0.03 * expectedHz,
-                     qPrintable(QStringLiteral("%1: %2 Hz").arg(rung.name).arg(hz)));
+                     qPrintable(QStringLiteral("%1: %2 Hz").arg(a.playlist).arg(hz)));
         }
     }
 };

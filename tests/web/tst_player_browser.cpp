@@ -297,6 +297,79 @@ private slots:
                                 .arg(QString::fromUtf8(node.out), QString::fromUtf8(node.err))));
     }
 
+    // Two audio renditions (eng, deu): Video.js's audio menu is shown with both NAMEs, and
+    // choosing German makes the player fetch the German rendition's segments.
+    void audioTrackMenu() {
+        const QString source = m_tmp.filePath(QStringLiteral("two-audio.mp4"));
+        QVERIFY(test::ffmpeg({QStringLiteral("-f"),
+                              QStringLiteral("lavfi"),
+                              QStringLiteral("-i"),
+                              QStringLiteral("testsrc2=size=320x180:rate=25"),
+                              QStringLiteral("-f"),
+                              QStringLiteral("lavfi"),
+                              QStringLiteral("-i"),
+                              QStringLiteral("sine=frequency=440:sample_rate=48000"),
+                              QStringLiteral("-f"),
+                              QStringLiteral("lavfi"),
+                              QStringLiteral("-i"),
+                              QStringLiteral("sine=frequency=880:sample_rate=48000"),
+                              QStringLiteral("-t"),
+                              QStringLiteral("12"),
+                              QStringLiteral("-map"),
+                              QStringLiteral("0:v"),
+                              QStringLiteral("-map"),
+                              QStringLiteral("1:a"),
+                              QStringLiteral("-map"),
+                              QStringLiteral("2:a"),
+                              QStringLiteral("-c:v"),
+                              QStringLiteral("libx264"),
+                              QStringLiteral("-preset"),
+                              QStringLiteral("ultrafast"),
+                              QStringLiteral("-pix_fmt"),
+                              QStringLiteral("yuv420p"),
+                              QStringLiteral("-c:a"),
+                              QStringLiteral("aac"),
+                              QStringLiteral("-metadata:s:a:0"),
+                              QStringLiteral("language=eng"),
+                              QStringLiteral("-metadata:s:a:1"),
+                              QStringLiteral("language=deu"),
+                              source}));
+        const QString ladder = m_tmp.filePath(QStringLiteral("two-audio.json"));
+        QFile f(ladder);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"segmentSeconds": 2, "x264Preset": "ultrafast", "thumbnails": false,
+                    "renditions": [{"height": 180, "videoKbps": 400}]})");
+        f.close();
+        const QString dir = m_tmp.filePath(QStringLiteral("two-audio"));
+        const test::ProcessResult made = test::runProcess(
+            test::cliPath(),
+            {QStringLiteral("transcode"), source, QStringLiteral("--out"), dir,
+             QStringLiteral("--ladder"), ladder, QStringLiteral("--player-scripts"),
+             QStringLiteral("self-contained"), QStringLiteral("--progress"), QStringLiteral("none"),
+             QStringLiteral("--no-check")});
+        QVERIFY2(made.ok(), made.err.constData());
+        TestServer server;
+        QString error;
+        const QUrl base = server.start(dir, &error);
+        QVERIFY2(base.isValid(), qPrintable(error));
+        const test::ProcessResult node = test::runProcess(
+            QStringLiteral("node"),
+            {sourceDir() + QStringLiteral("/tests/web/audio-menu.mjs"), QStringLiteral("--url"),
+             base.resolved(QUrl(QStringLiteral("index.html"))).toString(),
+             QStringLiteral("--select"), QStringLiteral("German")},
+            120000);
+        qInfo().noquote() << QString::fromUtf8(node.out).trimmed();
+        QVERIFY2(node.ok(), qPrintable(QString::fromUtf8(node.out + node.err)));
+        const QJsonObject summary =
+            QJsonDocument::fromJson(node.out.trimmed().split('\n').constLast()).object();
+        QCOMPARE(summary.value(QStringLiteral("items")).toArray(),
+                 QJsonArray({QStringLiteral("English"), QStringLiteral("German")}));
+        bool german = false;
+        for (const QJsonValue& p : summary.value(QStringLiteral("fetched")).toArray())
+            german |= p.toString().contains(QLatin1String("/audio/de/"));
+        QVERIFY(german);
+    }
+
     // Seek-bar hover thumbnails on the transcoder's own page: the picture shown over the bar
     // is the source's frame at the hovered time (the cue's start), compared with ffmpeg's own
     // frame there — and clearly not the frame half the video away. The source (still colour

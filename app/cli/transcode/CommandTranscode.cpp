@@ -35,6 +35,7 @@ struct Options {
     bool overwrite = false;
     bool check = true;                               // the automatic check of each finished ladder
     QVector<subtitles::SubtitleInput> subtitleFiles; // --subtitles, for every input
+    QVector<AudioInput> audioFiles;                  // --audio, for every input
 };
 
 // The automatic check after a transcode (core/check): one line on stderr, the must-fix findings
@@ -107,6 +108,7 @@ int runBatch(const Options& options, const Ladder& ladder) {
         // only when asked for.
         request.replaceExisting = options.overwrite;
         request.subtitleFiles = options.subtitleFiles;
+        request.audioFiles = options.audioFiles;
         if (options.inputs.size() == 1) {
             request.outputDir = options.outDir;
         } else {
@@ -222,6 +224,16 @@ int runTranscode(const QStringList& args) {
                        "code (en, fre, deu), else from the name (talk.fr.srt); sidecars "
                        "<input name>.<lang>.srt|.vtt and the input's own text tracks are added "
                        "without asking"));
+    const QCommandLineOption audioOption = cl.addOption(
+        QStringLiteral("audio"), QStringLiteral("FILE[:LANG[:NAME]]"),
+        QStringLiteral("an audio file as another audio rendition (repeatable); LANG an ISO 639 "
+                       "code (en, deu), else the file's own tag. With it, or with several audio "
+                       "tracks in the input, every track is its own rendition (audio/<lang>/) "
+                       "and the rungs are video-only"));
+    const QCommandLineOption audioOnlyVariantOption = cl.addFlag(
+        QStringLiteral("audio-only-variant"),
+        QStringLiteral("add an audio-only variant (the default audio track) for cellular; the "
+                       "ladder's \"audioOnlyVariant\""));
     const QCommandLineOption noThumbnailsOption = cl.addFlag(
         QStringLiteral("no-thumbnails"),
         QStringLiteral("no seek thumbnails (thumbs/); the ladder's \"thumbnails\": false"));
@@ -263,6 +275,12 @@ int runTranscode(const QStringList& args) {
         if (!QFileInfo(in.path).isFile())
             return cl.usageError(QStringLiteral("--subtitles %1: no such file").arg(in.path));
         o.subtitleFiles.append(in);
+    }
+    for (const QString& spec : cl.values(audioOption)) {
+        const AudioInput in = parseAudioSpec(spec);
+        if (!QFileInfo(in.path).isFile())
+            return cl.usageError(QStringLiteral("--audio %1: no such file").arg(in.path));
+        o.audioFiles.append(in);
     }
     if (o.inputs.isEmpty())
         return cl.usageError(QStringLiteral("no input files"));
@@ -332,6 +350,8 @@ int runTranscode(const QStringList& args) {
         l.playerPage = false;
     if (cl.isSet(noThumbnailsOption))
         l.thumbnails = false;
+    if (cl.isSet(audioOnlyVariantOption))
+        l.audioOnlyVariant = true;
     if (cl.isSet(playerScriptsOption))
         l.playerScripts = cl.value(playerScriptsOption);
     const Status valid = l.validate();
@@ -345,7 +365,7 @@ CliRegistration registration{
      QStringLiteral(
          "transcode FILE... --out DIR [--ladder PRESET|FILE.json] [--segments FORMAT] [--jobs N] "
          "[--progressive] [--progressive-rung NAME] [--quality] [--subtitles FILE[:LANG[:NAME]]] "
-         "..."),
+         "[--audio FILE[:LANG[:NAME]]] [--audio-only-variant] ..."),
      QStringLiteral("Make an adaptive HLS ladder from each input"), runTranscode, 10}};
 
 } // namespace

@@ -218,6 +218,16 @@ void PreviewWindow::buildUi() {
     controls->addRow(tr("&Player"), m_engines);
     controls->addRow(tr("&Buffer"), m_buffers);
     controls->addRow(tr("Subti&tles"), m_subtitles);
+    m_audioTracks = new QComboBox(this);
+    m_audioTracks->setObjectName(QStringLiteral("audioTrack"));
+    m_audioTracks->setToolTip(tr("The audio track (language) the player plays"));
+    m_audioLabel = new QLabel(tr("&Audio"), this);
+    m_audioLabel->setBuddy(m_audioTracks);
+    controls->addRow(m_audioLabel, m_audioTracks);
+    m_audioTracks->hide();
+    m_audioLabel->hide();
+    connect(m_audioTracks, &QComboBox::activated, this,
+            [this](int index) { selectAudioTrack(index); });
     controls->addRow(tr("Fetching"), m_rungLabel);
     controls->addRow(tr("Throughput"), m_throughputLabel);
     controls->addRow(tr("Viewer"), m_viewerLabel);
@@ -444,6 +454,7 @@ void PreviewWindow::onSegment(int index, bool isSwitch) {
 }
 
 void PreviewWindow::onTick() {
+    watchAudioTracks();
     // Only transfers on the current network: after a change the previous network's figure
     // would be read as this one's (issue 10: "measured 1929.02 Mb/s" on a 1.6 Mb/s link).
     const double recent = m_session->recording().recentThroughputKbpsSince(
@@ -573,6 +584,45 @@ void PreviewWindow::chooseExportReport() {
     QString error;
     if (!path.isEmpty() && !exportReport(path, &error))
         QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+// ---- Audio tracks ----------------------------------------------------------------------------
+
+void PreviewWindow::watchAudioTracks() {
+    qoe::PlayerBackend* backend = m_session->backend();
+    if (backend == m_audioBackend)
+        return;
+    m_audioBackend = backend;
+    connect(backend, &qoe::PlayerBackend::tracksChanged, this, &PreviewWindow::updateAudioTracks);
+    updateAudioTracks();
+}
+
+void PreviewWindow::updateAudioTracks() {
+    const qoe::PlayerBackend* backend = m_session->backend();
+    const QVector<qoe::AudioTrack> tracks = backend->audioTracks();
+    const QSignalBlocker block(m_audioTracks);
+    m_audioTracks->clear();
+    for (int i = 0; i < tracks.size(); ++i)
+        m_audioTracks->addItem(tracks[i].label(i));
+    m_audioTracks->setCurrentIndex(backend->currentAudioTrack());
+    const bool several = tracks.size() >= 2;
+    m_audioTracks->setVisible(several);
+    m_audioLabel->setVisible(several);
+}
+
+QStringList PreviewWindow::audioTrackLabels() const {
+    QStringList labels;
+    for (int i = 0; i < m_audioTracks->count(); ++i)
+        labels << m_audioTracks->itemText(i);
+    return labels;
+}
+
+int PreviewWindow::currentAudioTrack() const {
+    return m_session->backend()->currentAudioTrack();
+}
+
+void PreviewWindow::selectAudioTrack(int index) {
+    m_session->backend()->selectAudioTrack(index);
 }
 
 } // namespace hlsforge::gui

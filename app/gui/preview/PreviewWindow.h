@@ -16,6 +16,7 @@
 
 #include "preview/RequestEvent.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <memory>
@@ -86,6 +87,12 @@ public:
     // The ladder's length: its first media playlist's EXTINF sum, else what the player says.
     qint64 durationMs() const;
 
+    // Audio tracks (alternate audio renditions): the Audio box, shown when there are two or
+    // more, lists them by NAME and language as the player reports them.
+    QStringList audioTrackLabels() const;
+    int currentAudioTrack() const;
+    void selectAudioTrack(int index); // as the Audio box does
+
 signals:
     void segmentFetched(int rung, bool isSwitch);
 
@@ -103,6 +110,8 @@ private:
     void refreshSubtitleChoices(); // the Subtitles box from the backend's text tracks
     void chooseExportCsv();
     void chooseExportReport();
+    void watchAudioTracks(); // follows the session's current backend (it changes with the engine)
+    void updateAudioTracks();
 
     QString m_folder;
     std::unique_ptr<preview::ShapedFileServer> m_server;
@@ -127,6 +136,10 @@ private:
     QString m_viewerText;            // the viewer line in full (the label may show it elided)
     qint64 m_playlistDurationMs = 0; // EXTINF sum of the first variant; 0: unknown
     bool m_seeking = false;
+    // Audio tracks.
+    QComboBox* m_audioTracks = nullptr;
+    QLabel* m_audioLabel = nullptr;
+    QPointer<QObject> m_audioBackend; // the backend whose tracks the box shows
 };
 
 } // namespace hlsforge::gui
