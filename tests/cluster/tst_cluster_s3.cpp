@@ -1,9 +1,9 @@
-// Chunked encoding with S3 as the shared store: `plan s3://…/talk.mp4 --out s3://…/show`, each
-// index a separate `encode` process (as AWS Batch / Kubernetes run them), `assemble`, all against
-// s3rver behind tests/node/s3-harness.js, which re-verifies every SigV4 signature (header and
-// presigned query) with AWS's npm reference signer. The result is then read straight from
-// s3rver (not through our client) and compared with a one-machine transcode of the same ladder:
-// the same segment starts, every frame once, `check` clean.
+// Chunked encoding with S3 as the shared store: `plan s3://…/talk.mp4 --out s3://…/show` (TS and
+// fMP4), each index a separate `encode` process (as AWS Batch / Kubernetes run them), `assemble`,
+// all against s3rver behind tests/node/s3-harness.js, which re-verifies every SigV4 signature
+// (header and presigned query) with AWS's npm reference signer. The result is then read straight
+// from s3rver (not through our client) and compared with a one-machine transcode of the same
+// ladder: the same segment starts, every frame once, `check` clean.
 
 #include "PublishFixture.h"
 #include "TestMedia.h"
@@ -52,14 +52,26 @@ HttpResult http(QNetworkAccessManager& nam, const QByteArray& method, const QUrl
     return r;
 }
 
-// The first frame of each segment, read by ffprobe from the segments themselves.
-QVector<int64_t> segmentStartFrames(const QString& rungDir, double fps) {
+// The first frame of each segment, read by ffprobe from the segments themselves (an fMP4
+// segment with its init segment in front).
+QVector<int64_t> segmentStartFrames(const QString& rungDir, double fps, bool fmp4) {
     QVector<int64_t> starts;
     double first = -1;
     for (const QString& name :
-         QDir(rungDir).entryList({QStringLiteral("seg_*.ts")}, QDir::Files, QDir::Name)) {
+         QDir(rungDir).entryList({fmp4 ? QStringLiteral("seg_*.m4s") : QStringLiteral("seg_*.ts")},
+                                 QDir::Files, QDir::Name)) {
+        QString path = QDir(rungDir).filePath(name);
+        if (fmp4) {
+            QFile init(QDir(rungDir).filePath(QStringLiteral("init.mp4"))), seg(path),
+                joined(path + QStringLiteral(".mp4"));
+            if (!init.open(QIODevice::ReadOnly) || !seg.open(QIODevice::ReadOnly) ||
+                !joined.open(QIODevice::WriteOnly))
+                return {};
+            joined.write(init.readAll() + seg.readAll());
+            path = joined.fileName();
+        }
         double minPts = 1e18;
-        for (const QJsonValue& p : ffprobeVideoPackets(QDir(rungDir).filePath(name)))
+        for (const QJsonValue& p : ffprobeVideoPackets(path))
             minPts = std::min(minPts,
                               p.toObject().value(QStringLiteral("pts_time")).toString().toDouble());
         if (first < 0)
@@ -159,17 +171,26 @@ private slots:
         }
     }
 
+    void chunkedLadderThroughS3_data() {
+        QTest::addColumn<bool>("fmp4");
+        QTest::newRow("ts") << false;
+        QTest::newRow("fmp4") << true;
+    }
+
     void chunkedLadderThroughS3() {
+        QFETCH(bool, fmp4);
+        const QString show = fmp4 ? QStringLiteral("show-fmp4") : QStringLiteral("show-ts");
         // 12 s, 2 s segments, 4 s chunks: indices 0-2 the video, 3 the audio.
         const QString source = m_tmp.filePath(QStringLiteral("talk.mp4"));
-        QVERIFY(
-            ffmpeg({QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
-                    QStringLiteral("testsrc2=s=320x180:r=25,noise=alls=8:allf=t"),
-                    QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
-                    QStringLiteral("sine=f=440:r=48000"), QStringLiteral("-t"),
-                    QStringLiteral("12"), QStringLiteral("-c:v"), QStringLiteral("libx264"),
-                    QStringLiteral("-preset"), QStringLiteral("ultrafast"), QStringLiteral("-g"),
-                    QStringLiteral("250"), QStringLiteral("-c:a"), QStringLiteral("aac"), source}));
+        if (!QFileInfo::exists(source))
+            QVERIFY(ffmpeg({QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
+                            QStringLiteral("testsrc2=s=320x180:r=25,noise=alls=8:allf=t"),
+                            QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"),
+                            QStringLiteral("sine=f=440:r=48000"), QStringLiteral("-t"),
+                            QStringLiteral("12"), QStringLiteral("-c:v"), QStringLiteral("libx264"),
+                            QStringLiteral("-preset"), QStringLiteral("ultrafast"),
+                            QStringLiteral("-g"), QStringLiteral("250"), QStringLiteral("-c:a"),
+                            QStringLiteral("aac"), source}));
         QFile sourceFile(source);
         QVERIFY(sourceFile.open(QIODevice::ReadOnly));
         QCOMPARE(http(m_nam, "PUT", s3Url(m_bucket + QStringLiteral("/media/talk.mp4")),
@@ -179,6 +200,7 @@ private slots:
 
         Ladder ladder;
         ladder.segmentSeconds = 2;
+        ladder.segmentFormat = fmp4 ? SegmentFormat::Fmp4 : SegmentFormat::Ts;
         ladder.x264Preset = QStringLiteral("ultrafast");
         ladder.playerPage = false;
         for (const auto& [name, height, kbps] :
@@ -189,21 +211,21 @@ private slots:
             r.videoKbps = kbps;
             ladder.renditions.append(r);
         }
-        const QString ladderPath = m_tmp.filePath(QStringLiteral("ladder.json"));
+        const QString ladderPath = m_tmp.filePath(show + QStringLiteral(".json"));
         QVERIFY(ladder.save(ladderPath).isOk());
-        const QString single = m_tmp.filePath(QStringLiteral("single"));
+        const QString single = m_tmp.filePath(show + QStringLiteral("-single"));
         CliRun r = runCli({QStringLiteral("transcode"), source, QStringLiteral("--out"), single,
                            QStringLiteral("--ladder"), ladderPath, QStringLiteral("--progress"),
                            QStringLiteral("none"), QStringLiteral("--no-check")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
 
         r = cli({QStringLiteral("plan"), uri(QStringLiteral("media/talk.mp4")),
-                 QStringLiteral("--ladder"), ladderPath, QStringLiteral("--out"),
-                 uri(QStringLiteral("show")), QStringLiteral("--chunk-seconds"),
-                 QStringLiteral("4")});
+                 QStringLiteral("--ladder"), ladderPath, QStringLiteral("--out"), uri(show),
+                 QStringLiteral("--chunk-seconds"), QStringLiteral("4")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.err.contains("in 3 chunks, 4 indices"), r.err.constData());
-        const QString plan = uri(QStringLiteral("show/plan.json"));
+        const QString plan = uri(show + QStringLiteral("/plan.json"));
+        const QString record0 = show + QStringLiteral("/chunks/chunk-0.json");
         const auto encode = [&](int index) {
             return cli({QStringLiteral("encode"), QStringLiteral("--plan"), plan,
                         QStringLiteral("--index"), QString::number(index),
@@ -217,7 +239,7 @@ private slots:
         r = cli({QStringLiteral("assemble"), QStringLiteral("--plan"), plan});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("missing: 2"), r.err.constData());
-        QVERIFY(!keys(QStringLiteral("show/")).contains(QStringLiteral("show/master.m3u8")));
+        QVERIFY(!keys(show + QLatin1Char('/')).contains(show + QStringLiteral("/master.m3u8")));
 
         // Index 0 again: its record is withdrawn first and written last, and nothing but its
         // own objects is written.
@@ -225,16 +247,14 @@ private slots:
         r = encode(0);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject stats = control("stats");
-        QCOMPARE(stats.value(QStringLiteral("deleteKeys")).toArray(),
-                 QJsonArray{QStringLiteral("show/chunks/chunk-0.json")});
+        QCOMPARE(stats.value(QStringLiteral("deleteKeys")).toArray(), QJsonArray{record0});
         const QJsonArray written = stats.value(QStringLiteral("putKeys")).toArray();
         QVERIFY(!written.isEmpty());
-        QCOMPARE(written.last().toString(), QStringLiteral("show/chunks/chunk-0.json"));
-        static const QRegularExpression ownSegment(
-            QStringLiteral("^show/(180p|90p)/seg_0000[01]\\.ts$"));
+        QCOMPARE(written.last().toString(), record0);
+        const QRegularExpression ownSegment(
+            QStringLiteral("^%1/(180p|90p)/(seg_0000[01]\\.(ts|m4s)|init\\.mp4)$").arg(show));
         for (const QJsonValue& key : written)
-            QVERIFY2(ownSegment.match(key.toString()).hasMatch() ||
-                         key.toString() == QLatin1String("show/chunks/chunk-0.json"),
+            QVERIFY2(ownSegment.match(key.toString()).hasMatch() || key.toString() == record0,
                      qPrintable(key.toString()));
         QVERIFY2(stats.value(QStringLiteral("presignedReads")).toInt() > 0,
                  "the source was not read through a presigned URL");
@@ -254,7 +274,8 @@ private slots:
         QVERIFY(control("stats").value(QStringLiteral("credentialReads")).toInt() >= 1);
         r = cli({QStringLiteral("assemble"), QStringLiteral("--plan"), plan});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY2(r.err.contains("show/master.m3u8"), r.err.constData());
+        QVERIFY2(r.err.contains((show + QStringLiteral("/master.m3u8")).toUtf8()),
+                 r.err.constData());
         QCOMPARE(control("stats")
                      .value(QStringLiteral("rejected"))
                      .toObject()
@@ -263,23 +284,29 @@ private slots:
                  0);
 
         // Read back from s3rver directly.
-        const QString chunked = m_tmp.filePath(QStringLiteral("downloaded"));
-        const QStringList objects = keys(QStringLiteral("show/"));
-        QVERIFY(objects.contains(QStringLiteral("show/master.m3u8")));
-        QVERIFY(objects.contains(QStringLiteral("show/audio/index.m3u8")));
+        const QString chunked = m_tmp.filePath(show + QStringLiteral("-downloaded"));
+        const QStringList objects = keys(show + QLatin1Char('/'));
+        QVERIFY(objects.contains(show + QStringLiteral("/master.m3u8")));
+        QVERIFY(objects.contains(show + QStringLiteral("/audio/index.m3u8")));
+        // fMP4: one init segment per rung; those of chunks 1 and 2 were checked and removed.
+        if (fmp4)
+            QCOMPARE(objects.filter(QRegularExpression(QStringLiteral("/(180p|90p)/init"))),
+                     (QStringList{show + QStringLiteral("/180p/init.mp4"),
+                                  show + QStringLiteral("/90p/init.mp4")}));
         for (const QString& key : objects) {
             const HttpResult object = http(m_nam, "GET", s3Url(m_bucket + QLatin1Char('/') + key));
             QCOMPARE(object.status, 200);
-            const QString path = chunked + QLatin1Char('/') + key.mid(5);
+            const QString path = chunked + QLatin1Char('/') + key.mid(show.size() + 1);
             QDir().mkpath(QFileInfo(path).absolutePath());
             QFile out(path);
             QVERIFY(out.open(QIODevice::WriteOnly));
             out.write(object.body);
         }
         for (const QString& rung : {QStringLiteral("180p"), QStringLiteral("90p")}) {
-            const QVector<int64_t> many = segmentStartFrames(chunked + QLatin1Char('/') + rung, 25);
+            const QVector<int64_t> many =
+                segmentStartFrames(chunked + QLatin1Char('/') + rung, 25, fmp4);
             QCOMPARE(many.size(), 6);
-            QCOMPARE(many, segmentStartFrames(single + QLatin1Char('/') + rung, 25));
+            QCOMPARE(many, segmentStartFrames(single + QLatin1Char('/') + rung, 25, fmp4));
             const QJsonObject counted =
                 ffprobeJson({QStringLiteral("-count_frames"), QStringLiteral("-select_streams"),
                              QStringLiteral("v"), QStringLiteral("-show_entries"),
