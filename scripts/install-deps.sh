@@ -23,7 +23,8 @@ RUNTIME_PACKAGES=(
   gstreamer1.0-libav gstreamer1.0-tools
   qt6-gtk-platformtheme qt6-qpa-plugins libqt6multimedia6
 )
-TEST_PACKAGES=(xvfb xauth imagemagick xdotool chromium rclone desktop-file-utils appstream dbus-daemon)
+TEST_PACKAGES=(xvfb xauth imagemagick xdotool chromium rclone desktop-file-utils appstream dbus-daemon
+  python3-yaml python3-botocore)
 # nodejs/npm: the machine image ships Node.js from its own repo; Debian's npm conflicts
 # with it, so only install Debian's when no npm is on PATH.
 command -v npm >/dev/null 2>&1 || TEST_PACKAGES+=(nodejs npm)

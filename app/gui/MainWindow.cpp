@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "ClusterExportDialog.h"
 #include "DesktopNotifier.h"
 #include "JobDetails.h"
 #include "LadderEditor.h"
@@ -489,11 +490,27 @@ void MainWindow::createDocks() {
         showSuggestWindow(item && isStartable(*item) ? item->inputPath : QString());
     });
     addActions({m_loadLadder, m_saveLadder, m_suggestLadder});
+    m_exportCluster = new QAction(tr("E&xport cluster job…"), this);
+    m_exportCluster->setObjectName(QStringLiteral("exportClusterJob"));
+    m_exportCluster->setToolTip(
+        tr("Plan the selected file with this ladder as a chunked encode and "
+           "write the job files for Kubernetes or AWS Batch"));
+    connect(m_exportCluster, &QAction::triggered, this, [this] {
+        const QueueItem* item = m_model->find(currentId());
+        const QString source =
+            item ? item->inputPath
+                 : QFileDialog::getOpenFileName(this, tr("Video to encode on a cluster"));
+        if (source.isEmpty())
+            return;
+        auto* dialog = new ClusterExportDialog(source, m_ladderEditor->ladder(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
 }
 
 void MainWindow::createMenusAndToolBars() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addActions({m_addFiles, m_addFolder, m_openLadder, m_checkAny});
+    file->addActions({m_addFiles, m_addFolder, m_openLadder, m_checkAny, m_exportCluster});
     file->addSeparator();
     file->addAction(m_chooseOutput);
     file->addSeparator();

@@ -181,6 +181,7 @@ private:
     QAction* m_loadLadder = nullptr;
     QAction* m_saveLadder = nullptr;
     QAction* m_suggestLadder = nullptr;
+    QAction* m_exportCluster = nullptr;
     QAction* m_about = nullptr;
     QAction* m_help = nullptr;
     QAction* m_openLadder = nullptr;

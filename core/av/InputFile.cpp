@@ -43,6 +43,10 @@ QString describeOpenError(const QString& path, int averror) {
         return QStringLiteral("permission denied");
     // FFmpeg's last log line says more than the code ("moov atom not found").
     const QString logged = lastError();
+    const bool url = path.contains(QLatin1String("://"));
+    if (averror == AVERROR_INVALIDDATA && url)
+        return QStringLiteral("not readable as audio or video (%1)")
+            .arg(logged.isEmpty() ? errorString(averror) : logged);
     if (averror == AVERROR_INVALIDDATA) {
         if (QFileInfo(path).size() == 0)
             return QStringLiteral("not a video file (the file is empty)");
@@ -66,11 +70,15 @@ Status InputFile::open(const QString& path, const std::atomic<bool>* cancel) {
     m_format.reset();
     m_kept.clear();
     m_keeping = m_replaying = m_reopen = false;
+    // An http(s) URL goes to libavformat's HTTP reader as it is (a chunked encode reads an
+    // s3:// source through a presigned URL; it seeks with Range requests).
+    const bool url =
+        path.startsWith(QLatin1String("https://")) || path.startsWith(QLatin1String("http://"));
     const QFileInfo fileInfo(path);
-    if (!fileInfo.exists())
+    if (!url && !fileInfo.exists())
         return Status::error(Status::Code::InvalidInput,
                              QStringLiteral("%1: file not found").arg(path));
-    if (fileInfo.isDir())
+    if (!url && fileInfo.isDir())
         return Status::error(Status::Code::InvalidInput,
                              QStringLiteral("%1: is a folder, not a video file").arg(path));
 

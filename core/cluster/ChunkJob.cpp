@@ -8,11 +8,13 @@
 #include "web/PlayerPageStep.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QTemporaryDir>
 
 #include <cmath>
 
@@ -58,8 +60,8 @@ QString initName(int index) {
 
 } // namespace
 
-ChunkJob::ChunkJob(ClusterPlan plan, int index, QObject* parent)
-    : Job(parent), m_plan(std::move(plan)), m_index(index) {}
+ChunkJob::ChunkJob(ClusterPlan plan, int index, S3Settings s3, QObject* parent)
+    : Job(parent), m_plan(std::move(plan)), m_index(index), m_s3(std::move(s3)) {}
 
 ChunkJob::~ChunkJob() {
     waitForWorker();
@@ -93,17 +95,77 @@ Status ChunkJob::run(const CancelToken& cancel, ProgressSink& progress) {
         return Status::error(Status::Code::InvalidArgument,
                              QStringLiteral("ladder: segmentFormat: a chunked ladder needs "
                                             "segment files, not byte ranges of one file"));
+    m_work = m_plan;
+    StatusOr<QString> source = openableSource(m_plan.source, m_s3);
+    if (!source.isOk())
+        return source.status();
+    m_work.source = source.value();
+    // FFmpeg's messages name what it opened: the presigned URL becomes the s3:// address again.
+    const auto named = [&](const Status& s) {
+        if (s.isOk() || s.isCancelled() || m_work.source == m_plan.source)
+            return s;
+        QString message = s.message(), detail = s.detail();
+        message.replace(m_work.source, m_plan.source);
+        detail.replace(m_work.source, m_plan.source);
+        return Status::error(s.code(), message, detail);
+    };
+    if (!isS3Uri(m_plan.output))
+        return named(runHere(cancel, progress));
+
+    // S3: encoded into a scratch folder, then uploaded. This index's record goes first, so
+    // the index is not done while its objects are replaced; its segments go to their final
+    // keys, and its record last.
+    StatusOr<S3Place> place = resolveS3(m_plan.output, m_s3);
+    if (!place.isOk())
+        return place.status();
+    const QString recordKey =
+        place->target.keyFor(QStringLiteral("chunks/chunk-%1.json").arg(m_index));
+    Status s = deleteObject(place.value(), recordKey);
+    if (!s.isOk())
+        return s;
+    QTemporaryDir scratch(QDir::temp().filePath(QStringLiteral("hlsforge-chunk-XXXXXX")));
+    if (!scratch.isValid())
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot make a scratch folder (%2)")
+                                 .arg(QDir::tempPath(), scratch.errorString()));
+    m_work.output = scratch.path();
+    s = named(runHere(cancel, progress));
+    if (!s.isOk())
+        return s;
+    JobProgress p;
+    p.phase = JobPhase::Uploading;
+    p.fraction = 0.99;
+    progress.report(p);
+    const QString record = QStringLiteral("chunks/chunk-%1.json").arg(m_index);
+    QStringList files;
+    QDirIterator it(scratch.path(), QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString rel = QDir(scratch.path()).relativeFilePath(it.next());
+        if (rel != record)
+            files.append(rel);
+    }
+    s = uploadFiles(place.value(), scratch.path(), files, {record}, *cancel.flag());
+    if (!s.isOk())
+        return s;
+    p.phase = JobPhase::Done;
+    p.fraction = 1;
+    progress.report(p);
+    return Status::ok();
+}
+
+// One index into m_work.output, a folder.
+Status ChunkJob::runHere(const CancelToken& cancel, ProgressSink& progress) {
     // A retried index (killed, or run again) starts clean; its record goes until it is done.
-    removeLeftovers(m_plan.output, m_index);
-    QFile::remove(recordPath(m_plan, m_index));
-    if (m_index == m_plan.audioIndex())
+    removeLeftovers(m_work.output, m_index);
+    QFile::remove(recordPath(m_work, m_index));
+    if (m_index == m_work.audioIndex())
         return runAudio(cancel, progress);
-    const Chunk& chunk = m_plan.chunks[m_index];
+    const Chunk& chunk = m_work.chunks[m_index];
     TranscodeRequest request;
-    request.inputPath = m_plan.source;
+    request.inputPath = m_work.source;
     // A private folder per index: a killed run leaves nothing under the final names.
-    request.outputDir = QDir(m_plan.output).filePath(QStringLiteral(".chunk-%1").arg(m_index));
-    request.ladder = m_plan.ladder;
+    request.outputDir = QDir(m_work.output).filePath(QStringLiteral(".chunk-%1").arg(m_index));
+    request.ladder = m_work.ladder;
     request.ladder.playerPage = false;
     request.ladder.progressive = false;
     request.ladder.measureQuality = false;
@@ -115,7 +177,7 @@ Status ChunkJob::run(const CancelToken& cancel, ProgressSink& progress) {
     JobProgress p;
     p.phase = JobPhase::Encoding;
     const double chunkFrames =
-        double((chunk.endFrame >= 0 ? chunk.endFrame : m_plan.frameCount) - chunk.firstFrame);
+        double((chunk.endFrame >= 0 ? chunk.endFrame : m_work.frameCount) - chunk.firstFrame);
     Transcoder transcoder(request);
     const TranscodeResult result = transcoder.run(
         [&](const TranscodeProgress& t) {
@@ -143,9 +205,9 @@ Status ChunkJob::run(const CancelToken& cancel, ProgressSink& progress) {
 // The audio index: the whole track once, as the ladder's audio rendition (audio/).
 Status ChunkJob::runAudio(const CancelToken& cancel, ProgressSink& progress) {
     TranscodeRequest request;
-    request.inputPath = m_plan.source;
-    request.outputDir = QDir(m_plan.output).filePath(QStringLiteral(".chunk-%1").arg(m_index));
-    request.ladder = m_plan.ladder;
+    request.inputPath = m_work.source;
+    request.outputDir = QDir(m_work.output).filePath(QStringLiteral(".chunk-%1").arg(m_index));
+    request.ladder = m_work.ladder;
     request.ladder.playerPage = false;
     request.ladder.progressive = false;
     request.ladder.measureQuality = false;
@@ -160,7 +222,7 @@ Status ChunkJob::runAudio(const CancelToken& cancel, ProgressSink& progress) {
         return result.status;
     }
     const QString from = QDir(request.outputDir).filePath(QStringLiteral("audio"));
-    const QString to = QDir(m_plan.output).filePath(QStringLiteral("audio"));
+    const QString to = QDir(m_work.output).filePath(QStringLiteral("audio"));
     if (!QDir().mkpath(to))
         return Status::error(Status::Code::IoError,
                              QStringLiteral("%1: cannot create the folder").arg(to));
@@ -173,7 +235,7 @@ Status ChunkJob::runAudio(const CancelToken& cancel, ProgressSink& progress) {
     }
     QDir(request.outputDir).removeRecursively();
     Status s =
-        writeJsonFile(recordPath(m_plan, m_index), QJsonObject{{QStringLiteral("index"), m_index},
+        writeJsonFile(recordPath(m_work, m_index), QJsonObject{{QStringLiteral("index"), m_index},
                                                                {QStringLiteral("audio"), files}});
     p.phase = JobPhase::Done;
     p.fraction = 1;
@@ -183,10 +245,10 @@ Status ChunkJob::runAudio(const CancelToken& cancel, ProgressSink& progress) {
 
 // The chunk's segments to their final names in the ladder's rung folders, then its record.
 Status ChunkJob::moveIntoPlace(const QString& staged) {
-    const Chunk& chunk = m_plan.chunks[m_index];
-    const bool fmp4 = isFmp4(m_plan.ladder.segmentFormat);
+    const Chunk& chunk = m_work.chunks[m_index];
+    const bool fmp4 = isFmp4(m_work.ladder.segmentFormat);
     QJsonArray rungs;
-    for (const ResolvedRendition& rung : m_plan.rungs) {
+    for (const ResolvedRendition& rung : m_work.rungs) {
         const QString from = QDir(staged).filePath(rung.name);
         StatusOr<MediaPlaylist> playlist =
             MediaPlaylist::load(from + QStringLiteral("/index.m3u8"));
@@ -200,7 +262,7 @@ Status ChunkJob::moveIntoPlace(const QString& staged) {
                                      .arg(rung.name)
                                      .arg(playlist->segments.size())
                                      .arg(chunk.segmentCount));
-        const QString to = QDir(m_plan.output).filePath(rung.name);
+        const QString to = QDir(m_work.output).filePath(rung.name);
         if (!QDir().mkpath(to))
             return Status::error(Status::Code::IoError,
                                  QStringLiteral("%1: cannot create the folder").arg(to));
@@ -226,7 +288,7 @@ Status ChunkJob::moveIntoPlace(const QString& staged) {
         }
         rungs.append(record);
     }
-    return writeJsonFile(recordPath(m_plan, m_index),
+    return writeJsonFile(recordPath(m_work, m_index),
                          QJsonObject{{QStringLiteral("index"), m_index},
                                      {QStringLiteral("firstSegment"), chunk.firstSegment},
                                      {QStringLiteral("rungs"), rungs}});
@@ -333,9 +395,8 @@ Status dropLaterInitSegments(const ClusterPlan& plan, const ResolvedRendition& r
     return Status::ok();
 }
 
-} // namespace
-
-Status assembleLadder(const ClusterPlan& plan, QStringList* warnings) {
+// Assembly in the plan's output folder.
+Status assembleHere(const ClusterPlan& plan, QStringList* warnings) {
     const QList<int> missing = missingIndices(plan);
     if (!missing.isEmpty()) {
         QStringList names;
@@ -411,6 +472,65 @@ Status assembleLadder(const ClusterPlan& plan, QStringList* warnings) {
     if (warnings)
         *warnings << result.warnings;
     return finished;
+}
+
+} // namespace
+
+Status assembleLadder(const ClusterPlan& plan, QStringList* warnings, const S3Settings& s3) {
+    if (!isS3Uri(plan.output))
+        return assembleHere(plan, warnings);
+    StatusOr<S3Place> place = resolveS3(plan.output, s3);
+    if (!place.isOk())
+        return place.status();
+    // The records first: nothing is read while an index is not done.
+    StatusOr<QHash<QString, qint64>> records =
+        listObjects(place.value(), place->target.keyFor(QStringLiteral("chunks/")));
+    if (!records.isOk())
+        return records.status();
+    QStringList missing;
+    for (int i = 0; i < plan.indexCount(); ++i) {
+        if (!records->contains(place->target.keyFor(QStringLiteral("chunks/chunk-%1.json").arg(i))))
+            missing << QString::number(i);
+    }
+    if (!missing.isEmpty())
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("%1: not every index is done; missing: %2")
+                                 .arg(plan.output, missing.join(QStringLiteral(", "))));
+    QTemporaryDir scratch(QDir::temp().filePath(QStringLiteral("hlsforge-assemble-XXXXXX")));
+    if (!scratch.isValid())
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot make a scratch folder (%2)")
+                                 .arg(QDir::tempPath(), scratch.errorString()));
+    const std::atomic_bool notCancelled{false};
+    StatusOr<QStringList> read =
+        downloadAll(place.value(), scratch.path(), {QStringLiteral("plan.json")}, notCancelled);
+    if (!read.isOk())
+        return read.status();
+    ClusterPlan here = plan;
+    here.output = scratch.path();
+    Status s = assembleHere(here, warnings);
+    if (!s.isOk()) {
+        QString message = s.message();
+        return Status::error(s.code(), message.replace(scratch.path(), plan.output), s.detail());
+    }
+    // Everything back: publish's engine skips what is there with the same MD5 (the segments),
+    // so what goes up is what assembly wrote, the media playlists before the master.
+    QStringList files;
+    QDirIterator it(scratch.path(), QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        files.append(QDir(scratch.path()).relativeFilePath(it.next()));
+    s = uploadFiles(place.value(), scratch.path(), files, {}, notCancelled);
+    if (!s.isOk())
+        return s;
+    // What assembly removed (the chunks' own init segments, once checked): gone from S3 too.
+    for (const QString& rel : read.value()) {
+        if (!files.contains(rel)) {
+            s = deleteObject(place.value(), place->target.keyFor(rel));
+            if (!s.isOk())
+                return s;
+        }
+    }
+    return Status::ok();
 }
 
 } // namespace hlsforge::cluster

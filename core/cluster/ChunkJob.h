@@ -11,6 +11,7 @@
 // then the I-frame playlists, the measured master and the page (the engine's finishing stage).
 
 #include "cluster/ClusterPlan.h"
+#include "cluster/ClusterStore.h"
 #include "job/Job.h"
 
 #include <QStringList>
@@ -20,7 +21,8 @@ namespace hlsforge::cluster {
 class ChunkJob final : public Job {
     Q_OBJECT
 public:
-    ChunkJob(ClusterPlan plan, int index, QObject* parent = nullptr);
+    // `s3`: how to reach an s3:// source or output (ClusterStore.h).
+    ChunkJob(ClusterPlan plan, int index, S3Settings s3 = {}, QObject* parent = nullptr);
     ~ChunkJob() override;
     QString title() const override;
     QJsonObject resultJson() const override;
@@ -32,11 +34,16 @@ protected:
     Status run(const CancelToken& cancel, ProgressSink& progress) override;
 
 private:
+    Status runHere(const CancelToken& cancel, ProgressSink& progress);
     Status moveIntoPlace(const QString& staged);
     Status runAudio(const CancelToken& cancel, ProgressSink& progress);
 
-    ClusterPlan m_plan;
+    ClusterPlan m_plan; // as given (read by title() on any thread)
     int m_index;
+    S3Settings m_s3;
+    // The worker's copy: the source as FFmpeg opens it, the output a local folder (a scratch
+    // folder uploaded afterwards when the plan's output is s3://).
+    ClusterPlan m_work;
 };
 
 // The indices whose record is missing (empty: all done).
@@ -45,7 +52,9 @@ QList<int> missingIndices(const ClusterPlan& plan);
 // Writes the rungs' media playlists from the chunk records, then the I-frame playlists, the
 // master playlist (measured BANDWIDTH, CODECS from the segments) and the player page, master
 // last of the playlists. FailedPrecondition naming the missing indices when any is not done.
-// Idempotent. `warnings` gets what a user may want to know.
-Status assembleLadder(const ClusterPlan& plan, QStringList* warnings);
+// Idempotent. `warnings` gets what a user may want to know. An s3:// output is listed for the
+// records first; then the objects are read into a scratch folder, assembled there, and what
+// assembly wrote goes back (playlists, then the master last; init segments it dropped removed).
+Status assembleLadder(const ClusterPlan& plan, QStringList* warnings, const S3Settings& s3 = {});
 
 } // namespace hlsforge::cluster

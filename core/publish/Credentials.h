@@ -27,8 +27,17 @@ ResolvedCredentials credentialsFromEnvironment();
 StatusOr<ResolvedCredentials> credentialsFromProfile(const QString& profile,
                                                      const QString& path = {});
 
-// The AWS CLI order: an explicit profile wins; otherwise the environment, then the
-// profile named by AWS_PROFILE (or "default").
+// The platform's role, for a container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI
+// (AWS Batch and ECS job roles, EKS Pod Identity; with AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE])
+// answers temporary keys as JSON; IRSA's AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN are traded
+// for them with STS AssumeRoleWithWebIdentity. Fetched once: a process that outlives the
+// session (an hour by default) needs a new one.
+StatusOr<ResolvedCredentials> credentialsFromContainer();
+StatusOr<ResolvedCredentials> credentialsFromWebIdentity();
+
+// The AWS CLI order: an explicit profile wins; otherwise the environment, then (without
+// AWS_PROFILE) a web identity token or the container endpoint when their variables are set,
+// then the profile named by AWS_PROFILE (or "default").
 StatusOr<ResolvedCredentials> resolveCredentials(const QString& explicitProfile = {});
 
 // A secure place to keep credentials typed into the app (QtKeychain in the GUI; an

@@ -11,6 +11,8 @@
 #include <QTimer>
 #include <QXmlStreamReader>
 
+#include <algorithm>
+
 namespace hlsforge::publish {
 
 StatusOr<S3Target> S3Target::fromUri(const QString& uri) {
@@ -145,6 +147,38 @@ QString describeS3Failure(const S3Response& r, const QString& what) {
     if (!hint.isEmpty())
         text += QStringLiteral(": ") + hint;
     return text;
+}
+
+QUrl presignGetUrl(const S3Target& target, const QString& key, const AwsCredentials& credentials,
+                   int expiresSeconds, const QDateTime& nowUtc) {
+    const QUrl url = target.url(key);
+    QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
+    const bool defaultPort = url.port() == -1 ||
+                             (url.scheme() == QLatin1String("http") && url.port() == 80) ||
+                             (url.scheme() == QLatin1String("https") && url.port() == 443);
+    if (!defaultPort)
+        host += ':' + QByteArray::number(url.port());
+    const QByteArray amzDate =
+        nowUtc.toUTC().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")).toLatin1();
+    const QByteArray region = target.region.toUtf8();
+    SignableRequest signable;
+    signable.method = "GET";
+    signable.path = QByteArray::fromPercentEncoding(url.path(QUrl::FullyEncoded).toLatin1());
+    signable.query = {
+        {"X-Amz-Algorithm", "AWS4-HMAC-SHA256"},
+        {"X-Amz-Credential", credentials.accessKeyId.toUtf8() + '/' + amzDate.left(8) + '/' +
+                                 region + "/s3/aws4_request"},
+        {"X-Amz-Date", amzDate},
+        {"X-Amz-Expires", QByteArray::number(std::clamp(expiresSeconds, 1, 7 * 24 * 3600))},
+        {"X-Amz-SignedHeaders", "host"}};
+    if (!credentials.sessionToken.isEmpty())
+        signable.query.append(std::pair<QByteArray, QByteArray>("X-Amz-Security-Token",
+                                                                credentials.sessionToken.toUtf8()));
+    signable.headers = {{"host", host}};
+    signable.payloadSha256Hex = "UNSIGNED-PAYLOAD";
+    const SigV4Signature sig =
+        signRequest(signable, credentials, {amzDate, region, "s3"}, PathRule::S3);
+    return target.url(key, canonicalQuery(signable.query) + "&X-Amz-Signature=" + sig.signatureHex);
 }
 
 S3Client::S3Client(S3Target target, AwsCredentials credentials, RetryPolicy retry,

@@ -11,6 +11,7 @@
 #include "publish/SigV4Signer.h"
 #include "util/Status.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QNetworkReply>
 #include <QString>
@@ -102,6 +103,13 @@ private:
     std::unique_ptr<QNetworkAccessManager> m_network;
     std::atomic<int>* m_retryCounter = nullptr;
 };
+
+// A presigned GET URL of `key` (SigV4 in the query string, only `host` signed, the payload
+// UNSIGNED-PAYLOAD), valid for `expiresSeconds` (at most 7 days) from `nowUtc`. Lets a reader
+// that knows no SigV4 — libavformat's HTTP protocol — read an object and seek in it with
+// Range requests. The URL carries a signature, not the secret: do not log it all the same.
+QUrl presignGetUrl(const S3Target& target, const QString& key, const AwsCredentials& credentials,
+                   int expiresSeconds, const QDateTime& nowUtc);
 
 // Turns a failed response into a user-facing message with a hint (never a secret).
 QString describeS3Failure(const S3Response& response, const QString& what);

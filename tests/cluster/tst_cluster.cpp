@@ -387,7 +387,7 @@ private slots:
         QVERIFY(!QFileInfo::exists(m_tmp.filePath(QStringLiteral("x/plan.json"))));
         r = test::runProcess(test::cliPath(),
                              {QStringLiteral("plan"), text, QStringLiteral("--out"),
-                              QStringLiteral("s3://bucket/show")});
+                              QStringLiteral("ftp://host/show")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("s3://"), r.err.constData());
         r = test::runProcess(test::cliPath(), {QStringLiteral("plan"), text});

@@ -10,8 +10,11 @@
 //
 // Usage: node s3-harness.js --bucket NAME --access-key ID --secret KEY [--region R] [--dir D]
 // Prints one JSON line {"proxyPort":N,"s3Port":M} once ready; exits when stdin closes.
+// Presigned GET URLs (query-string SigV4) are verified with the reference signer's presign().
 // Control (on the proxy port, not signed):
 //   GET  /__hlsforge/stats   counters and the keys written
+//   GET  /__hlsforge/credentials  a container credentials endpoint answering the keys above
+//                            (Authorization: test-container-token)
 //   POST /__hlsforge/config  {"faults":{"3":"slowdown","5":"500","9":"drop"},"denyWritesAfter":N,
 //                            "denyPartsAfter":M,"dropCompleteAnswers":K}: faults are keyed by
 //                            the ordinal of PUT requests
@@ -60,7 +63,7 @@ function resetStats() {
   stats = {
     requests: 0, puts: 0, objectPuts: 0, partPuts: 0, creates: 0, completes: 0, aborts: 0,
     writesOk: 0, rejected: { signature: 0, sha256: 0, md5: 0, denied: 0, other: 0 },
-    faultsInjected: 0, putKeys: [], openUploads: 0,
+    faultsInjected: 0, putKeys: [], deleteKeys: [], openUploads: 0, presignedReads: 0, credentialReads: 0,
   };
 }
 resetStats();
@@ -96,8 +99,42 @@ function amzDateToDate(s) {
   return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])) : null;
 }
 
+// A presigned GET (SigV4 in the query string, as libavformat's HTTP reader sends it): the
+// signature recomputed with the reference signer's presign(), only `host` signed, the payload
+// UNSIGNED-PAYLOAD, refused once expired.
+async function verifyPresigned(req, rawPath, query) {
+  const m = /^([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request$/.exec(query['X-Amz-Credential'] || '');
+  if (!m || query['X-Amz-Algorithm'] !== 'AWS4-HMAC-SHA256')
+    return [403, 'AccessDenied', 'malformed presigned URL'];
+  const [, key, , credRegion] = m;
+  if (key !== accessKeyId) return [403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'];
+  if (credRegion !== region) return [400, 'AuthorizationQueryParametersError', `the region '${credRegion}' is wrong; expecting '${region}'`];
+  if (req.method !== 'GET' && req.method !== 'HEAD') return [403, 'AccessDenied', 'presigned URLs here are for reading'];
+  const date = amzDateToDate(query['X-Amz-Date']);
+  const expires = Number(query['X-Amz-Expires']);
+  if (!date || !(expires > 0) || expires > 604800) return [403, 'AccessDenied', 'bad X-Amz-Date or X-Amz-Expires'];
+  if (Date.now() > date.getTime() + expires * 1000) return [403, 'AccessDenied', 'Request has expired'];
+  if (query['X-Amz-SignedHeaders'] !== 'host') return [403, 'AccessDenied', 'only host is signed in these URLs'];
+  const rest = {};
+  for (const [name, value] of Object.entries(query)) if (!name.startsWith('X-Amz-')) rest[name] = value;
+  const canonicalPath = rawPath.split('/').map(seg => awsEncode(decodeURIComponent(seg))).join('/');
+  const unsigned = new Set(['x-amz-content-sha256']);
+  const signed = await signer.presign(
+    { method: req.method, protocol: 'http:', hostname: req.headers.host, path: canonicalPath, query: rest,
+      headers: { host: req.headers.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+    { signingDate: date, expiresIn: expires, unhoistableHeaders: unsigned, unsignableHeaders: unsigned });
+  if (signed.query['X-Amz-Signature'] !== query['X-Amz-Signature']) {
+    stats.rejected.signature++;
+    return [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.'];
+  }
+  stats.presignedReads++;
+  return null;
+}
+
 // Returns null when the request is correctly signed, else [status, code, message].
 async function verify(req, rawPath, rawQuery, body) {
+  const query = parseQuery(rawQuery);
+  if ('X-Amz-Signature' in query) return verifyPresigned(req, rawPath, query);
   const auth = req.headers['authorization'] || '';
   const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
   if (!m) return [403, 'AccessDenied', 'missing or malformed SigV4 Authorization header'];
@@ -182,6 +219,17 @@ async function main() {
       const chunks = [];
       req.on('data', c => chunks.push(c));
       req.on('end', () => {
+        if (rawPath === '/__hlsforge/credentials') {
+          // A container credentials endpoint (AWS Batch / ECS job role, EKS Pod Identity).
+          if (req.headers.authorization !== 'test-container-token') {
+            res.writeHead(401, { 'Content-Type': 'application/json' });
+            return res.end('{"message":"bad token"}');
+          }
+          stats.credentialReads++;
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          return res.end(JSON.stringify({ AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, Token: '',
+            Expiration: new Date(Date.now() + 3600e3).toISOString() }));
+        }
         if (rawPath === '/__hlsforge/stats') {
           stats.openUploads = uploads.size;
         } else if (rawPath === '/__hlsforge/config') {
@@ -280,8 +328,12 @@ async function main() {
             req.socket.destroy();
           });
         }
-        forward(req, res, rawUrl, body, s3Address.port, (status, out) => {
+        // s3rver would check a presigned URL against its own keys: the proxy has checked ours.
+        const upstreamQuery = rawQuery.split('&').filter(p => p && !p.startsWith('X-Amz-')).join('&');
+        const upstreamUrl = upstreamQuery ? `${rawPath}?${upstreamQuery}` : rawPath;
+        forward(req, res, upstreamUrl, body, s3Address.port, (status, out) => {
           if (status < 200 || status >= 300) return out;
+          if (req.method === 'DELETE' && !('uploadId' in query)) stats.deleteKeys.push(key);
           if (req.method === 'PUT' && 'uploadId' in query) {
             stats.partPuts++;
             const u = uploads.get(query.uploadId);

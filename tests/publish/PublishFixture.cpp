@@ -95,7 +95,11 @@ CliRun runCli(const QStringList& args, const QProcessEnvironment& env, int timeo
     // A developer's own AWS settings must not leak into the tests.
     for (const char* name :
          {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-          "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_SHARED_CREDENTIALS_FILE"})
+          "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL",
+          "AWS_ENDPOINT_URL_S3", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+          "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+          "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
+          "AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX"})
         all.remove(QString::fromLatin1(name));
     all.insert(env);
     process.setProcessEnvironment(all);

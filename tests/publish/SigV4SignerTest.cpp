@@ -4,12 +4,14 @@
 // '+' and unicode.
 
 #include "publish/SigV4Signer.h"
+#include "publish/S3Client.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace hlsforge::publish;
 
@@ -90,6 +92,7 @@ private slots:
     void s3KeyEncoding_data();
     void s3KeyEncoding();
     void genericPathNormalisation();
+    void presignedGetUrl();
 };
 
 void SigV4SignerTest::awsSuite_data() {
@@ -214,6 +217,24 @@ void SigV4SignerTest::genericPathNormalisation() {
     QCOMPARE(canonicalPath("/a/./b/../c//d/", PathRule::Generic), QByteArray("/a/c/d/"));
     QCOMPARE(canonicalPath("", PathRule::Generic), QByteArray("/"));
     QCOMPARE(canonicalQuery({{"b", "2"}, {"a", "x y"}, {"a", "1"}}), QByteArray("a=1&a=x%20y&b=2"));
+}
+
+// AWS's worked example of a presigned GET ("Authenticating Requests: Using Query Parameters"):
+// examplebucket/test.txt, 24 hours from 2013-05-24 00:00:00 UTC.
+void SigV4SignerTest::presignedGetUrl() {
+    S3Target target;
+    target.bucket = QStringLiteral("examplebucket");
+    target.endpoint = QUrl(QStringLiteral("https://s3.amazonaws.com"));
+    target.addressing = S3Target::Addressing::VirtualHosted;
+    const QUrl url = presignGetUrl(target, QStringLiteral("test.txt"), kS3Credentials, 86400,
+                                   QDateTime(QDate(2013, 5, 24), QTime(0, 0), QTimeZone::utc()));
+    QCOMPARE(url.toString(QUrl::FullyEncoded),
+             QStringLiteral("https://examplebucket.s3.amazonaws.com/test.txt"
+                            "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                            "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2F"
+                            "aws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400"
+                            "&X-Amz-SignedHeaders=host&X-Amz-Signature="
+                            "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
 }
 
 QTEST_GUILESS_MAIN(SigV4SignerTest)
