@@ -172,7 +172,7 @@ QStringList hdrHevcOutputArgs(const QString& transfer, const QString& x265Params
             QStringLiteral("tv")};
 }
 
-QString makeSubtitleLadder(const QString& dir, QString* error) {
+QString makeSubtitleLadder(const QString& dir, QString* error, bool germanAudio) {
     const QString input = dir + QStringLiteral("/show.mp4");
     if (!makeClip(input, 6, QStringLiteral("testsrc2=size=320x180:rate=25"))) {
         *error = QStringLiteral("could not generate %1").arg(input);
@@ -199,11 +199,32 @@ QString makeSubtitleLadder(const QString& dir, QString* error) {
         return {};
     }
     const QString out = dir + QStringLiteral("/subs");
-    const ProcessResult r = runProcess(
-        cliPath(), {QStringLiteral("transcode"), input, QStringLiteral("--out"), out,
-                    QStringLiteral("--ladder"), ladderJson, QStringLiteral("--player-scripts"),
-                    QStringLiteral("self-contained"), QStringLiteral("--progress"),
-                    QStringLiteral("none"), QStringLiteral("--no-check")});
+    QStringList args{QStringLiteral("transcode"),
+                     input,
+                     QStringLiteral("--out"),
+                     out,
+                     QStringLiteral("--ladder"),
+                     ladderJson,
+                     QStringLiteral("--player-scripts"),
+                     QStringLiteral("self-contained"),
+                     QStringLiteral("--progress"),
+                     QStringLiteral("none"),
+                     QStringLiteral("--no-check")};
+    if (germanAudio) {
+        const QString german = dir + QStringLiteral("/show.de.m4a");
+        const ProcessResult a =
+            runProcess(QStringLiteral("ffmpeg"),
+                       {QStringLiteral("-nostdin"), QStringLiteral("-v"), QStringLiteral("error"),
+                        QStringLiteral("-y"), QStringLiteral("-f"), QStringLiteral("lavfi"),
+                        QStringLiteral("-i"), QStringLiteral("sine=frequency=880:duration=6"),
+                        QStringLiteral("-c:a"), QStringLiteral("aac"), german});
+        if (!a.ok()) {
+            *error = QString::fromUtf8(a.err);
+            return {};
+        }
+        args << QStringLiteral("--audio") << german + QStringLiteral(":de:Deutsch");
+    }
+    const ProcessResult r = runProcess(cliPath(), args);
     if (!r.ok()) {
         *error = QString::fromUtf8(r.err);
         return {};

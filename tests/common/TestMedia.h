@@ -46,7 +46,9 @@ QString makePlaybackLadder(const QString& dir, double seconds, QString* error);
 // self-contained player page, from show.mp4 (testsrc2 + sine) and its sidecars show.de.srt
 // (UTF-8, first: DEFAULT), show.en.forced.srt (FORCED) and show.fr.srt (Windows-1252, CRLF, as
 // Windows tools write it). The cues are the constants below. Returns the folder or "" + error.
-QString makeSubtitleLadder(const QString& dir, QString* error);
+// `germanAudio`: also a second audio track, show.de.m4a (880 Hz) given with
+// `--audio FILE:de:Deutsch`, so the audio becomes two AUDIO renditions (audio/und, audio/de).
+QString makeSubtitleLadder(const QString& dir, QString* error, bool germanAudio = false);
 inline constexpr const char* kFrenchCue1 = "Très bien, ça marche"; // 2.0 – 3.5 s
 inline constexpr const char* kFrenchCue2 = "Deuxième phrase";      // 4.0 – 5.0 s
 inline constexpr const char* kGermanCue1 = "Sehr gut, das läuft";  // 2.0 – 3.5 s

@@ -3,7 +3,7 @@
 //  - hls.js (the npm package, as most sites embed it): the subtitle tracks it lists (language,
 //    name, default, forced) and, with French chosen, the text of the cue the <video> element
 //    shows (video.textTracks, activeCues) while playing inside the first French cue;
-//    also its audio tracks (--audio yes);
+//    its audio tracks, and the rendition it switches to and loads when German is chosen;
 //  - the ladder's own player page (Video.js + VHS): the entries of its subtitles menu and the
 //    track shown by default.
 // Prints one JSON object; exit 1 when something could not be read at all (the C++ test asserts).
@@ -55,7 +55,8 @@ async function withHlsJs(browser) {
   await page.addScriptTag({ path: hlsScript });
   return page.evaluate(async ({ src, cueAt }) => {
     const out = { hlsVersion: Hls.version, subtitleTracks: [], audioTracks: [], fatal: null,
-                  shownAt: null, shownText: null, trackLanguage: null };
+                  shownAt: null, shownText: null, trackLanguage: null, audioSwitchedTo: null,
+                  audioFragments: [] };
     const video = document.querySelector('video');
     const hls = new Hls({ debug: false, subtitleDisplay: true });
     await new Promise((resolve) => {
@@ -69,6 +70,18 @@ async function withHlsJs(browser) {
       });
       hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, (_e, data) => {
         out.audioTracks = data.audioTracks.map((t) => ({ lang: t.lang, name: t.name }));
+        // A viewer picks German: hls.js must switch to the German rendition and load it.
+        const german = data.audioTracks.findIndex((t) => t.lang === 'de');
+        if (german >= 0 && hls.audioTrack !== german) hls.audioTrack = german;
+      });
+      hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, (_e, data) => {
+        out.audioSwitchedTo = hls.audioTracks[data.id] ? hls.audioTracks[data.id].lang : null;
+        // Seen with hls.js 1.6.19: after the audio switch it showed the DEFAULT (German)
+        // subtitles again, so French is chosen once the audio is, as a viewer would redo it.
+        hls.subtitleTrack = hls.subtitleTracks.findIndex((t) => t.lang === 'fr');
+      });
+      hls.on(Hls.Events.FRAG_LOADED, (_e, data) => {
+        if (data.frag.type === 'audio') out.audioFragments.push(data.frag.url.replace(/^.*?\/\/[^/]+/, ''));
       });
       hls.on(Hls.Events.MANIFEST_PARSED, () => {
         video.play().catch((e) => { out.fatal = 'play(): ' + e; finish(); });

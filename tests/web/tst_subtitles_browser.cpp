@@ -6,7 +6,8 @@
 //  - the ladder's player page (Video.js + VHS) offers German and French in its subtitles menu
 //    (a forced track is not a viewer's choice: Apple's rules, and Safari, leave it out) and
 //    shows the DEFAULT German track.
-// Audio tracks: the master has one audio rendition today (muxed), so none are asserted.
+// Audio: the source's own track and a German one (--audio FILE:de:Deutsch) become two AUDIO
+// renditions; hls.js lists both and, with German chosen, switches and loads audio/de/.
 
 #include "TestMedia.h"
 
@@ -24,7 +25,7 @@ private slots:
     void hlsJsAndPlayerPage() {
         QTemporaryDir dir;
         QString error;
-        const QString ladder = test::makeSubtitleLadder(dir.path(), &error);
+        const QString ladder = test::makeSubtitleLadder(dir.path(), &error, true);
         QVERIFY2(!ladder.isEmpty(), qPrintable(error));
         const test::ProcessResult node =
             test::runProcess(QStringLiteral("node"),
@@ -57,6 +58,20 @@ private slots:
         QVERIFY2(shownAt >= 2.0 && shownAt < 3.5, qPrintable(QString::number(shownAt)));
         QCOMPARE(hlsjs.value(QStringLiteral("shownText")).toString(),
                  QString::fromUtf8(test::kFrenchCue1));
+
+        const QJsonArray audio = hlsjs.value(QStringLiteral("audioTracks")).toArray();
+        QCOMPARE(audio.size(), 2);
+        QStringList audioLanguages;
+        for (const QJsonValue& t : audio)
+            audioLanguages << t[QStringLiteral("lang")].toString();
+        QVERIFY2(audioLanguages.contains(QStringLiteral("de")),
+                 qPrintable(audioLanguages.join('|')));
+        QCOMPARE(hlsjs.value(QStringLiteral("audioSwitchedTo")).toString(), QStringLiteral("de"));
+        QStringList fragments;
+        for (const QJsonValue& f : hlsjs.value(QStringLiteral("audioFragments")).toArray())
+            fragments << f.toString();
+        QVERIFY2(!fragments.filter(QStringLiteral("/audio/de/")).isEmpty(),
+                 qPrintable(fragments.join('|')));
 
         const QJsonObject page = result.value(QStringLiteral("playerPage")).toObject();
         QStringList menu;
