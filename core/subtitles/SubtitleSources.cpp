@@ -1,5 +1,7 @@
 #include "subtitles/SubtitleSources.h"
 
+#include "util/TrackSpec.h"
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -60,18 +62,11 @@ QVector<SubtitleInput> findSidecars(const QString& inputPath) {
 }
 
 SubtitleInput parseSubtitleSpec(const QString& spec) {
+    const TrackSpec t = parseTrackSpec(spec);
     SubtitleInput in;
-    QString rest = spec;
-    QString drive;
-    if (rest.size() > 2 && rest[1] == QLatin1Char(':') && rest[0].isLetter() &&
-        (rest[2] == QLatin1Char('\\') || rest[2] == QLatin1Char('/'))) {
-        drive = rest.left(2);
-        rest = rest.mid(2);
-    }
-    const QStringList parts = rest.split(QLatin1Char(':'));
-    in.path = drive + parts.value(0);
-    in.languageCode = parts.value(1).trimmed();
-    in.name = parts.mid(2).join(QLatin1Char(':')).trimmed();
+    in.path = t.path;
+    in.languageCode = t.languageCode;
+    in.name = t.name;
     if (in.languageCode.isEmpty())
         in.languageCode = languageFromFileName(in.path, &in.forced);
     else

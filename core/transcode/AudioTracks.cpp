@@ -2,6 +2,7 @@
 
 #include "av/InputFile.h"
 #include "subtitles/Language.h"
+#include "util/TrackSpec.h"
 
 #include <QFileInfo>
 #include <QLocale>
@@ -30,19 +31,8 @@ QString bcp47(const QString& code, const QString& where, QStringList* warnings) 
 } // namespace
 
 AudioInput parseAudioSpec(const QString& spec) {
-    AudioInput in;
-    QString rest = spec;
-    QString drive;
-    if (rest.size() > 2 && rest[1] == QLatin1Char(':') && rest[0].isLetter() &&
-        (rest[2] == QLatin1Char('\\') || rest[2] == QLatin1Char('/'))) {
-        drive = rest.left(2);
-        rest = rest.mid(2);
-    }
-    const QStringList parts = rest.split(QLatin1Char(':'));
-    in.path = drive + parts.value(0);
-    in.languageCode = parts.value(1).trimmed();
-    in.name = parts.mid(2).join(QLatin1Char(':')).trimmed();
-    return in;
+    const TrackSpec t = parseTrackSpec(spec);
+    return {t.path, t.languageCode, t.name};
 }
 
 QString englishLanguageName(const QString& code) {
