@@ -172,6 +172,42 @@ QStringList hdrHevcOutputArgs(const QString& transfer, const QString& x265Params
             QStringLiteral("tv")};
 }
 
+bool makeTwoLanguageClip(const QString& path, double seconds) {
+    return ffmpeg({QStringLiteral("-f"),
+                   QStringLiteral("lavfi"),
+                   QStringLiteral("-i"),
+                   QStringLiteral("testsrc2=size=320x180:rate=25"),
+                   QStringLiteral("-f"),
+                   QStringLiteral("lavfi"),
+                   QStringLiteral("-i"),
+                   QStringLiteral("sine=frequency=440:sample_rate=48000"),
+                   QStringLiteral("-f"),
+                   QStringLiteral("lavfi"),
+                   QStringLiteral("-i"),
+                   QStringLiteral("sine=frequency=880:sample_rate=48000"),
+                   QStringLiteral("-t"),
+                   QString::number(seconds),
+                   QStringLiteral("-map"),
+                   QStringLiteral("0:v"),
+                   QStringLiteral("-map"),
+                   QStringLiteral("1:a"),
+                   QStringLiteral("-map"),
+                   QStringLiteral("2:a"),
+                   QStringLiteral("-c:v"),
+                   QStringLiteral("libx264"),
+                   QStringLiteral("-preset"),
+                   QStringLiteral("ultrafast"),
+                   QStringLiteral("-pix_fmt"),
+                   QStringLiteral("yuv420p"),
+                   QStringLiteral("-c:a"),
+                   QStringLiteral("aac"),
+                   QStringLiteral("-metadata:s:a:0"),
+                   QStringLiteral("language=eng"),
+                   QStringLiteral("-metadata:s:a:1"),
+                   QStringLiteral("language=deu"),
+                   path});
+}
+
 QString makeSubtitleLadder(const QString& dir, QString* error, bool germanAudio) {
     const QString input = dir + QStringLiteral("/show.mp4");
     if (!makeClip(input, 6, QStringLiteral("testsrc2=size=320x180:rate=25"))) {

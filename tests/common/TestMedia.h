@@ -23,6 +23,9 @@ ProcessResult runProcess(const QString& program, const QStringList& args, int ti
 
 // `ffmpeg -hide_banner -y ARGS` ; returns true on success, failing the test message to qWarning.
 bool ffmpeg(const QStringList& args);
+// A 320x180 testsrc2 clip with two AAC tracks, `eng` 440 Hz (first) and `deu` 880 Hz, as a
+// camera or an editor writes a dubbed file: what the engine turns into two AUDIO renditions.
+bool makeTwoLanguageClip(const QString& path, double seconds);
 
 // Generates an H.264/AAC MP4 from lavfi: `videoFilter` e.g. "testsrc2=size=320x240:rate=30",
 // `audioFilter` e.g. "sine=frequency=440:sample_rate=48000" (empty: no audio).

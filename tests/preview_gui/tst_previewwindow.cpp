@@ -357,37 +357,7 @@ void TestPreviewWindow::mixedCodecsShowCodecAndRange() {
 // shared ladder), lists them by NAME and language, and switches the player to German.
 void TestPreviewWindow::audioBoxListsAndSwitchesTracks() {
     const QString source = m_dir.filePath(QStringLiteral("two-audio.mp4"));
-    QVERIFY(test::ffmpeg({QStringLiteral("-f"),
-                          QStringLiteral("lavfi"),
-                          QStringLiteral("-i"),
-                          QStringLiteral("testsrc2=size=320x180:rate=25"),
-                          QStringLiteral("-f"),
-                          QStringLiteral("lavfi"),
-                          QStringLiteral("-i"),
-                          QStringLiteral("sine=frequency=440:sample_rate=48000"),
-                          QStringLiteral("-f"),
-                          QStringLiteral("lavfi"),
-                          QStringLiteral("-i"),
-                          QStringLiteral("sine=frequency=880:sample_rate=48000"),
-                          QStringLiteral("-t"),
-                          QStringLiteral("10"),
-                          QStringLiteral("-map"),
-                          QStringLiteral("0:v"),
-                          QStringLiteral("-map"),
-                          QStringLiteral("1:a"),
-                          QStringLiteral("-map"),
-                          QStringLiteral("2:a"),
-                          QStringLiteral("-c:v"),
-                          QStringLiteral("libx264"),
-                          QStringLiteral("-preset"),
-                          QStringLiteral("ultrafast"),
-                          QStringLiteral("-c:a"),
-                          QStringLiteral("aac"),
-                          QStringLiteral("-metadata:s:a:0"),
-                          QStringLiteral("language=eng"),
-                          QStringLiteral("-metadata:s:a:1"),
-                          QStringLiteral("language=deu"),
-                          source}));
+    QVERIFY(test::makeTwoLanguageClip(source, 10));
     const QString ladder = m_dir.filePath(QStringLiteral("two-audio"));
     const test::ProcessResult made = test::runProcess(
         test::cliPath(),

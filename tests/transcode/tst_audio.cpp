@@ -519,11 +519,13 @@ void AudioRenditionsTest::badAudioFiles() {
 // their language, and a switch to the German one is what the pipeline then plays.
 void AudioRenditionsTest::gstreamerSwitchesToGerman() {
     QCOMPARE(qoe::GstPlayerBackend::missingElements(), QString());
+    // Declared before the server: its destructor still reports the last requests (ASan saw
+    // them appended to a list already gone).
+    QStringList fetched; // every path the player asked for, after the switch
+    bool switched = false;
     preview::ShapedFileServer server(m_twoTracks);
     const Status started = server.start();
     QVERIFY2(started.isOk(), qPrintable(started.message()));
-    QStringList fetched; // every path the player asked for, after the switch
-    bool switched = false;
     connect(&server, &preview::ShapedFileServer::requestFinished, this,
             [&](const preview::RequestEvent& e) {
                 if (switched)

@@ -301,39 +301,7 @@ private slots:
     // choosing German makes the player fetch the German rendition's segments.
     void audioTrackMenu() {
         const QString source = m_tmp.filePath(QStringLiteral("two-audio.mp4"));
-        QVERIFY(test::ffmpeg({QStringLiteral("-f"),
-                              QStringLiteral("lavfi"),
-                              QStringLiteral("-i"),
-                              QStringLiteral("testsrc2=size=320x180:rate=25"),
-                              QStringLiteral("-f"),
-                              QStringLiteral("lavfi"),
-                              QStringLiteral("-i"),
-                              QStringLiteral("sine=frequency=440:sample_rate=48000"),
-                              QStringLiteral("-f"),
-                              QStringLiteral("lavfi"),
-                              QStringLiteral("-i"),
-                              QStringLiteral("sine=frequency=880:sample_rate=48000"),
-                              QStringLiteral("-t"),
-                              QStringLiteral("12"),
-                              QStringLiteral("-map"),
-                              QStringLiteral("0:v"),
-                              QStringLiteral("-map"),
-                              QStringLiteral("1:a"),
-                              QStringLiteral("-map"),
-                              QStringLiteral("2:a"),
-                              QStringLiteral("-c:v"),
-                              QStringLiteral("libx264"),
-                              QStringLiteral("-preset"),
-                              QStringLiteral("ultrafast"),
-                              QStringLiteral("-pix_fmt"),
-                              QStringLiteral("yuv420p"),
-                              QStringLiteral("-c:a"),
-                              QStringLiteral("aac"),
-                              QStringLiteral("-metadata:s:a:0"),
-                              QStringLiteral("language=eng"),
-                              QStringLiteral("-metadata:s:a:1"),
-                              QStringLiteral("language=deu"),
-                              source}));
+        QVERIFY(test::makeTwoLanguageClip(source, 12));
         const QString ladder = m_tmp.filePath(QStringLiteral("two-audio.json"));
         QFile f(ladder);
         QVERIFY(f.open(QIODevice::WriteOnly));
