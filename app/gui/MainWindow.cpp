@@ -486,7 +486,15 @@ void MainWindow::createDocks() {
     m_suggestLadder->setToolTip(
         tr("Trial-encode a few scenes of the selected file and suggest rungs for this title"));
     connect(m_suggestLadder, &QAction::triggered, this, [this] {
+        // The selected file, else the first queued one (a creator who dropped one file and
+        // went to the Ladder menu should not have to browse for it again).
         const QueueItem* item = m_model->find(currentId());
+        if (!item || !isStartable(*item))
+            for (const QueueItem& queued : m_model->items())
+                if (isStartable(queued)) {
+                    item = &queued;
+                    break;
+                }
         showSuggestWindow(item && isStartable(*item) ? item->inputPath : QString());
     });
     addActions({m_loadLadder, m_saveLadder, m_suggestLadder});

@@ -264,6 +264,9 @@ void SuggestWindow::rebuildChart() {
     rungs->setName(tr("suggested rungs"));
     rungs->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     rungs->setMarkerSize(11);
+    // Its own colour (the CLI chart's): the theme's next colour was the first resolution's blue.
+    rungs->setColor(QColor(0xe6, 0x6c, 0x00));
+    rungs->setBorderColor(Qt::black);
     for (const suggest::SuggestedRung& r : m_suggestion.rungs)
         rungs->append(r.videoKbps, r.predictedPsnr);
     chart->addSeries(rungs);
