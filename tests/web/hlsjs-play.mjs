@@ -5,10 +5,8 @@
 // served from the folder by request interception (right content types, no server needed).
 // Prints one JSON object; exit 1 on a fatal error or when playback did not reach `--seconds`.
 // Usage: node hlsjs-play.mjs --dir LADDER_DIR [--seconds S]
-import { launchChromium } from './chromium.mjs';
-import { readFile } from 'node:fs/promises';
+import { launchChromium, serveFolder } from './chromium.mjs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -19,30 +17,12 @@ const dir = arg('--dir');
 const seconds = Number(arg('--seconds', '1.5'));
 const hlsScript = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
 const origin = 'http://ladder.test';
-const types = { '.m3u8': 'application/vnd.apple.mpegurl', '.m4s': 'video/iso.segment',
-                '.mp4': 'video/mp4', '.ts': 'video/mp2t', '.html': 'text/html' };
 
 const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 let exitCode = 0;
 try {
   const context = await browser.newContext();
-  await context.route('**/*', async (route) => {
-    const u = new URL(route.request().url());
-    if (u.origin !== origin) return route.abort('blockedbyclient');
-    if (u.pathname === '/') {
-      return route.fulfill({ contentType: 'text/html',
-                             body: '<!doctype html><title>hls.js</title><video muted playsinline></video>' });
-    }
-    const file = path.join(dir, decodeURIComponent(u.pathname));
-    if (!file.startsWith(path.resolve(dir))) return route.abort('accessdenied');
-    try {
-      const body = await readFile(file);
-      return route.fulfill({ status: 200, body,
-                             contentType: types[path.extname(file)] || 'application/octet-stream' });
-    } catch {
-      return route.fulfill({ status: 404, body: 'not found' });
-    }
-  });
+  await serveFolder(context, { dir, origin, pages: { '/': '<!doctype html><title>hls.js</title><video muted playsinline></video>' } });
   const page = await context.newPage();
   await page.goto(origin + '/');
   await page.addScriptTag({ path: hlsScript });

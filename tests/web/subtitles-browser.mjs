@@ -8,10 +8,8 @@
 //    track shown by default.
 // Prints one JSON object; exit 1 when something could not be read at all (the C++ test asserts).
 // Usage: node subtitles-browser.mjs --dir LADDER_DIR [--cue-at SECONDS]
-import { launchChromium } from './chromium.mjs';
-import { readFile } from 'node:fs/promises';
+import { launchChromium, serveFolder } from './chromium.mjs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -22,29 +20,9 @@ const dir = arg('--dir');
 const cueAt = Number(arg('--cue-at', '2.5'));
 const hlsScript = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
 const origin = 'http://ladder.test';
-const types = { '.m3u8': 'application/vnd.apple.mpegurl', '.m4s': 'video/iso.segment',
-                '.mp4': 'video/mp4', '.ts': 'video/mp2t', '.html': 'text/html',
-                '.vtt': 'text/vtt', '.js': 'text/javascript', '.css': 'text/css',
-                '.jpg': 'image/jpeg', '.json': 'application/json' };
 
-async function serve(context) {
-  await context.route('**/*', async (route) => {
-    const u = new URL(route.request().url());
-    if (u.origin !== origin) return route.abort('blockedbyclient');
-    if (u.pathname === '/hlsjs.html') {
-      return route.fulfill({ contentType: 'text/html',
-                             body: '<!doctype html><title>hls.js</title><video muted playsinline></video>' });
-    }
-    const file = path.join(dir, decodeURIComponent(u.pathname));
-    if (!file.startsWith(path.resolve(dir))) return route.abort('accessdenied');
-    try {
-      const body = await readFile(file);
-      return route.fulfill({ status: 200, body,
-                             contentType: types[path.extname(file)] || 'application/octet-stream' });
-    } catch {
-      return route.fulfill({ status: 404, body: 'not found' });
-    }
-  });
+function serve(context) {
+  return serveFolder(context, { dir, origin, pages: { '/hlsjs.html': '<!doctype html><title>hls.js</title><video muted playsinline></video>' } });
 }
 
 async function withHlsJs(browser) {
