@@ -3,8 +3,10 @@
 #include "check/SegmentScan.h"
 #include "job/TranscodeJob.h"
 #include "playlist/MediaPlaylist.h"
+#include "subtitles/Cue.h"
 #include "transcode/FinishingStage.h"
 #include "transcode/Transcoder.h"
+#include "trickplay/ThumbnailSheets.h"
 #include "web/PlayerPageStep.h"
 
 #include <QDir>
@@ -17,6 +19,7 @@
 #include <QTemporaryDir>
 
 #include <cmath>
+#include <memory>
 
 namespace hlsforge::cluster {
 
@@ -109,6 +112,18 @@ Status ChunkJob::run(const CancelToken& cancel, ProgressSink& progress) {
         detail.replace(m_work.source, m_plan.source);
         return Status::error(s.code(), message, detail);
     };
+    // The audio index reads the plan's subtitle files (with the source's own text tracks): in
+    // the plan's folder, or fetched from s3:// into a scratch folder of their own.
+    std::unique_ptr<QTemporaryDir> inputs;
+    if (m_index == m_plan.audioIndex() && !m_plan.subtitleFiles.isEmpty()) {
+        inputs = std::make_unique<QTemporaryDir>(
+            QDir::temp().filePath(QStringLiteral("hlsforge-inputs-XXXXXX")));
+        StatusOr<QVector<subtitles::SubtitleInput>> local =
+            fetchPlanInputs(m_plan, inputs->path(), m_s3);
+        if (!local.isOk())
+            return local.status();
+        m_work.subtitleFiles = local.value();
+    }
     if (!isS3Uri(m_plan.output))
         return named(runHere(cancel, progress));
 
@@ -212,6 +227,7 @@ Status ChunkJob::runAudio(const CancelToken& cancel, ProgressSink& progress) {
     request.ladder.progressive = false;
     request.ladder.measureQuality = false;
     request.audioOnly = true;
+    request.subtitleFiles = m_work.subtitleFiles;
     JobProgress p;
     p.phase = JobPhase::Encoding;
     progress.report(p);
@@ -233,10 +249,17 @@ Status ChunkJob::runAudio(const CancelToken& cancel, ProgressSink& progress) {
             return m;
         files.append(name);
     }
+    QJsonObject record{{QStringLiteral("index"), m_index}, {QStringLiteral("audio"), files}};
+    // The subtitle tracks read in this one demux of the source, cues and all, for the assembly
+    // (which cuts them on the video's segments); and what a user should hear about them.
+    QFile tracks(QDir(request.outputDir).filePath(QStringLiteral("subtitles.json")));
+    if (tracks.open(QIODevice::ReadOnly)) {
+        const QJsonObject subtitles = QJsonDocument::fromJson(tracks.readAll()).object();
+        record[QStringLiteral("subtitles")] = subtitles.value(QStringLiteral("tracks"));
+        record[QStringLiteral("warnings")] = subtitles.value(QStringLiteral("warnings"));
+    }
     QDir(request.outputDir).removeRecursively();
-    Status s =
-        writeJsonFile(recordPath(m_work, m_index), QJsonObject{{QStringLiteral("index"), m_index},
-                                                               {QStringLiteral("audio"), files}});
+    Status s = writeJsonFile(recordPath(m_work, m_index), record);
     p.phase = JobPhase::Done;
     p.fraction = 1;
     progress.report(p);
@@ -288,10 +311,29 @@ Status ChunkJob::moveIntoPlace(const QString& staged) {
         }
         rungs.append(record);
     }
-    return writeJsonFile(recordPath(m_work, m_index),
-                         QJsonObject{{QStringLiteral("index"), m_index},
-                                     {QStringLiteral("firstSegment"), chunk.firstSegment},
-                                     {QStringLiteral("rungs"), rungs}});
+    QJsonObject record{{QStringLiteral("index"), m_index},
+                       {QStringLiteral("firstSegment"), chunk.firstSegment},
+                       {QStringLiteral("rungs"), rungs}};
+    // The seek thumbnails' tiles of this chunk's frames, raw, beside its record: the assembly
+    // packs every chunk's into the sheets (trickplay::ThumbnailSheets::loadTiles).
+    QFile tiles(QDir(staged).filePath(QStringLiteral("thumbs/tiles.json")));
+    if (tiles.open(QIODevice::ReadOnly)) {
+        QJsonObject saved = QJsonDocument::fromJson(tiles.readAll()).object();
+        if (saved.value(QStringLiteral("tileCount")).toInt() > 0) {
+            const QString name = QStringLiteral("tiles-%1.yuv").arg(m_index);
+            const QString to = QFileInfo(recordPath(m_work, m_index)).absolutePath();
+            Status m = QDir().mkpath(to)
+                           ? moveFile(QDir(staged).filePath(QStringLiteral("thumbs/tiles.yuv")),
+                                      QDir(to).filePath(name))
+                           : Status::error(Status::Code::IoError,
+                                           QStringLiteral("%1: cannot create the folder").arg(to));
+            if (!m.isOk())
+                return m;
+            saved[QStringLiteral("file")] = name;
+        }
+        record[QStringLiteral("thumbnails")] = saved;
+    }
+    return writeJsonFile(recordPath(m_work, m_index), record);
 }
 
 QList<int> missingIndices(const ClusterPlan& plan) {
@@ -395,6 +437,30 @@ Status dropLaterInitSegments(const ClusterPlan& plan, const ResolvedRendition& r
     return Status::ok();
 }
 
+// Every chunk's thumbnail tiles, in order; null (and a warning) when they do not join up, or
+// when the chunks made none (a plan from before chunks made them).
+std::unique_ptr<trickplay::ThumbnailSheets> loadThumbnailTiles(const ClusterPlan& plan,
+                                                               const QVector<QJsonObject>& records,
+                                                               QStringList* warnings) {
+    auto sheets = std::make_unique<trickplay::ThumbnailSheets>(plan.durationSeconds);
+    const QString folder = QFileInfo(ChunkJob::recordPath(plan, 0)).absolutePath();
+    for (const QJsonObject& record : records) {
+        const QJsonObject saved = record.value(QStringLiteral("thumbnails")).toObject();
+        if (saved.value(QStringLiteral("tileCount")).toInt() <= 0)
+            continue;
+        const Status s = sheets->loadTiles(
+            QDir(folder).filePath(saved.value(QStringLiteral("file")).toString()), saved);
+        if (!s.isOk()) {
+            if (warnings)
+                *warnings << QStringLiteral("no seek thumbnails: %1").arg(s.message());
+            return nullptr;
+        }
+    }
+    if (sheets->tileCount() == 0)
+        return nullptr;
+    return sheets;
+}
+
 // Assembly in the plan's output folder.
 Status assembleHere(const ClusterPlan& plan, QStringList* warnings) {
     const QList<int> missing = missingIndices(plan);
@@ -414,6 +480,14 @@ Status assembleHere(const ClusterPlan& plan, QStringList* warnings) {
             return Status::error(Status::Code::IoError,
                                  QStringLiteral("%1: cannot read").arg(file.fileName()));
         records.append(QJsonDocument::fromJson(file.readAll()).object());
+    }
+    QJsonObject audioRecord;
+    if (plan.audioIndex() >= 0) {
+        QFile file(ChunkJob::recordPath(plan, plan.audioIndex()));
+        if (!file.open(QIODevice::ReadOnly))
+            return Status::error(Status::Code::IoError,
+                                 QStringLiteral("%1: cannot read").arg(file.fileName()));
+        audioRecord = QJsonDocument::fromJson(file.readAll()).object();
     }
     const bool fmp4 = isFmp4(plan.ladder.segmentFormat);
     EncodedLadder ladder;
@@ -464,6 +538,21 @@ Status assembleHere(const ClusterPlan& plan, QStringList* warnings) {
         audio.origin = QStringLiteral("the source's main audio track");
         ladder.audio.append(audio);
     }
+    // The audio index's subtitle tracks and the chunks' thumbnail tiles, written by the
+    // finishing stage as a one-machine run writes them.
+    for (const QJsonValue& w : audioRecord.value(QStringLiteral("warnings")).toArray())
+        if (warnings)
+            *warnings << w.toString();
+    StatusOr<QVector<subtitles::Track>> tracks =
+        subtitles::tracksFromJson(audioRecord.value(QStringLiteral("subtitles")).toArray(),
+                                  ChunkJob::recordPath(plan, plan.audioIndex()));
+    if (!tracks.isOk())
+        return tracks.status();
+    ladder.subtitles = tracks.value();
+    std::unique_ptr<trickplay::ThumbnailSheets> thumbnails;
+    if (plan.ladder.thumbnails)
+        thumbnails = loadThumbnailTiles(plan, records, warnings);
+    ladder.thumbnails = thumbnails.get();
     std::vector<std::shared_ptr<FinishingStep>> steps;
     if (plan.ladder.playerPage)
         steps.push_back(std::make_shared<PlayerPageStep>());

@@ -4,11 +4,15 @@
 // before the chunk, its frames only, absolute timestamps, segments numbered from the chunk's
 // first), in a private folder; on success the segments move to their final names in the
 // ladder's rung folders and chunks/chunk-<i>.json is written last — the index is done when
-// that file exists. Running an index again replaces only its own files. The last index is the
-// audio track's: encoded whole, once (AudioRendition), into audio/.
+// that file exists; its seek thumbnail tiles go beside the record (chunks/tiles-<i>.yuv, raw).
+// Running an index again replaces only its own files. The last index is the audio track's:
+// encoded whole, once (AudioRendition), into audio/; the subtitle tracks read in that demux (the
+// source's text tracks, the plan's subtitle files) go into its record, cues and all.
 //
 // assembleLadder(): once every index is done, the rungs' media playlists from the chunks,
-// then the I-frame playlists, the measured master and the page (the engine's finishing stage).
+// then the I-frame playlists, the thumbnail sheets (every chunk's tiles packed as one machine
+// packs them), the subtitle renditions (cut on the assembled segments), the measured master
+// and the page (the engine's finishing stage).
 
 #include "cluster/ClusterPlan.h"
 #include "cluster/ClusterStore.h"

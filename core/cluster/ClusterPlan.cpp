@@ -144,6 +144,12 @@ QJsonObject ClusterPlan::toJson() const {
                                       {QStringLiteral("firstFrame"), qint64(c.firstFrame)},
                                       {QStringLiteral("endFrame"), qint64(c.endFrame)},
                                       {QStringLiteral("startSeconds"), c.startSeconds}});
+    QJsonArray subtitleArray;
+    for (const subtitles::SubtitleInput& in : subtitleFiles)
+        subtitleArray.append(QJsonObject{{QStringLiteral("file"), in.path},
+                                         {QStringLiteral("language"), in.languageCode},
+                                         {QStringLiteral("name"), in.name},
+                                         {QStringLiteral("forced"), in.forced}});
     QJsonArray rungArray;
     for (const ResolvedRendition& r : rungs)
         rungArray.append(QJsonObject{{QStringLiteral("name"), r.name},
@@ -168,7 +174,8 @@ QJsonObject ClusterPlan::toJson() const {
                        {QStringLiteral("hasAudio"), hasAudio},
                        {QStringLiteral("audioLanguage"), audioLanguage},
                        {QStringLiteral("audioIndex"), audioIndex()},
-                       {QStringLiteral("indices"), indexCount()}};
+                       {QStringLiteral("indices"), indexCount()},
+                       {QStringLiteral("subtitleFiles"), subtitleArray}};
 }
 
 StatusOr<ClusterPlan> ClusterPlan::fromJson(const QJsonObject& json) {
@@ -203,6 +210,17 @@ StatusOr<ClusterPlan> ClusterPlan::fromJson(const QJsonObject& json) {
     plan.segmentCount = json.value(QStringLiteral("segmentCount")).toInt();
     plan.hasAudio = json.value(QStringLiteral("hasAudio")).toBool();
     plan.audioLanguage = json.value(QStringLiteral("audioLanguage")).toString();
+    for (const QJsonValue& value : json.value(QStringLiteral("subtitleFiles")).toArray()) {
+        const QJsonObject o = value.toObject();
+        subtitles::SubtitleInput in;
+        in.path = o.value(QStringLiteral("file")).toString();
+        in.languageCode = o.value(QStringLiteral("language")).toString();
+        in.name = o.value(QStringLiteral("name")).toString();
+        in.forced = o.value(QStringLiteral("forced")).toBool();
+        if (in.path.isEmpty())
+            return planError(QStringLiteral("subtitleFiles: an entry has no \"file\""));
+        plan.subtitleFiles.append(in);
+    }
     int expectedSegment = 0;
     for (const QJsonValue& value : json.value(QStringLiteral("chunks")).toArray()) {
         const QJsonObject o = value.toObject();

@@ -6,6 +6,7 @@
 
 #include "ladder/Ladder.h"
 #include "probe/MediaProbe.h"
+#include "subtitles/SubtitleSources.h"
 #include "util/Status.h"
 
 #include <QJsonObject>
@@ -55,6 +56,11 @@ struct ClusterPlan {
     QVector<Chunk> chunks;
     bool hasAudio = false;
     QString audioLanguage; // BCP 47 from the source's main audio track, empty when untagged
+    // Subtitle files named at plan time (`plan --subtitles`), stored beside plan.json
+    // (storePlanInputs: path "inputs/<file name>", relative to `output`), so every worker reads
+    // them where it reads the plan. The audio index reads them with the source's own text
+    // tracks; the assembly writes the renditions.
+    QVector<subtitles::SubtitleInput> subtitleFiles;
 
     // Indices run 0..indexCount()-1: one per chunk, then one for the whole audio track.
     int indexCount() const { return int(chunks.size()) + (hasAudio ? 1 : 0); }

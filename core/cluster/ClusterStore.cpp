@@ -4,6 +4,7 @@
 #include "publish/Credentials.h"
 #include "publish/PublishJob.h"
 #include "publish/PublishPlan.h"
+#include "util/FileUtil.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -12,11 +13,13 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QSet>
 #include <QThread>
 #include <QXmlStreamReader>
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 
 namespace hlsforge::cluster {
 
@@ -238,6 +241,75 @@ Status savePlan(const ClusterPlan& plan, const S3Settings& settings) {
                              QStringLiteral("%1: cannot write the plan (%2)")
                                  .arg(QDir::toNativeSeparators(path), file.errorString()));
     return Status::ok();
+}
+
+Status storePlanInputs(ClusterPlan* plan, const QVector<subtitles::SubtitleInput>& files,
+                       const S3Settings& settings) {
+    std::optional<S3Place> place;
+    if (isS3Uri(plan->output)) {
+        StatusOr<S3Place> resolved = resolveS3(plan->output, settings);
+        if (!resolved.isOk())
+            return resolved.status();
+        place = resolved.value();
+    }
+    QVector<subtitles::SubtitleInput> stored;
+    QSet<QString> names;
+    for (const subtitles::SubtitleInput& in : files) {
+        QFile file(in.path);
+        if (!file.open(QIODevice::ReadOnly))
+            return Status::error(Status::Code::InvalidArgument,
+                                 QStringLiteral("%1: cannot read (%2)")
+                                     .arg(QDir::toNativeSeparators(in.path), file.errorString()));
+        const QByteArray bytes = file.readAll();
+        // The file's own name (the language it may carry, the origin messages name); a second
+        // file of the same name from elsewhere goes into a numbered folder.
+        const QString fileName = QFileInfo(in.path).fileName();
+        QString relative = QStringLiteral("inputs/") + fileName;
+        for (int n = 2; names.contains(relative); ++n)
+            relative = QStringLiteral("inputs/%1/%2").arg(n).arg(fileName);
+        names.insert(relative);
+        if (place) {
+            Status s = putObject(*place, place->target.keyFor(relative), bytes,
+                                 "application/octet-stream");
+            if (!s.isOk())
+                return s;
+        } else {
+            Status s = writeFileAtomically(QDir(plan->output).filePath(relative), bytes);
+            if (!s.isOk())
+                return s;
+        }
+        subtitles::SubtitleInput entry = in;
+        entry.path = relative;
+        stored.append(entry);
+    }
+    plan->subtitleFiles = stored;
+    return Status::ok();
+}
+
+StatusOr<QVector<subtitles::SubtitleInput>>
+fetchPlanInputs(const ClusterPlan& plan, const QString& scratchDir, const S3Settings& settings) {
+    QVector<subtitles::SubtitleInput> local = plan.subtitleFiles;
+    if (!isS3Uri(plan.output)) {
+        for (subtitles::SubtitleInput& in : local)
+            in.path = QDir(plan.output).filePath(in.path); // an absolute path stays as it is
+        return local;
+    }
+    if (local.isEmpty())
+        return local;
+    StatusOr<S3Place> place = resolveS3(plan.output, settings);
+    if (!place.isOk())
+        return place.status();
+    for (subtitles::SubtitleInput& in : local) {
+        StatusOr<QByteArray> bytes = getObject(place.value(), place->target.keyFor(in.path));
+        if (!bytes.isOk())
+            return bytes.status();
+        const QString to = QDir(scratchDir).filePath(in.path);
+        Status s = writeFileAtomically(to, bytes.value());
+        if (!s.isOk())
+            return s;
+        in.path = to;
+    }
+    return local;
 }
 
 Status uploadFiles(const S3Place& place, const QString& localDir, const QStringList& files,

@@ -58,6 +58,17 @@ StatusOr<ClusterPlan> loadPlan(const QString& location, const S3Settings& settin
 // plan.output/plan.json, a folder or s3://.
 Status savePlan(const ClusterPlan& plan, const S3Settings& settings);
 
+// The subtitle files named at plan time, stored beside plan.json as inputs/<file name> (copied
+// into the folder, or uploaded to s3://), so a worker on another machine reads them where it
+// reads the plan; plan->subtitleFiles lists them by those relative paths. Before savePlan().
+// A file that cannot be read is named (InvalidArgument), nothing listed.
+Status storePlanInputs(ClusterPlan* plan, const QVector<subtitles::SubtitleInput>& files,
+                       const S3Settings& settings);
+// The plan's subtitle files as local paths a worker opens: in the plan's folder, or downloaded
+// from s3:// into `scratchDir`.
+StatusOr<QVector<subtitles::SubtitleInput>>
+fetchPlanInputs(const ClusterPlan& plan, const QString& scratchDir, const S3Settings& settings);
+
 // Uploads `files` (paths relative to `localDir`, '/'-separated) under place's prefix with
 // publish's engine (Content-Type, Cache-Control, Content-MD5, retries): segments first, media
 // playlists next, the page, the master playlist, then `last` after everything else.

@@ -17,6 +17,9 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QThread>
 
 #include <algorithm>
@@ -87,6 +90,7 @@ private:
     std::vector<int> m_trackLanes; // per track: its input stage lane, -1 for a sidecar file
     std::vector<std::unique_ptr<AudioRendition>> m_audioRenditions; // per track; null: none
     QHash<QString, QString> m_codecStrings; // rung name -> CODECS, with ",mp4a.40.2" when audio
+    QStringList m_subtitleWarnings; // what the subtitle stage said (the audio index records it)
     QHash<QString, std::vector<quality::FrameQuality>> m_qualityFrames; // rung name -> frames
     QElapsedTimer m_clock;
     qint64 m_lastTickMs = -1000;
@@ -321,12 +325,15 @@ Status Pipeline::prepare() {
         m_input, m_request, m_colour, m_cancel, [this] { tick(); }, &m_result);
     m_inputStage->continueFrom(std::move(m_decodedPrefix));
     m_subtitleStage = std::make_unique<SubtitleStage>(m_request, &m_result);
-    // A chunk or the audio alone writes no master, so no subtitles or thumbnails (the
-    // assembly's part).
+    // A chunk or the audio alone writes no master: a chunk keeps the thumbnail tiles of its
+    // frames and the audio index (one demux of the whole source) the subtitle tracks, saved for
+    // the assembly, which writes them as a one-machine run does (core/cluster).
     const bool wholeLadder = !m_request.range.active && !m_request.audioOnly;
-    if (wholeLadder)
+    const qsizetype warned = m_result.warnings.size();
+    if (!m_request.range.active)
         m_subtitleStage->open(m_input, m_inputStage.get());
-    if (m_request.ladder.thumbnails && wholeLadder) {
+    m_subtitleWarnings = m_result.warnings.mid(warned);
+    if (m_request.ladder.thumbnails && !m_request.audioOnly) {
         m_thumbnails =
             std::make_unique<trickplay::ThumbnailSheets>(m_result.source.durationSeconds);
         m_inputStage->setFrameTap([this](const AVFrame* frame) {
@@ -350,6 +357,10 @@ Status Pipeline::prepare() {
     s = m_inputStage->open();
     if (!s.isOk())
         return s;
+    if (m_thumbnails && m_request.range.active) // on the one-machine run's grid of tiles
+        m_thumbnails->startAtTile(trickplay::ThumbnailSheets::tilesBefore(
+            m_request.range.firstFrame, m_inputStage->frameRate(),
+            m_thumbnails->intervalSeconds()));
     if (m_request.audioOnly)
         return openAudioRendition();
     if (wholeLadder) {
@@ -638,8 +649,31 @@ void Pipeline::takeQualityFrames() {
 Status Pipeline::finish() {
     // A chunk's segments and its rungs' own playlists are all it leaves: the master, poster
     // and steps are written once, by the assembly of every chunk (core/cluster).
-    if (m_audioRendition)
-        return m_audioRendition->finish();
+    if (m_audioRendition) {
+        // The audio index: its subtitle tracks and what was said about them (a file or track
+        // left out), for the assembly to write and say.
+        Status s = m_audioRendition->finish();
+        const qsizetype warned = m_result.warnings.size();
+        const QVector<subtitles::Track> tracks = m_subtitleStage->takeTracks();
+        m_subtitleWarnings += m_result.warnings.mid(warned);
+        if (s.isOk() && (!tracks.isEmpty() || !m_subtitleWarnings.isEmpty()))
+            s = writeFileAtomically(
+                m_staging.path() + QStringLiteral("/subtitles.json"),
+                QJsonDocument(
+                    QJsonObject{{QStringLiteral("tracks"), subtitles::tracksToJson(tracks)},
+                                {QStringLiteral("warnings"),
+                                 QJsonArray::fromStringList(m_subtitleWarnings)}})
+                    .toJson(QJsonDocument::Compact));
+        return s;
+    }
+    if (m_request.range.active && m_thumbnails) {
+        StatusOr<QJsonObject> tiles =
+            m_thumbnails->saveTiles(m_staging.path() + QStringLiteral("/thumbs/tiles.yuv"));
+        if (!tiles.isOk())
+            return tiles.status();
+        return writeFileAtomically(m_staging.path() + QStringLiteral("/thumbs/tiles.json"),
+                                   QJsonDocument(tiles.value()).toJson(QJsonDocument::Compact));
+    }
     if (m_request.range.active)
         return Status::ok();
     for (auto& r : m_audioRenditions) {

@@ -9,6 +9,11 @@
 // rung, so segment boundaries align. FinishingStage then measures the rungs and writes the
 // I-frame and master playlists and the poster, and runs the finishing steps the caller added.
 //
+// A chunked encode's parts (core/cluster) leave what the assembly needs instead of a master:
+// a chunk (request.range) its segments and, with thumbnails, thumbs/tiles.yuv + tiles.json
+// (trickplay::ThumbnailSheets::saveTiles); the audio index (request.audioOnly) audio/ and, when
+// the source or request.subtitleFiles has subtitles, subtitles.json ({"tracks", "warnings"}).
+//
 // Output is staged beside the destination and moved into place only on success.
 // run() blocks; cancel by setting *cancelFlag (checked per packet/frame; effect < 1 s).
 

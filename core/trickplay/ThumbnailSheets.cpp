@@ -1,8 +1,10 @@
 #include "trickplay/ThumbnailSheets.h"
 
 #include "probe/Thumbnail.h"
+#include "util/FileUtil.h"
 
 #include <QDir>
+#include <QFile>
 #include <QSaveFile>
 
 extern "C" {
@@ -49,12 +51,23 @@ ThumbnailSheets::~ThumbnailSheets() {
     sws_freeContext(m_sws);
 }
 
+int ThumbnailSheets::dueTile(double seconds, double intervalSeconds) {
+    return int(std::floor((seconds + 0.001) / intervalSeconds));
+}
+
+int ThumbnailSheets::tilesBefore(int64_t frame, AVRational frameRate, double intervalSeconds) {
+    // The frame before the chunk made (or was past) the last tile of the chunks before; the
+    // same double arithmetic as addFrame's (pts in 1/rate times its seconds).
+    if (frame <= 0)
+        return 0;
+    return dueTile(double(frame - 1) * av_q2d(av_inv_q(frameRate)), intervalSeconds) + 1;
+}
+
 void ThumbnailSheets::addFrame(const AVFrame* frame, AVRational timeBase) {
     if (frame->pts == AV_NOPTS_VALUE || frame->width <= 0 || frame->height <= 0)
         return;
     const double seconds = frame->pts * av_q2d(timeBase);
-    // Tile i shows the first frame at or after i * interval (within a millisecond).
-    const int due = int(std::floor((seconds + 0.001) / m_intervalSeconds));
+    const int due = dueTile(seconds, m_intervalSeconds) - m_firstTile;
     if (due < int(m_tiles.size()))
         return;
     if (m_tileHeight == 0) {
@@ -90,7 +103,89 @@ void ThumbnailSheets::addFrame(const AVFrame* frame, AVRational timeBase) {
     m_tiles.push_back(std::move(tile));
 }
 
+StatusOr<QJsonObject> ThumbnailSheets::saveTiles(const QString& path) const {
+    QJsonObject saved{{QStringLiteral("firstTile"), m_firstTile},
+                      {QStringLiteral("tileCount"), int(m_tiles.size())},
+                      {QStringLiteral("tileWidth"), kTileWidth},
+                      {QStringLiteral("tileHeight"), m_tileHeight},
+                      {QStringLiteral("intervalSeconds"), m_intervalSeconds}};
+    if (m_tiles.empty())
+        return saved;
+    const int one = av_image_get_buffer_size(AV_PIX_FMT_YUVJ420P, kTileWidth, m_tileHeight, 1);
+    QByteArray bytes(qsizetype(one) * qsizetype(m_tiles.size()), Qt::Uninitialized);
+    for (size_t i = 0; i < m_tiles.size(); ++i)
+        av_image_copy_to_buffer(reinterpret_cast<uint8_t*>(bytes.data()) + i * size_t(one), one,
+                                m_tiles[i]->data, m_tiles[i]->linesize, AV_PIX_FMT_YUVJ420P,
+                                kTileWidth, m_tileHeight, 1);
+    Status s = writeFileAtomically(path, bytes);
+    if (!s.isOk())
+        return s;
+    return saved;
+}
+
+Status ThumbnailSheets::loadTiles(const QString& path, const QJsonObject& saved) {
+    const int first = saved.value(QStringLiteral("firstTile")).toInt(-1);
+    const int count = saved.value(QStringLiteral("tileCount")).toInt(-1);
+    const int width = saved.value(QStringLiteral("tileWidth")).toInt();
+    const int height = saved.value(QStringLiteral("tileHeight")).toInt();
+    const double interval = saved.value(QStringLiteral("intervalSeconds")).toDouble();
+    const auto refused = [&](const QString& why) {
+        return Status::error(Status::Code::InvalidArgument,
+                             QStringLiteral("%1: %2").arg(path, why));
+    };
+    if (count == 0)
+        return Status::ok();
+    const int next = m_firstTile + int(m_tiles.size());
+    if (first != next)
+        return refused(QStringLiteral("its tiles start at tile %1, the tiles so far end at %2")
+                           .arg(first)
+                           .arg(next));
+    if (std::abs(interval - m_intervalSeconds) > 1e-9)
+        return refused(QStringLiteral("a tile every %1 s, the others every %2 s")
+                           .arg(interval)
+                           .arg(m_intervalSeconds));
+    if (count < 0 || width != kTileWidth || height < 2 || height % 2 != 0 ||
+        (m_tileHeight != 0 && height != m_tileHeight))
+        return refused(QStringLiteral("tiles of %1x%2, expected %3x%4")
+                           .arg(width)
+                           .arg(height)
+                           .arg(kTileWidth)
+                           .arg(m_tileHeight));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return refused(QStringLiteral("cannot read (%1)").arg(file.errorString()));
+    const QByteArray bytes = file.readAll();
+    const int one = av_image_get_buffer_size(AV_PIX_FMT_YUVJ420P, width, height, 1);
+    if (bytes.size() != qsizetype(one) * count)
+        return refused(QStringLiteral("%1 bytes, %2 tiles need %3")
+                           .arg(bytes.size())
+                           .arg(count)
+                           .arg(qsizetype(one) * count));
+    m_tileHeight = height;
+    for (int i = 0; i < count; ++i) {
+        av::FramePtr tile = av::makeFrame();
+        tile->width = width;
+        tile->height = height;
+        tile->format = AV_PIX_FMT_YUVJ420P;
+        uint8_t* planes[4];
+        int linesizes[4];
+        if (av_frame_get_buffer(tile.get(), 0) < 0 ||
+            av_image_fill_arrays(planes, linesizes,
+                                 reinterpret_cast<const uint8_t*>(bytes.constData()) +
+                                     size_t(i) * size_t(one),
+                                 AV_PIX_FMT_YUVJ420P, width, height, 1) < 0)
+            return Status::error(Status::Code::Internal, QStringLiteral("out of memory"));
+        av_image_copy(tile->data, tile->linesize, const_cast<const uint8_t**>(planes), linesizes,
+                      AV_PIX_FMT_YUVJ420P, width, height);
+        m_tiles.push_back(std::move(tile));
+    }
+    return Status::ok();
+}
+
 StatusOr<SheetIndex> ThumbnailSheets::write(const QString& ladderDirectory, double videoSeconds) {
+    if (m_firstTile != 0)
+        return Status::error(Status::Code::Internal,
+                             QStringLiteral("a chunk's tiles are saved, not written as sheets"));
     // Tiles at or past the end (a rounding of the last frame) stand for nothing.
     while (!m_tiles.empty() && (m_tiles.size() - 1) * m_intervalSeconds >= videoSeconds - 0.001)
         m_tiles.pop_back();

@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <QSaveFile>
 #include <QStorageInfo>
 
 namespace hlsforge {
@@ -115,6 +116,16 @@ Status checkReplaceable(const QString& dir) {
                          QStringLiteral("%1: output folder is not empty and holds no earlier "
                                         "ladder; choose an empty or new folder")
                              .arg(dir));
+}
+
+Status writeFileAtomically(const QString& path, const QByteArray& bytes) {
+    QSaveFile file(path);
+    if (!QDir().mkpath(QFileInfo(path).absolutePath()) || !file.open(QIODevice::WriteOnly) ||
+        file.write(bytes) < 0 || !file.commit())
+        return Status::error(Status::Code::IoError,
+                             QStringLiteral("%1: cannot write (%2)")
+                                 .arg(QDir::toNativeSeparators(path), file.errorString()));
+    return Status::ok();
 }
 
 qint64 freeDiskBytes(const QString& path) {

@@ -5,6 +5,7 @@
 
 #include "util/Status.h"
 
+#include <QByteArray>
 #include <QString>
 
 namespace hlsforge {
@@ -38,6 +39,10 @@ private:
 // Ok when `dir` does not exist, is empty, or holds an earlier HLS output (master.m3u8).
 // Anything else would be destroyed by a replace, so it is refused with a message.
 Status checkReplaceable(const QString& dir);
+
+// `bytes` as the whole of `path`, its folder created: written beside it and renamed into
+// place (QSaveFile), so a reader never sees half a file. IoError naming the file.
+Status writeFileAtomically(const QString& path, const QByteArray& bytes);
 
 // Free bytes on the filesystem holding `path` (or its nearest existing parent); -1 if unknown.
 qint64 freeDiskBytes(const QString& path);

@@ -71,6 +71,122 @@ QVector<int64_t> segmentStartFramesOf(const QString& rungDir, double fps, bool f
 
 } // namespace
 
+namespace {
+
+QByteArray fileBytes(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// The lines of `text` that start with `prefix`.
+QList<QByteArray> linesStartingWith(const QByteArray& text, const QByteArray& prefix) {
+    QList<QByteArray> found;
+    for (const QByteArray& line : text.split('\n'))
+        if (line.startsWith(prefix))
+            found << line;
+    return found;
+}
+
+// Seek thumbnails and subtitles of a chunked ladder against the one-machine ladder of the same
+// source and ladder (what a viewer sees when seeking, and the captions).
+void compareThumbnailsAndSubtitles(const QString& single, const QString& chunked, bool fmp4) {
+    // Thumbnails: the image playlist and the WebVTT track are the one machine's, text for text
+    // (the same tiles at the same times in the same sheet layout); 16 s gives a tile every 2 s.
+    const QByteArray images = fileBytes(chunked + QStringLiteral("/thumbs/images.m3u8"));
+    QVERIFY2(images.contains("#EXT-X-IMAGES-ONLY"), images.constData());
+    QCOMPARE(images, fileBytes(single + QStringLiteral("/thumbs/images.m3u8")));
+    const QByteArray vtt = fileBytes(chunked + QStringLiteral("/thumbs/thumbnails.vtt"));
+    QCOMPARE(vtt, fileBytes(single + QStringLiteral("/thumbs/thumbnails.vtt")));
+    QCOMPARE(vtt.count("#xywh="), 8);
+    QVERIFY2(vtt.contains("00:00:04.000 --> 00:00:06.000\nsheet-1.jpg#xywh=320,0,160,90"),
+             vtt.constData());
+    QVERIFY(vtt.contains("00:00:14.000 --> 00:00:16.000"));
+    // The sheets: as many, the same size read by ffprobe, and the same JPEG bytes (the chunks
+    // kept their tiles raw, so the sheet is encoded once from the same pixels).
+    const QStringList sheets = QDir(chunked + QStringLiteral("/thumbs"))
+                                   .entryList({QStringLiteral("sheet-*.jpg")}, QDir::Files);
+    QCOMPARE(sheets, QDir(single + QStringLiteral("/thumbs"))
+                         .entryList({QStringLiteral("sheet-*.jpg")}, QDir::Files));
+    QCOMPARE(sheets.size(), 1);
+    for (const QString& sheet : sheets) {
+        const QString path = chunked + QStringLiteral("/thumbs/") + sheet;
+        const QJsonObject probed =
+            test::ffprobeJson(
+                {QStringLiteral("-show_entries"), QStringLiteral("stream=width,height")}, path)
+                .value(QStringLiteral("streams"))
+                .toArray()
+                .first()
+                .toObject();
+        QCOMPARE(probed.value(QStringLiteral("width")).toInt(), 800);
+        QCOMPARE(probed.value(QStringLiteral("height")).toInt(), 450);
+        QVERIFY2(fileBytes(path) == fileBytes(single + QStringLiteral("/thumbs/") + sheet),
+                 qPrintable(sheet));
+    }
+    // Nothing of the chunks' raw tiles in the viewer's folders.
+    QCOMPARE(QDir(chunked + QStringLiteral("/thumbs")).entryList({QStringLiteral("*.yuv")}),
+             QStringList());
+
+    // The master names the same image stream and subtitle renditions, and every variant the
+    // subtitle group.
+    const QByteArray oneMaster = fileBytes(single + QStringLiteral("/master.m3u8"));
+    const QByteArray master = fileBytes(chunked + QStringLiteral("/master.m3u8"));
+    for (const QByteArray& prefix :
+         {QByteArray("#EXT-X-IMAGE-STREAM-INF"), QByteArray("#EXT-X-MEDIA:TYPE=SUBTITLES")}) {
+        const QList<QByteArray> lines = linesStartingWith(master, prefix);
+        QVERIFY2(!lines.isEmpty(), master.constData());
+        QCOMPARE(lines, linesStartingWith(oneMaster, prefix));
+    }
+    QCOMPARE(linesStartingWith(master, "#EXT-X-MEDIA:TYPE=SUBTITLES").size(), 2);
+    QCOMPARE(master.count("SUBTITLES=\"subs\""), 2);
+
+    // Each rendition: the same playlist and the same cues in the same segments. With TS each
+    // segment maps cue time 0 to its own ladder's first video PTS (X-TIMESTAMP-MAP), read here
+    // by ffprobe from the chunked ladder's first segment.
+    const QStringList folders = QDir(chunked + QStringLiteral("/subs"))
+                                    .entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    QCOMPARE(folders, (QStringList{QStringLiteral("en"), QStringLiteral("fr")}));
+    qint64 firstPtsTicks = -1;
+    if (!fmp4) {
+        double first = 1e18;
+        for (const QJsonValue& p :
+             test::ffprobeVideoPackets(chunked + QStringLiteral("/180p/seg_00000.ts")))
+            first = std::min(first,
+                             p.toObject().value(QStringLiteral("pts_time")).toString().toDouble());
+        firstPtsTicks = std::llround(first * 90000);
+    }
+    const auto withoutMap = [](QByteArray text) {
+        const int at = text.indexOf("X-TIMESTAMP-MAP=");
+        return at < 0 ? text : text.left(at) + text.mid(text.indexOf('\n', at) + 1);
+    };
+    QByteArray allCues;
+    for (const QString& folder : folders) {
+        const QString dir = QStringLiteral("/subs/") + folder;
+        QCOMPARE(fileBytes(chunked + dir + QStringLiteral("/index.m3u8")),
+                 fileBytes(single + dir + QStringLiteral("/index.m3u8")));
+        const QStringList segments =
+            QDir(chunked + dir).entryList({QStringLiteral("*.vtt")}, QDir::Files, QDir::Name);
+        QCOMPARE(segments.size(), 8);
+        for (const QString& name : segments) {
+            const QByteArray text = fileBytes(chunked + dir + QLatin1Char('/') + name);
+            QCOMPARE(withoutMap(text),
+                     withoutMap(fileBytes(single + dir + QLatin1Char('/') + name)));
+            if (!fmp4)
+                QVERIFY2(text.contains("X-TIMESTAMP-MAP=MPEGTS:" +
+                                       QByteArray::number(firstPtsTicks) + ",LOCAL:00:00:00.000"),
+                         text.constData());
+            allCues += text;
+        }
+    }
+    for (const char* cue : {"Hello from the track", "Second line", "Bonjour", "Fin"})
+        QVERIFY2(allCues.contains(cue), cue);
+    // The cue across the chunk boundary at 4 s is in both segments it touches, clipped.
+    QCOMPARE(allCues.count("\xc3\x87"
+                           "a &amp; 3 &lt; 4"),
+             2);
+}
+
+} // namespace
+
 class ClusterTest : public QObject {
     Q_OBJECT
     QTemporaryDir m_tmp;
@@ -172,10 +288,18 @@ private slots:
              QStringLiteral("libx264"), QStringLiteral("-preset"), QStringLiteral("ultrafast"),
              QStringLiteral("-c:a"), QStringLiteral("aac"), source}));
         const QString out = m_tmp.filePath(QStringLiteral("planned"));
+        const QString subtitleFile = m_tmp.filePath(QStringLiteral("planned.de.srt"));
+        {
+            QFile f(subtitleFile);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("1\n00:00:01,000 --> 00:00:02,000\nHallo\n");
+        }
         const test::ProcessResult r = test::runProcess(
-            test::cliPath(), {QStringLiteral("plan"), source, QStringLiteral("--ladder"),
-                              QStringLiteral("web"), QStringLiteral("--out"), out,
-                              QStringLiteral("--chunk-seconds"), QStringLiteral("12")});
+            test::cliPath(),
+            {QStringLiteral("plan"), source, QStringLiteral("--ladder"), QStringLiteral("web"),
+             QStringLiteral("--out"), out, QStringLiteral("--chunk-seconds"), QStringLiteral("12"),
+             QStringLiteral("--no-thumbnails"), QStringLiteral("--subtitles"),
+             subtitleFile + QStringLiteral("::Director's notes")});
         QVERIFY2(r.ok(), r.err.constData());
         QFile file(out + QStringLiteral("/plan.json"));
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -188,6 +312,15 @@ private slots:
         QCOMPARE(plan->chunks.size(), 3);
         QCOMPARE(plan->indexCount(), 4);
         QCOMPARE(plan->audioIndex(), 3);
+        // --no-thumbnails is the ladder's; the subtitle file is stored beside plan.json (a
+        // worker elsewhere reads it there), its language from its name, its NAME as given.
+        QVERIFY(!plan->ladder.thumbnails);
+        QCOMPARE(plan->subtitleFiles.size(), 1);
+        QCOMPARE(plan->subtitleFiles[0].path, QStringLiteral("inputs/planned.de.srt"));
+        QCOMPARE(plan->subtitleFiles[0].languageCode, QStringLiteral("de"));
+        QCOMPARE(plan->subtitleFiles[0].name, QStringLiteral("Director's notes"));
+        QCOMPARE(fileBytes(out + QStringLiteral("/inputs/planned.de.srt")),
+                 fileBytes(subtitleFile));
         // Rungs resolved against the 320x180 source: none larger than it.
         QVERIFY(!plan->rungs.isEmpty());
         for (const ResolvedRendition& rung : plan->rungs)
@@ -219,6 +352,20 @@ private slots:
     void chunkedLadderEqualsAOneMachineLadder() {
         QFETCH(bool, fmp4);
         const QString source = m_tmp.filePath(QStringLiteral("talk.mp4"));
+        // The source's own English text track (mov_text) and a French file given with
+        // --subtitles, whose second cue spans the 4 s chunk boundary.
+        const QString trackSrt = m_tmp.filePath(QStringLiteral("track.srt"));
+        const QString frenchSrt = m_tmp.filePath(QStringLiteral("notes.fr.srt"));
+        const auto writeText = [](const QString& path, const QByteArray& text) {
+            QFile f(path);
+            return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+        };
+        QVERIFY(writeText(trackSrt, "1\n00:00:01,000 --> 00:00:02,500\nHello from the track\n\n"
+                                    "2\n00:00:09,000 --> 00:00:11,000\nSecond line\n"));
+        QVERIFY(writeText(frenchSrt, "1\n00:00:00,500 --> 00:00:01,500\nBonjour\n\n"
+                                     "2\n00:00:03,500 --> 00:00:04,500\nÇa & 3 &lt; 4\n\n"
+                                     "3\n00:00:13,000 --> 00:00:15,000\nFin\n"));
+        const QString frenchSpec = frenchSrt + QStringLiteral(":fr:Commentaire");
         if (!QFileInfo::exists(source))
             QVERIFY(test::ffmpeg({QStringLiteral("-f"),
                                   QStringLiteral("lavfi"),
@@ -228,6 +375,18 @@ private slots:
                                   QStringLiteral("lavfi"),
                                   QStringLiteral("-i"),
                                   QStringLiteral("sine=f=440:r=44100"),
+                                  QStringLiteral("-i"),
+                                  trackSrt,
+                                  QStringLiteral("-map"),
+                                  QStringLiteral("0:v"),
+                                  QStringLiteral("-map"),
+                                  QStringLiteral("1:a"),
+                                  QStringLiteral("-map"),
+                                  QStringLiteral("2:s"),
+                                  QStringLiteral("-c:s"),
+                                  QStringLiteral("mov_text"),
+                                  QStringLiteral("-metadata:s:s:0"),
+                                  QStringLiteral("language=eng"),
                                   QStringLiteral("-metadata:s:a:0"),
                                   QStringLiteral("language=deu"),
                                   QStringLiteral("-t"),
@@ -257,11 +416,13 @@ private slots:
         test::ProcessResult r = test::runProcess(
             cli, {QStringLiteral("transcode"), source, QStringLiteral("--out"), single,
                   QStringLiteral("--ladder"), ladderPath, QStringLiteral("--progress"),
-                  QStringLiteral("none"), QStringLiteral("--no-check")});
+                  QStringLiteral("none"), QStringLiteral("--no-check"),
+                  QStringLiteral("--subtitles"), frenchSpec});
         QVERIFY2(r.ok(), r.err.constData());
         r = test::runProcess(cli, {QStringLiteral("plan"), source, QStringLiteral("--ladder"),
                                    ladderPath, QStringLiteral("--out"), chunked,
-                                   QStringLiteral("--chunk-seconds"), QStringLiteral("4")});
+                                   QStringLiteral("--chunk-seconds"), QStringLiteral("4"),
+                                   QStringLiteral("--subtitles"), frenchSpec});
         QVERIFY2(r.ok(), r.err.constData());
         const QString plan = chunked + QStringLiteral("/plan.json");
         const auto encode = [&](int index) {
@@ -360,6 +521,10 @@ private slots:
                                 .arg(chunkedAudio)
                                 .arg(singleAudio)));
 
+        compareThumbnailsAndSubtitles(single, chunked, fmp4);
+        if (QTest::currentTestFailed())
+            return;
+
         // The independent checker finds nothing a player would trip on.
         r = test::runProcess(cli, {QStringLiteral("check"), chunked, QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.out.constData());
@@ -393,6 +558,42 @@ private slots:
         r = test::runProcess(test::cliPath(), {QStringLiteral("plan"), text});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("--out"), r.err.constData());
+        // A subtitle file that is not there is named; subtitles with a source without audio
+        // (no audio index to read them) are refused in words, nothing written.
+        r = test::runProcess(test::cliPath(),
+                             {QStringLiteral("plan"), text, QStringLiteral("--out"),
+                              m_tmp.filePath(QStringLiteral("x")), QStringLiteral("--subtitles"),
+                              m_tmp.filePath(QStringLiteral("gone.srt"))});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("gone.srt: no such file"), r.err.constData());
+        const QString silent = m_tmp.filePath(QStringLiteral("silent.mp4"));
+        const QString srt = m_tmp.filePath(QStringLiteral("silent.en.srt"));
+        QVERIFY(test::makeClip(silent, 2, QStringLiteral("testsrc2=s=160x90:r=25"), QString()));
+        QFile s(srt);
+        QVERIFY(s.open(QIODevice::WriteOnly));
+        s.write("1\n00:00:00,500 --> 00:00:01,000\nHi\n");
+        s.close();
+        // A subtitle file that does not read is named with its line at plan time, where the
+        // user is (a worker's warning would go unread).
+        const QString broken = m_tmp.filePath(QStringLiteral("broken.srt"));
+        QFile b(broken);
+        QVERIFY(b.open(QIODevice::WriteOnly));
+        b.write("1\n00:00:01,000 --> 00:00:02,000\nOne\n\n2\nnot a timing line\nTwo\n");
+        b.close();
+        r = test::runProcess(test::cliPath(),
+                             {QStringLiteral("plan"), silent, QStringLiteral("--out"),
+                              m_tmp.filePath(QStringLiteral("broken-plan")),
+                              QStringLiteral("--subtitles"), broken});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("broken.srt, line 6: expected a timing line"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(m_tmp.filePath(QStringLiteral("broken-plan/plan.json"))));
+        const QString silentOut = m_tmp.filePath(QStringLiteral("silent-plan"));
+        r = test::runProcess(test::cliPath(),
+                             {QStringLiteral("plan"), silent, QStringLiteral("--out"), silentOut,
+                              QStringLiteral("--subtitles"), srt});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("silent.mp4: no audio track"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(silentOut + QStringLiteral("/plan.json")));
     }
 };
 

@@ -19,6 +19,11 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstring>
+
+extern "C" {
+#include <libavutil/frame.h>
+}
 
 using namespace hlsforge;
 using namespace hlsforge::test;
@@ -60,6 +65,75 @@ private slots:
         QCOMPARE(trickplay::thumbnailIntervalSeconds(400), 2.0);
         QCOMPARE(trickplay::thumbnailIntervalSeconds(600), 3.0);
         QCOMPARE(trickplay::thumbnailIntervalSeconds(7200), 10.0);
+    }
+
+    // A chunked encode (core/cluster): tiles made chunk by chunk, each chunk starting at the
+    // tile its first frame is due for and saving its tiles raw, then loaded in order, give the
+    // very sheets and indexes of one pass over the frames. 25 fps, 13 s, a tile every 2 s,
+    // chunks cut at frames 100 (4 s, on a tile) and 237 (9.48 s, between tiles).
+    void chunkedTilesMakeTheSameSheets() {
+        const AVRational rate{25, 1};
+        const int frames = 325;
+        const auto frameAt = [](int n) {
+            av::FramePtr f = av::makeFrame();
+            f->width = 320;
+            f->height = 180;
+            f->format = AV_PIX_FMT_YUV420P;
+            f->pts = n;
+            if (av_frame_get_buffer(f.get(), 0) < 0)
+                return av::FramePtr();
+            // A picture of its own per frame: luma steps with the frame number.
+            for (int y = 0; y < 180; ++y)
+                memset(f->data[0] + y * f->linesize[0], (n * 3 + y) % 220 + 16, 320);
+            for (int p = 1; p < 3; ++p)
+                for (int y = 0; y < 90; ++y)
+                    memset(f->data[p] + y * f->linesize[p], 128 + (p == 1 ? n % 50 : -(n % 50)),
+                           160);
+            return f;
+        };
+        const double seconds = frames / 25.0;
+        trickplay::ThumbnailSheets whole(seconds);
+        for (int n = 0; n < frames; ++n)
+            whole.addFrame(frameAt(n).get(), av_inv_q(rate));
+        QCOMPARE(whole.tileCount(), 7);
+        QVERIFY(whole.write(path(QStringLiteral("tiles-whole")), seconds).isOk());
+
+        const double interval = trickplay::thumbnailIntervalSeconds(seconds);
+        QCOMPARE(trickplay::ThumbnailSheets::tilesBefore(0, rate, interval), 0);
+        QCOMPARE(trickplay::ThumbnailSheets::tilesBefore(100, rate, interval), 2);
+        QCOMPARE(trickplay::ThumbnailSheets::tilesBefore(101, rate, interval), 3);
+        QCOMPARE(trickplay::ThumbnailSheets::tilesBefore(237, rate, interval), 5);
+        trickplay::ThumbnailSheets assembled(seconds);
+        const int cuts[] = {0, 100, 237, frames};
+        for (int c = 0; c < 3; ++c) {
+            trickplay::ThumbnailSheets chunk(seconds);
+            chunk.startAtTile(trickplay::ThumbnailSheets::tilesBefore(cuts[c], rate, interval));
+            for (int n = cuts[c]; n < cuts[c + 1]; ++n)
+                chunk.addFrame(frameAt(n).get(), av_inv_q(rate));
+            const QString raw = path(QStringLiteral("tiles-%1.yuv").arg(c));
+            const StatusOr<QJsonObject> saved = chunk.saveTiles(raw);
+            QVERIFY2(saved.isOk(), qPrintable(saved.status().message()));
+            QCOMPARE(QFileInfo(raw).size(),
+                     qint64(saved->value(QStringLiteral("tileCount")).toInt()) * 160 * 90 * 3 / 2);
+            QVERIFY(assembled.loadTiles(raw, saved.value()).isOk());
+            // Loaded out of order, a chunk's tiles are refused, naming the file.
+            if (c == 1) {
+                const Status again = assembled.loadTiles(raw, saved.value());
+                QVERIFY(!again.isOk());
+                QVERIFY2(again.message().contains(QLatin1String("tiles-1.yuv")),
+                         qPrintable(again.message()));
+            }
+        }
+        QCOMPARE(assembled.tileCount(), 7);
+        QVERIFY(assembled.write(path(QStringLiteral("tiles-chunked")), seconds).isOk());
+        for (const QString& name :
+             {QStringLiteral("thumbs/sheet-1.jpg"), QStringLiteral("thumbs/thumbnails.vtt"),
+              QStringLiteral("thumbs/images.m3u8")}) {
+            const QByteArray one = readAll(path(QStringLiteral("tiles-whole/")) + name);
+            QVERIFY(!one.isEmpty());
+            QVERIFY2(one == readAll(path(QStringLiteral("tiles-chunked/")) + name),
+                     qPrintable(name));
+        }
     }
 
     void ladderThumbnails_data() {

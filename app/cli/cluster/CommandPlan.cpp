@@ -10,6 +10,8 @@
 #include "cluster/ClusterStore.h"
 #include "ladder/Presets.h"
 #include "probe/MediaProbe.h"
+#include "subtitles/SubtitleFile.h"
+#include "subtitles/SubtitleSources.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -42,6 +44,14 @@ int runPlan(const QStringList& args) {
         QStringLiteral("chunk-seconds"), QStringLiteral("S"),
         QStringLiteral("about this long per chunk (a whole number of segments, at least one)"),
         QStringLiteral("60"), CommandLine::number(0, 86400, true));
+    const QCommandLineOption subtitlesOption = cl.addOption(
+        QStringLiteral("subtitles"), QStringLiteral("FILE[:LANG[:NAME]]"),
+        QStringLiteral("a .srt or .vtt file as a subtitle rendition (repeatable), as transcode "
+                       "takes it; stored beside plan.json (inputs/) for the workers. The source's "
+                       "own text tracks are carried without asking"));
+    const QCommandLineOption noThumbnailsOption = cl.addFlag(
+        QStringLiteral("no-thumbnails"),
+        QStringLiteral("no seek thumbnails (thumbs/); the ladder's \"thumbnails\": false"));
     cl.addJsonOption(QStringLiteral("print the plan on stdout as well"));
     const ClusterS3Options s3Options = ClusterS3Options::add(cl);
     cl.setEpilogue(QStringLiteral("Exit status: 0 plan written, 1 the source or the ladder could "
@@ -55,17 +65,33 @@ int runPlan(const QStringList& args) {
         return cl.usageError(QStringLiteral("--out DIR|s3://BUCKET/PREFIX is required"));
     if (out.contains(QLatin1String("://")) && !cluster::isS3Uri(out))
         return cl.usageError(QStringLiteral("--out takes a folder or s3://BUCKET/PREFIX"));
+    QVector<subtitles::SubtitleInput> subtitleFiles;
+    for (const QString& spec : cl.values(subtitlesOption)) {
+        const subtitles::SubtitleInput in = subtitles::parseSubtitleSpec(spec);
+        if (!QFileInfo(in.path).isFile())
+            return cl.usageError(QStringLiteral("--subtitles %1: no such file").arg(in.path));
+        // Read now, where the user is: a broken file is named with its line before any worker
+        // starts (transcode warns and leaves it out; here nobody would read that warning).
+        const StatusOr<QVector<subtitles::Cue>> cues = subtitles::readSubtitleFile(in.path);
+        if (!cues.isOk()) {
+            printErr(QStringLiteral("error: %1\n").arg(cues.status().message()));
+            return kExitFailed;
+        }
+        subtitleFiles.append(in);
+    }
     int exitCode = kExitOk;
     const std::optional<cluster::S3Settings> s3 = s3Options.settings(cl, &exitCode);
     if (!s3)
         return exitCode;
 
-    const StatusOr<Ladder> ladder =
+    StatusOr<Ladder> ladder =
         loadLadderSpec(cl.isSet(ladderOption) ? cl.value(ladderOption) : QStringLiteral("web"));
     if (!ladder.isOk()) {
         printErr(QStringLiteral("error: %1\n").arg(ladder.status().message()));
         return kExitFailed;
     }
+    if (cl.isSet(noThumbnailsOption))
+        ladder.value().thumbnails = false;
     QString source = cl.positional().constFirst();
     if (!cluster::isS3Uri(source))
         source = QFileInfo(source).absoluteFilePath(); // the workers may start elsewhere
@@ -96,8 +122,20 @@ int runPlan(const QStringList& args) {
         return kExitFailed;
     }
 
+    if (!subtitleFiles.isEmpty() && !plan->hasAudio) {
+        // The audio index is the one worker that reads the whole source (and the subtitles
+        // with it); a silent source has none.
+        printErr(QStringLiteral("error: %1: no audio track; a chunked encode reads subtitles in "
+                                "its audio index, so --subtitles needs a source with audio "
+                                "(transcode it on one machine instead)\n")
+                     .arg(source));
+        return kExitFailed;
+    }
+    // The subtitle files first, plan.json (what the workers start from) last.
+    Status saved = cluster::storePlanInputs(&plan.value(), subtitleFiles, *s3);
+    if (saved.isOk())
+        saved = cluster::savePlan(plan.value(), *s3);
     const QByteArray json = QJsonDocument(plan->toJson()).toJson(QJsonDocument::Indented);
-    const Status saved = cluster::savePlan(plan.value(), *s3);
     if (!saved.isOk()) {
         printErr(QStringLiteral("error: %1\n").arg(saved.message()));
         return kExitFailed;
