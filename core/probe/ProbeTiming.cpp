@@ -52,9 +52,14 @@ int metadataInt(const AVFrame* frame, const char* key) {
 // The most the scanned frames may hold when they are kept for the transcode. Held all at
 // once, they add to the transcode's peak memory: with 60 frames of 1080p (192 MB allowed)
 // the benchmark's peak RSS went from 527 to 657 MB to save 4 % of its CPU time, so only
-// small pictures (60 frames up to about 960x540 8-bit) are kept; larger ones are decoded
-// again.
+// small pictures (60 frames up to about 960x540 8-bit) are kept whole; of larger ones the
+// first frames are kept up to the budget, and decoded again only when the scan goes on.
 constexpr int64_t kKeptFramesBudgetBytes = 48 << 20;
+
+// A larger picture's scan stops where the budget is full (16 frames of 1080p 8-bit) when those
+// frames already say "progressive" beyond doubt (see below): the transcode then decodes every
+// frame once. The full 60 frames stay for anything less clear, and for `probe`.
+constexpr int kEarlyProgressiveFrames = 10;
 
 int64_t frameBytes(const AVFrame* f) {
     const int bytes = av_image_get_buffer_size(AVPixelFormat(f->format), f->width, f->height, 1);
@@ -133,8 +138,9 @@ bool runIdet(av::InputFile& input, int streamIndex, int maxFrames, VideoInfo* v,
             ++flaggedInterlaced;
             flaggedTff += frame->top_field_first ? 1 : 0;
         }
+        const int64_t bytes = frameBytes(frame.get());
         if (keep) {
-            keptBytes += frameBytes(frame.get());
+            keptBytes += bytes;
             if (keptBytes <= kKeptFramesBudgetBytes)
                 kept.push_back(av::refFrame(frame.get())); // before pts is touched
             else
@@ -143,6 +149,18 @@ bool runIdet(av::InputFile& input, int streamIndex, int maxFrames, VideoInfo* v,
         frame->pts = frame->best_effort_timestamp;
         feed(frame.get());
         av_frame_unref(frame.get());
+        // The held frames fill the budget: stop if they decide the scan already. "Beyond doubt"
+        // is what the full scan of a progressive camera file says: nothing flagged interlaced
+        // (container or frames), no frame combed by either idet run, and enough classified
+        // progressive. An interlaced or undecided picture scans on (its frames decoded twice).
+        const bool budgetFull = keep && keptBytes + bytes > kKeptFramesBudgetBytes;
+        const bool flaggedFields =
+            v->fieldOrder == QLatin1String("tff") || v->fieldOrder == QLatin1String("bff");
+        if (budgetFull && decoded < maxFrames && !flaggedFields && flaggedInterlaced == 0 &&
+            !graphFailed && v->detectedTffFrames + v->detectedBffFrames == 0 &&
+            v->strictTffFrames + v->strictBffFrames == 0 &&
+            v->detectedProgressiveFrames >= kEarlyProgressiveFrames)
+            break;
     }
     if (graph.isReady() && !graphFailed && graph.push(nullptr).isOk())
         drainGraph();

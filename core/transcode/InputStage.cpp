@@ -198,6 +198,11 @@ Status InputStage::seekBefore(AVStream* videoStream, int64_t firstFrame) {
                                  .arg(av::errorString(rc)));
     avcodec_flush_buffers(m_video.context());
     m_videoPacketsToSkip = 0;
+    // From the keyframe up to the lead second no frame is used: the frames nothing refers to
+    // (non-reference B-frames) need not be decoded; the lead second itself is decoded whole. With a
+    // long-GOP source (a keyframe every 8 s) this pre-roll was a third of a 12 s chunk's decode
+    // (bench/cluster-vs-single.py).
+    m_preRollEndPts = target;
     return Status::ok();
 }
 
@@ -268,6 +273,15 @@ Status InputStage::decodeAll() {
 
 Status InputStage::decodeVideoPacket(AVPacket* packet) {
     AVCodecContext* dec = m_video.context();
+    if (m_preRollEndPts != AV_NOPTS_VALUE && packet) {
+        // The decoder reads skip_frame per packet (frame threads copy it from this context).
+        // A packet without a PTS is decoded: it may be one to show.
+        const bool preRoll = packet->pts != AV_NOPTS_VALUE && packet->pts < m_preRollEndPts;
+        dec->skip_frame = preRoll ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
+        if (!preRoll && packet->pts != AV_NOPTS_VALUE && packet->pts >= m_preRollEndPts)
+            m_preRollEndPts =
+                AV_NOPTS_VALUE; // every frame from here on (a late B-frame costs little)
+    }
     int rc = avcodec_send_packet(dec, packet);
     if (rc < 0 && rc != AVERROR_EOF) {
         if (rc == AVERROR_INVALIDDATA) {

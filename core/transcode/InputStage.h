@@ -137,6 +137,9 @@ private:
     int64_t m_lastVideoDuration = 0;
     int m_corruptPackets = 0;
     bool m_rangeDone = false; // a chunk's frames are all delivered
+    // A chunk's pre-roll: video packets with a PTS (stream time base) before this are only
+    // decoded when later frames refer to them. AV_NOPTS_VALUE: no pre-roll (left behind).
+    int64_t m_preRollEndPts = AV_NOPTS_VALUE;
     // References to frames decoded anyway (a second decode of the source just for the poster
     // cost seconds at 1080p).
     std::vector<av::FramePtr> m_posterCandidates;

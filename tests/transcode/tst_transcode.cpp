@@ -440,18 +440,25 @@ private slots:
     // The frames the probe's interlace scan decodes go on into the transcode: every source
     // frame is decoded once, whether the scan's packets were kept or the file was opened
     // again (a heavy source: more than InputFile::kKeptBytesMax in its first two seconds).
+    // 1080p: 16 frames fit the probe's budget for held frames; a progressive picture is
+    // decided by them, so the scan stops there and those 16 go on (decoded once as well).
     void sourceFramesAreDecodedOnce_data() {
         QTest::addColumn<QString>("filter");
         QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("scannedFrames");
         QTest::newRow("light") << QStringLiteral("testsrc2=size=640x360:rate=30")
-                               << QStringList{QStringLiteral("-bf"), QStringLiteral("3")};
+                               << QStringList{QStringLiteral("-bf"), QStringLiteral("3")} << 60;
         QTest::newRow("heavy, opened again")
             << QStringLiteral("testsrc2=size=640x360:rate=25,noise=alls=60:allf=t")
-            << QStringList{QStringLiteral("-qp"), QStringLiteral("0")};
+            << QStringList{QStringLiteral("-qp"), QStringLiteral("0")} << 60;
+        QTest::newRow("1080p, scan stops at the budget")
+            << QStringLiteral("testsrc2=size=1920x1080:rate=30,noise=alls=10:allf=t")
+            << QStringList{QStringLiteral("-preset"), QStringLiteral("ultrafast")} << 16;
     }
     void sourceFramesAreDecodedOnce() {
         QFETCH(QString, filter);
         QFETCH(QStringList, args);
+        QFETCH(int, scannedFrames);
         const QString source = path(QStringLiteral("once-%1.mp4").arg(QTest::currentDataTag()[0]));
         QVERIFY(makeClip(source, 3, filter, QStringLiteral("sine=frequency=440:sample_rate=48000"),
                          args));
@@ -461,7 +468,7 @@ private slots:
                       smallLadder(SegmentFormat::Ts, 2, QStringLiteral("ultrafast")));
         QVERIFY2(r.status.isOk(), qPrintable(r.status.message()));
         const int sourceFrames = filter.contains(QLatin1String("rate=25")) ? 75 : 90;
-        QCOMPARE(r.source.video.scannedFrames, 60);
+        QCOMPARE(r.source.video.scannedFrames, scannedFrames);
         QCOMPARE(r.decodedVideoFrames, sourceFrames);
         for (const RenditionResult& rung : r.renditions)
             QVERIFY2(std::fabs(rung.totalSeconds - 3.0) < 0.05,
