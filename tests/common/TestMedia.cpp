@@ -9,6 +9,8 @@
 #include <QStandardPaths>
 #include <QtDebug>
 
+#include <cstring>
+
 namespace hlsforge::test {
 
 ProcessResult runProcess(const QString& program, const QStringList& args, int timeoutMs) {
@@ -82,6 +84,18 @@ QJsonArray ffprobeVideoPackets(const QString& path) {
                        path)
         .value(QStringLiteral("packets"))
         .toArray();
+}
+
+QVector<float> decodeMono(const QString& input) {
+    const ProcessResult r =
+        runProcess(QStringLiteral("ffmpeg"),
+                   {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-i"), input,
+                    QStringLiteral("-vn"), QStringLiteral("-ac"), QStringLiteral("1"),
+                    QStringLiteral("-ar"), QStringLiteral("48000"), QStringLiteral("-f"),
+                    QStringLiteral("f32le"), QStringLiteral("-")});
+    QVector<float> samples(r.out.size() / int(sizeof(float)));
+    memcpy(samples.data(), r.out.constData(), size_t(samples.size()) * sizeof(float));
+    return samples;
 }
 
 QString cliPath() {

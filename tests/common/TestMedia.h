@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
+#include <QVector>
 
 class QProcess;
 
@@ -62,6 +63,9 @@ QJsonObject ffprobeJson(const QStringList& args, const QString& path);
 
 // Per-packet info of the first video stream: pts_time, flags, size.
 QJsonArray ffprobeVideoPackets(const QString& path);
+
+// ffmpeg decodes the audio of `input` (a file or a playlist) to mono 48 kHz float samples.
+QVector<float> decodeMono(const QString& input);
 
 // Path of the built hlsforge-cli (from the HLSFORGE_CLI environment set by CTest).
 QString cliPath();
