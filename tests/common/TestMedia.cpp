@@ -98,6 +98,30 @@ QVector<float> decodeMono(const QString& input) {
     return samples;
 }
 
+QString HlsJsPlayback::problem() const {
+    const bool played = json.value(QStringLiteral("supported")).toBool() &&
+                        json.value(QStringLiteral("fatal")).isNull() &&
+                        json.value(QStringLiteral("currentTime")).toDouble() >= seconds;
+    return played && exitedOk ? QString() : text;
+}
+
+HlsJsPlayback playWithHlsJs(const QString& dir, double seconds, double rate) {
+    const QString script =
+        qEnvironmentVariable("HLSFORGE_SOURCE_DIR") + QStringLiteral("/tests/web/hlsjs-play.mjs");
+    const ProcessResult browser =
+        runProcess(QStringLiteral("node"),
+                   {script, QStringLiteral("--dir"), dir, QStringLiteral("--seconds"),
+                    QString::number(seconds), QStringLiteral("--rate"), QString::number(rate)},
+                   120000);
+    HlsJsPlayback playback;
+    playback.text = QString::fromUtf8(browser.out + browser.err).trimmed();
+    playback.json = QJsonDocument::fromJson(browser.out.trimmed()).object();
+    playback.exitedOk = browser.ok();
+    playback.seconds = seconds;
+    qInfo().noquote() << playback.text;
+    return playback;
+}
+
 QString cliPath() {
     const QString fromEnv = qEnvironmentVariable("HLSFORGE_CLI");
     return fromEnv.isEmpty() ? QStringLiteral("hlsforge-cli") : fromEnv;
