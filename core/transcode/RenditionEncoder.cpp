@@ -380,8 +380,13 @@ Status RenditionEncoder::writeVideoPacket(AVPacket* packet) {
     if (m_config.chunk && !isFmp4(m_config.segmentFormat)) {
         // A whole TS ladder's first packet (PTS 0) has DTS -delay, so libavformat shifts every
         // timestamp by +delay; the same shift here keeps a chunk on the whole ladder's times.
+        // With unmuxed audio (a chunked ladder's audio index) both move by the fixed offset
+        // instead, as a whole ladder with audio renditions does.
         if (m_chunkShift == AV_NOPTS_VALUE)
-            m_chunkShift = packet->pts - packet->dts;
+            m_chunkShift = m_config.tsOffsetSeconds > 0
+                               ? av_rescale_q(std::llround(m_config.tsOffsetSeconds * 1000),
+                                              AVRational{1, 1000}, tb)
+                               : packet->pts - packet->dts;
         packet->pts += m_chunkShift;
         packet->dts += m_chunkShift;
     }

@@ -516,9 +516,12 @@ Status Pipeline::openAudioRendition() {
     if (!m_inputStage->hasAudio())
         return Status::error(Status::Code::InvalidInput,
                              QStringLiteral("%1: no audio track").arg(m_request.inputPath));
-    m_audioRendition = std::make_unique<AudioRendition>(m_staging.path() + QStringLiteral("/audio"),
-                                                        m_request.ladder.segmentFormat,
-                                                        m_request.ladder.segmentSeconds);
+    // TS: the offset the chunks' video-only rungs start at (openRungs), so the sound keeps
+    // its place against the picture; libavformat's own shift would put AAC's priming frame,
+    // not the first sample, at the first picture's time (21 ms late).
+    m_audioRendition = std::make_unique<AudioRendition>(
+        m_staging.path() + QStringLiteral("/audio"), m_request.ladder.segmentFormat,
+        m_request.ladder.segmentSeconds, kUnmuxedTsOffsetSeconds);
     Status s = m_audioRendition->open(m_inputStage->audioEncoder());
     if (!s.isOk())
         return s;
@@ -595,7 +598,9 @@ Status Pipeline::openRungs() {
         config.audioEncoder =
             !m_audioUnmuxed || !wholeLadder || progressiveRung ? audioEncoder : nullptr;
         config.audioInHls = !m_audioUnmuxed;
-        config.tsOffsetSeconds = m_audioUnmuxed ? kUnmuxedTsOffsetSeconds : 0;
+        // A chunk's rungs are video-only too (the audio is the plan's last index).
+        config.tsOffsetSeconds =
+            m_audioUnmuxed || m_request.range.active ? kUnmuxedTsOffsetSeconds : 0;
         config.measureQuality = m_request.ladder.measureQuality;
         // x265 sizes its own frame threads and thread pool from the core count, as in one
         // ffmpeg process; the share-based count (frame threads) cost HEVC ladders 5 % more

@@ -3,6 +3,7 @@
 // from its segments with ffprobe), every segment is in exactly one chunk, and plan.json reads
 // back the same.
 
+#include "LadderCheck.h"
 #include "TestMedia.h"
 
 #include "cluster/ClusterPlan.h"
@@ -37,36 +38,6 @@ Ladder tinyLadder(double segmentSeconds, VideoCodec codec, SegmentFormat format)
     ladder.renditions = {r};
     ladder.playerPage = false;
     return ladder;
-}
-
-// The first frame of each segment of a made ladder, read by ffprobe from the segments
-// themselves: (first PTS of the segment - first PTS of the ladder) x frame rate.
-QVector<int64_t> segmentStartFramesOf(const QString& rungDir, double fps, bool fmp4) {
-    QStringList segments = QDir(rungDir).entryList(
-        {fmp4 ? QStringLiteral("seg_*.m4s") : QStringLiteral("seg_*.ts")}, QDir::Files, QDir::Name);
-    QVector<int64_t> starts;
-    double first = -1;
-    for (const QString& name : segments) {
-        QString path = QDir(rungDir).filePath(name);
-        if (fmp4) { // a media segment reads with its init segment in front
-            const QString joined = path + QStringLiteral(".mp4");
-            QFile out(joined), init(QDir(rungDir).filePath(QStringLiteral("init.mp4"))), seg(path);
-            if (!out.open(QIODevice::WriteOnly) || !init.open(QIODevice::ReadOnly) ||
-                !seg.open(QIODevice::ReadOnly))
-                return {};
-            out.write(init.readAll());
-            out.write(seg.readAll());
-            path = joined;
-        }
-        double minPts = 1e18;
-        for (const QJsonValue& p : test::ffprobeVideoPackets(path))
-            minPts = std::min(minPts,
-                              p.toObject().value(QStringLiteral("pts_time")).toString().toDouble());
-        if (first < 0)
-            first = minPts;
-        starts.append(std::llround((minPts - first) * fps));
-    }
-    return starts;
 }
 
 } // namespace
@@ -256,7 +227,7 @@ private slots:
         QCOMPARE(plan->keyframes.frameRate.num, 30000);
 
         const QVector<int64_t> made_starts =
-            segmentStartFramesOf(out + QStringLiteral("/90p"), 30000.0 / 1001, fmp4);
+            test::probeRung(out + QStringLiteral("/90p/index.m3u8")).startFrames(30000.0 / 1001);
         const QVector<int64_t> planned = plan->keyframes.segmentStarts(plan->frameCount);
         QCOMPARE(planned.size(), made_starts.size());
         QCOMPARE(planned, made_starts);
@@ -469,9 +440,11 @@ private slots:
 
         for (const QString& rung : {QStringLiteral("180p"), QStringLiteral("90p")}) {
             const QVector<int64_t> one =
-                segmentStartFramesOf(single + QLatin1Char('/') + rung, 25, fmp4);
+                test::probeRung(single + QLatin1Char('/') + rung + QStringLiteral("/index.m3u8"))
+                    .startFrames(25);
             const QVector<int64_t> many =
-                segmentStartFramesOf(chunked + QLatin1Char('/') + rung, 25, fmp4);
+                test::probeRung(chunked + QLatin1Char('/') + rung + QStringLiteral("/index.m3u8"))
+                    .startFrames(25);
             QCOMPARE(many.size(), 8);
             QCOMPARE(many, one);
             if (fmp4) // one init segment for all chunks

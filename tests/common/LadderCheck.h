@@ -12,6 +12,10 @@
 #include <QTemporaryFile>
 #include <QTest>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
 namespace hlsforge::test {
 
 struct CheckedSegment {
@@ -134,6 +138,86 @@ inline QString standaloneSegment(const QString& dir, const CheckedMedia& m, cons
         return {};
     out.write(bytes);
     return scratch;
+}
+
+// Peak bits per second over a media playlist's segments, as a player measures them (bytes /
+// EXTINF; a last segment under 0.5 s is left out, its rate says little). What BANDWIDTH is.
+inline double peakBitsPerSecond(const QString& playlist) {
+    const CheckedMedia media = readMedia(playlist);
+    const QString dir = QFileInfo(playlist).absolutePath();
+    double peak = 0;
+    for (int i = 0; i < media.segments.size(); ++i) {
+        const CheckedSegment& s = media.segments[i];
+        if (i > 0 && i == media.segments.size() - 1 && s.extinf < 0.5)
+            continue;
+        peak = std::max(peak, segmentBytes(dir, s) * 8.0 / s.extinf);
+    }
+    return peak;
+}
+
+// A video rung's segments as ffprobe reads them in one pass: the init section (fMP4) and every
+// segment of the media playlist written one after the other into one file, each packet put in
+// its segment by its byte position. What a player relies on at a boundary: the segment's first
+// packet (in decode order) is a keyframe; its earliest PTS is where it starts.
+struct ProbedSegment {
+    double startSeconds = 1e18; // earliest PTS
+    int packets = 0;
+    bool startsWithKeyframe = false;
+    qint64 firstPos = -1;
+};
+struct ProbedRung {
+    CheckedMedia media;
+    QVector<ProbedSegment> segments;
+    QVector<double> ptsSeconds; // every video packet's PTS, sorted
+    // The segments' starts from the first one's, in frames at `fps`.
+    QVector<int64_t> startFrames(double fps) const {
+        QVector<int64_t> out;
+        for (const ProbedSegment& s : segments)
+            out.append(
+                int64_t(std::llround((s.startSeconds - segments.first().startSeconds) * fps)));
+        return out;
+    }
+};
+
+inline ProbedRung probeRung(const QString& playlist) {
+    ProbedRung rung;
+    rung.media = readMedia(playlist);
+    const QString dir = QFileInfo(playlist).absolutePath();
+    QTemporaryFile joined(QDir::tempPath() + QStringLiteral("/hlsforge-rung-XXXXXX"));
+    if (!joined.open())
+        return rung;
+    qint64 at = 0;
+    if (!rung.media.mapFile.isEmpty())
+        at += joined.write(readRange(dir + QLatin1Char('/') + rung.media.mapFile,
+                                     rung.media.mapOffset, rung.media.mapLength));
+    const qint64 headerBytes = at;
+    QVector<qint64> ends;
+    for (const CheckedSegment& s : rung.media.segments) {
+        at += joined.write(
+            readRange(dir + QLatin1Char('/') + s.file, s.length >= 0 ? s.offset : 0, s.length));
+        ends.append(at);
+    }
+    joined.flush();
+    rung.segments.resize(ends.size());
+    for (const QJsonValue& value : ffprobeVideoPackets(joined.fileName())) {
+        const QJsonObject p = value.toObject();
+        const qint64 pos = p.value(QStringLiteral("pos")).toVariant().toLongLong();
+        const auto in = std::upper_bound(ends.cbegin(), ends.cend(), pos);
+        if (pos < headerBytes || in == ends.cend())
+            continue;
+        ProbedSegment& s = rung.segments[int(in - ends.cbegin())];
+        const double pts = p.value(QStringLiteral("pts_time")).toVariant().toDouble();
+        ++s.packets;
+        s.startSeconds = std::min(s.startSeconds, pts);
+        if (s.firstPos < 0 || pos < s.firstPos) {
+            s.firstPos = pos;
+            s.startsWithKeyframe =
+                p.value(QStringLiteral("flags")).toString().startsWith(QLatin1Char('K'));
+        }
+        rung.ptsSeconds.append(pts);
+    }
+    std::sort(rung.ptsSeconds.begin(), rung.ptsSeconds.end());
+    return rung;
 }
 
 // "avc1.PPCCLL" profile and level as ffprobe reports them for a file.

@@ -9,6 +9,8 @@
 #include <QStandardPaths>
 #include <QtDebug>
 
+#include <cstring>
+
 namespace hlsforge::test {
 
 ProcessResult runProcess(const QString& program, const QStringList& args, int timeoutMs) {
@@ -82,6 +84,42 @@ QJsonArray ffprobeVideoPackets(const QString& path) {
                        path)
         .value(QStringLiteral("packets"))
         .toArray();
+}
+
+QVector<float> decodeMono(const QString& input) {
+    const ProcessResult r =
+        runProcess(QStringLiteral("ffmpeg"),
+                   {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-i"), input,
+                    QStringLiteral("-vn"), QStringLiteral("-ac"), QStringLiteral("1"),
+                    QStringLiteral("-ar"), QStringLiteral("48000"), QStringLiteral("-f"),
+                    QStringLiteral("f32le"), QStringLiteral("-")});
+    QVector<float> samples(r.out.size() / int(sizeof(float)));
+    memcpy(samples.data(), r.out.constData(), size_t(samples.size()) * sizeof(float));
+    return samples;
+}
+
+QString HlsJsPlayback::problem() const {
+    const bool played = json.value(QStringLiteral("supported")).toBool() &&
+                        json.value(QStringLiteral("fatal")).isNull() &&
+                        json.value(QStringLiteral("currentTime")).toDouble() >= seconds;
+    return played && exitedOk ? QString() : text;
+}
+
+HlsJsPlayback playWithHlsJs(const QString& dir, double seconds, double rate) {
+    const QString script =
+        qEnvironmentVariable("HLSFORGE_SOURCE_DIR") + QStringLiteral("/tests/web/hlsjs-play.mjs");
+    const ProcessResult browser =
+        runProcess(QStringLiteral("node"),
+                   {script, QStringLiteral("--dir"), dir, QStringLiteral("--seconds"),
+                    QString::number(seconds), QStringLiteral("--rate"), QString::number(rate)},
+                   120000);
+    HlsJsPlayback playback;
+    playback.text = QString::fromUtf8(browser.out + browser.err).trimmed();
+    playback.json = QJsonDocument::fromJson(browser.out.trimmed()).object();
+    playback.exitedOk = browser.ok();
+    playback.seconds = seconds;
+    qInfo().noquote() << playback.text;
+    return playback;
 }
 
 QString cliPath() {

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
+#include <QVector>
 
 class QProcess;
 
@@ -62,6 +63,21 @@ QJsonObject ffprobeJson(const QStringList& args, const QString& path);
 
 // Per-packet info of the first video stream: pts_time, flags, size.
 QJsonArray ffprobeVideoPackets(const QString& path);
+
+// hls.js (npm) plays `dir`'s master.m3u8 in headless Chromium (tests/web/hlsjs-play.mjs) until
+// `seconds`, at `rate` (the video's playbackRate). `json` is the script's report (levels,
+// played codecs, currentTime, errors, buffered ranges); problem() says what went wrong, if any.
+struct HlsJsPlayback {
+    QJsonObject json;
+    QString text; // the script's output, for messages
+    bool exitedOk = false;
+    double seconds = 0;
+    QString problem() const;
+};
+HlsJsPlayback playWithHlsJs(const QString& dir, double seconds, double rate = 1);
+
+// ffmpeg decodes the audio of `input` (a file or a playlist) to mono 48 kHz float samples.
+QVector<float> decodeMono(const QString& input);
 
 // Path of the built hlsforge-cli (from the HLSFORGE_CLI environment set by CTest).
 QString cliPath();

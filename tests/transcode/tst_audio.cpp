@@ -120,19 +120,7 @@ double peakBitsPerSecond(const QVector<Segment>& segments) {
     return peak;
 }
 
-// ffmpeg decodes `input` to mono 48 kHz float; the power of a tone by Goertzel's algorithm.
-QVector<float> decodeMono(const QString& input) {
-    const ProcessResult r =
-        runProcess(QStringLiteral("ffmpeg"),
-                   {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-i"), input,
-                    QStringLiteral("-vn"), QStringLiteral("-ac"), QStringLiteral("1"),
-                    QStringLiteral("-ar"), QStringLiteral("48000"), QStringLiteral("-f"),
-                    QStringLiteral("f32le"), QStringLiteral("-")});
-    QVector<float> samples(r.out.size() / int(sizeof(float)));
-    memcpy(samples.data(), r.out.constData(), size_t(samples.size()) * sizeof(float));
-    return samples;
-}
-
+// The power of a tone in decoded samples (decodeMono) by Goertzel's algorithm.
 double tonePower(const QVector<float>& samples, double hz) {
     const double k = 2 * std::cos(2 * M_PI * hz / 48000);
     double s1 = 0, s2 = 0;
