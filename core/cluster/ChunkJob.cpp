@@ -3,6 +3,7 @@
 #include "check/SegmentScan.h"
 #include "job/TranscodeJob.h"
 #include "playlist/MediaPlaylist.h"
+#include "probe/Thumbnail.h"
 #include "subtitles/Cue.h"
 #include "transcode/FinishingStage.h"
 #include "transcode/Transcoder.h"
@@ -462,7 +463,30 @@ std::unique_ptr<trickplay::ThumbnailSheets> loadThumbnailTiles(const ClusterPlan
 }
 
 // Assembly in the plan's output folder.
-Status assembleHere(const ClusterPlan& plan, QStringList* warnings) {
+// The poster, as a one-machine run picks it (the most detailed of a few frames around a
+// quarter of the way in, at the top rung's size), read from the source: no index decodes those
+// frames for it. `source` is what FFmpeg can open (a presigned URL for s3://). A poster that
+// cannot be made is a warning, as on one machine.
+void writePosterFromSource(const ClusterPlan& plan, const QString& source,
+                           TranscodeResult* result) {
+    if (plan.rungs.isEmpty())
+        return;
+    StatusOr<QByteArray> jpeg = extractJpeg(source, plan.rungs.first().height);
+    if (!jpeg.isOk()) {
+        QString why = jpeg.status().message();
+        result->warnings
+            << QStringLiteral("no poster image: %1").arg(why.replace(source, plan.source));
+        return;
+    }
+    QSaveFile poster(QDir(plan.output).filePath(QStringLiteral("poster.jpg")));
+    if (poster.open(QIODevice::WriteOnly) && poster.write(jpeg.value()) >= 0 && poster.commit())
+        result->poster = QStringLiteral("poster.jpg");
+    else
+        result->warnings << QStringLiteral("no poster image: %1: %2")
+                                .arg(poster.fileName(), poster.errorString());
+}
+
+Status assembleHere(const ClusterPlan& plan, QStringList* warnings, const QString& posterSource) {
     const QList<int> missing = missingIndices(plan);
     if (!missing.isEmpty()) {
         QStringList names;
@@ -557,6 +581,7 @@ Status assembleHere(const ClusterPlan& plan, QStringList* warnings) {
     if (plan.ladder.playerPage)
         steps.push_back(std::make_shared<PlayerPageStep>());
     TranscodeResult result;
+    writePosterFromSource(plan, posterSource, &result);
     const Status finished = finishLadder(ladder, request, steps, &result);
     if (warnings)
         *warnings << result.warnings;
@@ -566,8 +591,11 @@ Status assembleHere(const ClusterPlan& plan, QStringList* warnings) {
 } // namespace
 
 Status assembleLadder(const ClusterPlan& plan, QStringList* warnings, const S3Settings& s3) {
+    // The source for the poster: read through a presigned URL when it is on S3.
+    StatusOr<QString> source = openableSource(plan.source, s3);
+    const QString posterSource = source.isOk() ? source.value() : plan.source;
     if (!isS3Uri(plan.output))
-        return assembleHere(plan, warnings);
+        return assembleHere(plan, warnings, posterSource);
     StatusOr<S3Place> place = resolveS3(plan.output, s3);
     if (!place.isOk())
         return place.status();
@@ -597,7 +625,7 @@ Status assembleLadder(const ClusterPlan& plan, QStringList* warnings, const S3Se
         return read.status();
     ClusterPlan here = plan;
     here.output = scratch.path();
-    Status s = assembleHere(here, warnings);
+    Status s = assembleHere(here, warnings, posterSource);
     if (!s.isOk()) {
         QString message = s.message();
         return Status::error(s.code(), message.replace(scratch.path(), plan.output), s.detail());

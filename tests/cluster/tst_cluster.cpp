@@ -498,6 +498,26 @@ private slots:
         if (QTest::currentTestFailed())
             return;
 
+        // The poster, as one machine makes it: a JPEG at the top rung's size (read by ffprobe).
+        const auto jpegSize = [](const QString& path) {
+            const QJsonObject s =
+                test::ffprobeJson({QStringLiteral("-show_entries"),
+                                   QStringLiteral("stream=codec_name,width,height")},
+                                  path)
+                    .value(QStringLiteral("streams"))
+                    .toArray()
+                    .first()
+                    .toObject();
+            return QStringLiteral("%1 %2x%3")
+                .arg(s.value(QStringLiteral("codec_name")).toString())
+                .arg(s.value(QStringLiteral("width")).toInt())
+                .arg(s.value(QStringLiteral("height")).toInt());
+        };
+        QCOMPARE(jpegSize(chunked + QStringLiteral("/poster.jpg")),
+                 jpegSize(single + QStringLiteral("/poster.jpg")));
+        QVERIFY(
+            jpegSize(single + QStringLiteral("/poster.jpg")).startsWith(QLatin1String("mjpeg")));
+
         // The independent checker finds nothing a player would trip on.
         r = test::runProcess(cli, {QStringLiteral("check"), chunked, QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.out.constData());
